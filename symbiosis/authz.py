@@ -1,0 +1,130 @@
+"""The one place where access rules live.
+
+Every view declares a permission with :func:`requires` (or :func:`public`); a
+``before_request`` hook refuses any endpoint that declared nothing. Views, API
+and services ask :func:`can` for object-level decisions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from enum import StrEnum
+from typing import Any, TypeVar
+
+from flask import Flask, abort, current_app, request
+from flask_login import current_user
+
+from symbiosis.models import Organisation, User, Zone
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+ATTR = "_symbiosis_permission"
+
+
+class Perm(StrEnum):
+    PUBLIC = "public"
+    SIGNED_IN = "signed_in"
+    ORG_MEMBER = "org_member"  # an accepted member of some organisation
+    VIEW_ORG_PRIVATE = "view_org_private"  # obj: Organisation
+    MANAGE_ORG = "manage_org"  # obj: Organisation (profile, zone request)
+    MANAGE_ORG_MEMBERS = "manage_org_members"  # obj: Organisation
+    MANAGE_ZONE = "manage_zone"  # obj: Zone
+    FACILITATOR = "facilitator"
+
+
+def _role_level(user: User, perm: Perm) -> bool:
+    """Could ``user`` hold ``perm`` on at least one object?"""
+    match perm:
+        case Perm.PUBLIC:
+            return True
+        case Perm.SIGNED_IN:
+            return True
+        case Perm.ORG_MEMBER:
+            return user.is_org_member
+        case Perm.VIEW_ORG_PRIVATE:
+            return user.is_org_member or user.is_facilitator
+        case Perm.MANAGE_ORG:
+            return user.is_org_admin or user.is_facilitator
+        case Perm.MANAGE_ORG_MEMBERS:
+            return user.is_org_admin
+        case Perm.MANAGE_ZONE:
+            return user.is_zone_manager or user.is_facilitator
+        case Perm.FACILITATOR:
+            return user.is_facilitator
+    return False  # pragma: no cover - every member of Perm is handled above
+
+
+def _object_level(user: User, perm: Perm, obj: object) -> bool:
+    own_org = isinstance(obj, Organisation) and user.organisation_id == obj.id
+    match perm:
+        case Perm.VIEW_ORG_PRIVATE:
+            return (own_org and user.is_org_member) or user.is_facilitator
+        case Perm.MANAGE_ORG:
+            return (own_org and user.is_org_admin) or user.is_facilitator
+        case Perm.MANAGE_ORG_MEMBERS:
+            return own_org and user.is_org_admin
+        case Perm.MANAGE_ZONE:
+            return isinstance(obj, Zone) and (
+                user.manages(obj.id) or user.is_facilitator
+            )
+    return _role_level(user, perm)
+
+
+def can(user: Any, perm: Perm, obj: object = None) -> bool:
+    """Tell whether ``user`` (possibly anonymous) holds ``perm`` on ``obj``."""
+    if perm is Perm.PUBLIC:
+        return True
+    if user is None or not user.is_authenticated:
+        return False
+    if obj is None:
+        return _role_level(user, perm)
+    return _object_level(user, perm, obj)
+
+
+def requires(perm: Perm) -> Callable[[F], F]:
+    """Declare the permission a view needs; checked before the view runs."""
+
+    def decorate(view: F) -> F:
+        setattr(view, ATTR, perm)
+        return view
+
+    return decorate
+
+
+def public(view: F) -> F:
+    """Declare a view open to everyone, signed in or not."""
+    return requires(Perm.PUBLIC)(view)
+
+
+def declared_permission(app: Flask, endpoint: str) -> Perm | None:
+    """Return the permission declared by the view behind ``endpoint``."""
+    if endpoint == "static":
+        return Perm.PUBLIC
+    view = app.view_functions.get(endpoint)
+    return getattr(view, ATTR, None)
+
+
+def ensure(perm: Perm, obj: object, *, hide: bool = False) -> None:
+    """Abort unless the current user holds ``perm`` on ``obj``.
+
+    With ``hide``, refuse with 404 so that ids of other organisations' private
+    objects do not leak.
+    """
+    if not can(current_user, perm, obj):
+        abort(404 if hide else 403)
+
+
+def check_request() -> None:
+    """``before_request`` hook: refuse undeclared endpoints and missing roles."""
+    if request.endpoint is None:  # no route matched: let the 404/405 handler answer
+        return
+    perm = declared_permission(current_app, request.endpoint)
+    if perm is None:
+        current_app.logger.error("endpoint %s declares no permission", request.endpoint)
+        abort(403)
+    if perm is Perm.PUBLIC:
+        return
+    if not current_user.is_authenticated:
+        abort(401)
+    if not can(current_user, perm):
+        abort(403)

@@ -1,0 +1,69 @@
+"""Zones: manager decisions on membership requests and zone details."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from symbiosis.errors import FieldErrors, NotAllowed
+from symbiosis.extensions import db
+from symbiosis.models import User, Zone, ZoneRequest, ZoneRequestState
+
+# Luxembourg and its immediate neighbours: wide enough for cross-border sites.
+LAT_RANGE = (49.0, 50.5)
+LON_RANGE = (5.4, 6.9)
+
+
+def pending_requests(manager: User) -> list[ZoneRequest]:
+    """Return the open requests for the zones ``manager`` may decide on."""
+    query = sa.select(ZoneRequest).where(ZoneRequest.state == ZoneRequestState.PENDING)
+    if not manager.is_facilitator:
+        query = query.where(
+            ZoneRequest.zone_id.in_([z.id for z in manager.managed_zones])
+        )
+    return list(db.session.scalars(query.order_by(ZoneRequest.created_at)))
+
+
+def decide(
+    request_id: int, *, by: User, approve: bool, reason: str | None
+) -> ZoneRequest:
+    """Approve or reject an organisation's request to join a zone.
+
+    :raises NotAllowed: when ``by`` does not manage the zone or it was decided.
+    """
+    request = db.session.get(ZoneRequest, request_id)
+    if request is None or not (by.manages(request.zone_id) or by.is_facilitator):
+        raise NotAllowed(_("You do not manage this zone."))
+    if request.state != ZoneRequestState.PENDING:
+        raise NotAllowed(_("This request was already decided."))
+    if not approve and not (reason and reason.strip()):
+        raise FieldErrors([("reason", _("Say why the request is rejected."))])
+    request.decide(by=by, approve=approve, reason=(reason or "").strip() or None)
+    if approve:
+        request.organisation.zone = request.zone
+    db.session.commit()
+    return request
+
+
+def update_location(zone: Zone, *, lat: float, lon: float) -> None:
+    """Correct the point of a zone.
+
+    :raises FieldErrors: for a point outside Luxembourg and its neighbours.
+    """
+    errors = []
+    if not LAT_RANGE[0] <= lat <= LAT_RANGE[1]:
+        errors.append(("lat", _("Latitude must lie in Luxembourg or next to it.")))
+    if not LON_RANGE[0] <= lon <= LON_RANGE[1]:
+        errors.append(("lon", _("Longitude must lie in Luxembourg or next to it.")))
+    if errors:
+        raise FieldErrors(errors)
+    zone.lat, zone.lon = lat, lon
+    db.session.commit()
+
+
+def set_manager(zone: Zone, user: User, *, manager: bool) -> None:
+    if manager and user not in zone.managers:
+        zone.managers.append(user)
+    elif not manager and user in zone.managers:
+        zone.managers.remove(user)
+    db.session.commit()

@@ -1,0 +1,46 @@
+"""Profile and password forms."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import PasswordField, SelectChoice, SelectField, StringField
+from wtforms.validators import DataRequired, EqualTo, Length
+
+from symbiosis.web.forms import BaseForm, no_markup, strip
+
+LANGUAGE_CHOICES = [
+    SelectChoice("fr", "Français"),
+    SelectChoice("en", "English"),
+    SelectChoice("de", "Deutsch"),
+]
+
+
+class ProfileForm(BaseForm):
+    full_name = StringField(
+        _l("Your name"),
+        validators=[DataRequired(), Length(min=2, max=120), no_markup],
+        filters=[strip],
+    )
+    locale = SelectField(_l("Language"), choices=LANGUAGE_CHOICES)
+
+
+class PasswordForm(BaseForm):
+    current_password = PasswordField(
+        _l("Current password"), validators=[DataRequired(), Length(max=1024)]
+    )
+    new_password = PasswordField(
+        _l("New password"), validators=[DataRequired(), Length(max=1024)]
+    )
+    new_password_confirm = PasswordField(
+        _l("Repeat the new password"),
+        validators=[
+            DataRequired(),
+            EqualTo("new_password", message=_l("The passwords differ.")),
+        ],
+    )
+
+
+class JoinForm(BaseForm):
+    join_organisation = SelectField(
+        _l("Organisation to join"), choices=[], coerce=int, validate_choice=False
+    )

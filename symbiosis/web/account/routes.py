@@ -1,0 +1,93 @@
+"""The signed-in user's own account."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, session, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import current_user, login_user
+
+from symbiosis.authz import Perm, requires
+from symbiosis.errors import FieldErrors
+from symbiosis.services import accounts, organisations
+from symbiosis.web.account.forms import JoinForm, PasswordForm, ProfileForm
+from symbiosis.web.choices import organisation_choices
+
+bp = Blueprint("account", __name__, url_prefix="/account")
+
+
+def _forms() -> tuple[ProfileForm, PasswordForm, JoinForm]:
+    profile = ProfileForm(prefix="profile", obj=current_user)
+    password = PasswordForm(prefix="password")
+    join = JoinForm(prefix="join")
+    join.join_organisation.choices = organisation_choices()
+    return profile, password, join
+
+
+def _page(
+    profile: ProfileForm, password: PasswordForm, join: JoinForm, status: int = 200
+) -> ResponseReturnValue:
+    return render_template(
+        "account/profile.html", profile=profile, password=password, join=join
+    ), status
+
+
+@bp.get("/")
+@requires(Perm.SIGNED_IN)
+def profile() -> ResponseReturnValue:
+    return _page(*_forms())
+
+
+@bp.post("/")
+@requires(Perm.SIGNED_IN)
+def profile_submit() -> ResponseReturnValue:
+    profile, password, join = _forms()
+    if profile.validate_on_submit():
+        accounts.update_profile(
+            current_user,
+            full_name=profile.full_name.data or "",
+            locale=profile.locale.data or "fr",
+        )
+        session["lang"] = current_user.locale
+        flash(_("Your profile is saved."), "success")
+        return redirect(url_for("account.profile"))
+    return _page(profile, password, join, 400)
+
+
+@bp.post("/password")
+@requires(Perm.SIGNED_IN)
+def password_submit() -> ResponseReturnValue:
+    profile, password, join = _forms()
+    if password.validate_on_submit():
+        try:
+            accounts.change_password(
+                current_user,
+                current=password.current_password.data or "",
+                new=password.new_password.data or "",
+            )
+        except FieldErrors as errors:
+            errors.apply_to(password)
+        else:
+            login_user(current_user)  # the session id changed with the token
+            flash(
+                _("Your password is changed; other sessions are signed out."), "success"
+            )
+            return redirect(url_for("account.profile"))
+    return _page(profile, password, join, 400)
+
+
+@bp.post("/join")
+@requires(Perm.SIGNED_IN)
+def join_submit() -> ResponseReturnValue:
+    profile, password, join = _forms()
+    if join.validate_on_submit():
+        try:
+            organisations.ask_to_join(current_user, join.join_organisation.data or 0)
+        except FieldErrors as errors:
+            errors.apply_to(join)
+        else:
+            flash(
+                _("Your request was sent to the organisation's administrators."), "info"
+            )
+            return redirect(url_for("account.profile"))
+    return _page(profile, password, join, 400)

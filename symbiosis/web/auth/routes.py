@@ -1,0 +1,129 @@
+"""Sign in, sign out and registration."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+from werkzeug.wrappers import Response
+
+from symbiosis.authz import Perm, public, requires
+from symbiosis.errors import FieldErrors
+from symbiosis.extensions import limiter
+from symbiosis.matching.normalise import fold
+from symbiosis.services import accounts
+from symbiosis.web.auth.forms import LoginForm, RegisterForm
+from symbiosis.web.choices import nace_choices, organisation_choices, zone_choices
+from symbiosis.web.forms import safe_next
+
+bp = Blueprint("auth", __name__)
+
+
+def _email_key() -> str:
+    """Rate-limit key for failed sign-ins: the e-mail tried, whatever the address."""
+    return "login:" + fold(request.form.get("email", ""))[:254]
+
+
+def _login_failed(response: Response) -> bool:
+    return response.status_code == 400
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@public
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
+@limiter.limit(
+    lambda: current_app.config["LOGIN_FAILURE_LIMIT"],
+    key_func=_email_key,
+    methods=["POST"],
+    deduct_when=_login_failed,
+)
+def login() -> ResponseReturnValue:
+    if current_user.is_authenticated:
+        return redirect(url_for("main.index"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = accounts.authenticate(form.email.data or "", form.password.data or "")
+        if user is not None:
+            session.clear()
+            login_user(user, remember=form.remember.data)
+            session["lang"] = user.locale
+            flash(_("Welcome, %(name)s.", name=user.full_name), "success")
+            return redirect(
+                safe_next(request.args.get("next")) or url_for("main.index")
+            )
+        form.form_errors.append(_("E-mail or password is incorrect."))
+    if request.method == "POST":
+        return render_template("auth/login.html", form=form), 400
+    return render_template("auth/login.html", form=form)
+
+
+@bp.post("/logout")
+@requires(Perm.SIGNED_IN)
+def logout() -> ResponseReturnValue:
+    lang = session.get("lang")
+    logout_user()
+    session.clear()
+    if lang:
+        session["lang"] = lang
+    flash(_("You are signed out."), "info")
+    return redirect(url_for("main.index"))
+
+
+def _register_form() -> RegisterForm:
+    form = RegisterForm()
+    form.nace_code.choices = nace_choices()
+    form.zone.choices = zone_choices()
+    form.join_organisation.choices = organisation_choices()
+    return form
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@public
+@limiter.limit(lambda: current_app.config["REGISTER_RATE_LIMIT"], methods=["POST"])
+def register() -> ResponseReturnValue:
+    if current_user.is_authenticated:
+        return redirect(url_for("main.index"))
+    form = _register_form()
+    if form.validate_on_submit():
+        creating = form.mode.data == "create"
+        try:
+            user = accounts.register(
+                email=form.email.data or "",
+                full_name=form.full_name.data or "",
+                password=form.password.data or "",
+                locale=str(session.get("lang") or "fr"),
+                new_organisation=accounts.NewOrganisation(
+                    name=form.org_name.data or "",
+                    kind=form.org_kind.data or "",
+                    nace_code=form.nace_code.data or None,
+                    zone_id=form.zone.data or None,
+                )
+                if creating
+                else None,
+                join_organisation_id=None if creating else form.join_organisation.data,
+            )
+        except FieldErrors as errors:
+            errors.apply_to(form)
+        else:
+            login_user(user)
+            if creating:
+                flash(_("Your organisation is registered. Welcome!"), "success")
+            else:
+                flash(
+                    _("Your request was sent to the organisation's administrators."),
+                    "info",
+                )
+            return redirect(url_for("main.index"))
+    if request.method == "POST":
+        return render_template("auth/register.html", form=form), 400
+    return render_template("auth/register.html", form=form)

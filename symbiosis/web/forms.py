@@ -1,0 +1,57 @@
+"""Form base class and validators shared by every feature."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import Field, Form, StringField, TextAreaField
+from wtforms.validators import ValidationError
+
+
+class BaseForm(FlaskForm):  # type: ignore[misc]
+    """Reject control characters in every text field before other checks run."""
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        ok = super().validate(extra_validators)
+        for field in self:
+            if isinstance(field, StringField | TextAreaField) and isinstance(
+                field.data, str
+            ):
+                allowed = "\n\r\t" if isinstance(field, TextAreaField) else ""
+                if any(ord(c) < 32 and c not in allowed for c in field.data):
+                    field.errors = [
+                        *field.errors,
+                        str(_l("Remove the invisible control characters.")),
+                    ]
+                    ok = False
+        return ok
+
+
+def no_markup(_form: Form, field: Field) -> None:
+    """Refuse ``<`` and ``>`` in names: they are never part of a real one."""
+    if field.data and ("<" in field.data or ">" in field.data):
+        raise ValidationError(_l("The characters < and > are not allowed here."))
+
+
+def strip(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
+
+
+def safe_next(target: str | None) -> str | None:
+    """Return ``target`` if it is a local path, so redirects never leave the site."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if (
+        parts.scheme
+        or parts.netloc
+        or not target.startswith("/")
+        or target.startswith("//")
+    ):
+        return None
+    if "\\" in target:
+        return None
+    return target

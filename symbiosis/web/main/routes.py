@@ -1,0 +1,70 @@
+"""Home page, language switch and health check."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import (
+    Blueprint,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+
+from symbiosis.authz import Perm, can, public
+from symbiosis.extensions import db
+from symbiosis.models import Organisation, OrgRole, User, Zone
+from symbiosis.services import accounts, zones
+from symbiosis.web.forms import safe_next
+
+bp = Blueprint("main", __name__)
+
+
+@bp.get("/")
+@public
+def index() -> ResponseReturnValue:
+    if not current_user.is_authenticated:
+        counts = {
+            "organisations": db.session.scalar(
+                sa.select(sa.func.count(Organisation.id))
+            ),
+            "zones": db.session.scalar(
+                sa.select(sa.func.count(sa.distinct(Organisation.zone_id)))
+            ),
+        }
+        return render_template("main/welcome.html", counts=counts)
+    tasks: dict[str, object] = {}
+    org = current_user.organisation
+    if org is not None and can(current_user, Perm.MANAGE_ORG_MEMBERS, org):
+        tasks["pending_members"] = db.session.scalars(
+            sa.select(User).where(
+                User.organisation_id == org.id, User.org_role == OrgRole.PENDING
+            )
+        ).all()
+    if can(current_user, Perm.MANAGE_ZONE):
+        tasks["zone_requests"] = zones.pending_requests(current_user)
+    return render_template("main/home.html", org=org, tasks=tasks, Zone=Zone)
+
+
+@bp.post("/language")
+@public
+def set_language() -> ResponseReturnValue:
+    lang = request.form.get("lang", "")
+    if lang in current_app.config["LANGUAGES"]:
+        session["lang"] = lang
+        if current_user.is_authenticated and current_user.locale != lang:
+            accounts.update_profile(
+                current_user, full_name=current_user.full_name, locale=lang
+            )
+    return redirect(safe_next(request.form.get("next")) or url_for("main.index"))
+
+
+@bp.get("/healthz")
+@public
+def healthz() -> ResponseReturnValue:
+    return jsonify({"status": "ok"})

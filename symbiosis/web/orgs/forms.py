@@ -1,0 +1,94 @@
+"""Organisation profile and membership forms."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import (
+    FloatField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    URLField,
+)
+from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from symbiosis.services.zones import LAT_RANGE, LON_RANGE
+from symbiosis.web.auth.forms import ORG_KINDS
+from symbiosis.web.forms import BaseForm, no_markup, strip
+
+
+class MultiCheckboxField(SelectMultipleField):  # type: ignore[misc]
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class OrganisationForm(BaseForm):
+    name = StringField(
+        _l("Name"),
+        validators=[DataRequired(), Length(min=2, max=200), no_markup],
+        filters=[strip],
+    )
+    kind = SelectField(_l("Kind of organisation"), choices=ORG_KINDS)
+    nace_code = SelectField(
+        _l("Main activity (NACE)"), choices=[], validate_choice=False
+    )
+    description = TextAreaField(
+        _l("What you do"), validators=[Optional(), Length(max=4000)], filters=[strip]
+    )
+    website = URLField(
+        _l("Website"),
+        validators=[
+            Optional(),
+            Length(max=300),
+            URL(message=_l("Enter a full address, https://…")),
+        ],
+        filters=[strip],
+    )
+    street = StringField(
+        _l("Street and number"),
+        validators=[Optional(), Length(max=200)],
+        filters=[strip],
+    )
+    postcode = StringField(
+        _l("Postcode"),
+        validators=[Optional(), Length(max=10)],
+        filters=[strip],
+        description=_l("For example L-1234"),
+    )
+    locality = StringField(
+        _l("Locality"), validators=[Optional(), Length(max=120)], filters=[strip]
+    )
+    lat = FloatField(
+        _l("Latitude"),
+        validators=[
+            Optional(),
+            NumberRange(
+                *LAT_RANGE, message=_l("Latitude must lie in Luxembourg or next to it.")
+            ),
+        ],
+    )
+    lon = FloatField(
+        _l("Longitude"),
+        validators=[
+            Optional(),
+            NumberRange(
+                *LON_RANGE,
+                message=_l("Longitude must lie in Luxembourg or next to it."),
+            ),
+        ],
+    )
+    sdgs = MultiCheckboxField(
+        _l("Sustainable Development Goals"), choices=[], coerce=int
+    )
+
+
+class ZoneRequestForm(BaseForm):
+    zone = SelectField(
+        _l("Business zone"), choices=[], coerce=int, validate_choice=False
+    )
+
+
+class MemberActionForm(BaseForm):
+    """Only the CSRF token: the action and person come from the URL and button."""

@@ -1,0 +1,157 @@
+"""Every URL rule × every role gets the status this table expects.
+
+A new route fails ``test_every_route_is_in_the_matrix`` until its row is added
+here, so no route can ship without a declared, tested rule.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from flask import Flask, url_for
+
+from symbiosis.authz import Perm, declared_permission, requires
+from tests.builders import (
+    make_org,
+    make_reference,
+    make_user,
+    make_zone,
+    make_zone_request,
+)
+from tests.conftest import login
+
+ROLES = ["anonymous", "member", "org_admin", "zone_manager", "facilitator"]
+LOGIN = "login"  # a redirect to the sign-in page
+
+# (endpoint, method) -> expected status per role, in the order of ROLES.
+MATRIX: dict[tuple[str, str], tuple[object, ...]] = {
+    ("static", "GET"): (200, 200, 200, 200, 200),
+    ("main.index", "GET"): (200, 200, 200, 200, 200),
+    ("main.set_language", "POST"): (302, 302, 302, 302, 302),
+    ("main.healthz", "GET"): (200, 200, 200, 200, 200),
+    ("auth.login", "GET"): (200, 302, 302, 302, 302),
+    ("auth.login", "POST"): (400, 302, 302, 302, 302),
+    ("auth.logout", "POST"): (LOGIN, 302, 302, 302, 302),
+    ("auth.register", "GET"): (200, 302, 302, 302, 302),
+    ("auth.register", "POST"): (400, 302, 302, 302, 302),
+    ("account.profile", "GET"): (LOGIN, 200, 200, 200, 200),
+    ("account.profile_submit", "POST"): (LOGIN, 302, 302, 302, 302),
+    ("account.password_submit", "POST"): (LOGIN, 400, 400, 400, 400),
+    ("account.join_submit", "POST"): (LOGIN, 400, 400, 400, 400),
+    ("orgs.index", "GET"): (LOGIN, 200, 200, 200, 200),
+    ("orgs.detail", "GET"): (LOGIN, 200, 200, 200, 200),
+    ("orgs.edit", "GET"): (LOGIN, 403, 200, 403, 200),
+    ("orgs.edit_submit", "POST"): (LOGIN, 403, 302, 403, 302),
+    ("orgs.zone_request_submit", "POST"): (LOGIN, 403, 302, 403, 302),
+    ("orgs.members", "GET"): (LOGIN, 403, 200, 403, 403),
+    ("orgs.member_action_submit", "POST"): (LOGIN, 403, 302, 403, 403),
+    ("zones.index", "GET"): (LOGIN, 200, 200, 200, 200),
+    ("zones.detail", "GET"): (LOGIN, 200, 200, 200, 200),
+    ("zones.location_submit", "POST"): (LOGIN, 403, 403, 400, 400),
+    ("zones.requests", "GET"): (LOGIN, 403, 403, 200, 200),
+    ("zones.decide_submit", "POST"): (LOGIN, 403, 403, 400, 400),
+    ("admin.users", "GET"): (LOGIN, 403, 403, 403, 200),
+    ("admin.zones", "GET"): (LOGIN, 403, 403, 403, 200),
+    ("admin.manager_submit", "POST"): (LOGIN, 403, 403, 403, 302),
+    ("api_v1.zones", "GET"): (200, 200, 200, 200, 200),
+}
+
+
+@dataclass
+class World:
+    users: dict[str, int | None]
+    params: dict[str, object]
+
+
+def build_world() -> World:
+    """Firm A in zone 1 (member, admin), zone 1's manager, a facilitator, firm B."""
+    make_reference()
+    zone1, zone2 = make_zone(), make_zone()
+    org_a = make_org(name="Firm A", zone=zone1)
+    org_b = make_org(name="Firm B", zone=zone2)
+    network = make_org(name="Network", kind="association")
+    member = make_user(org=org_a, role="member")
+    admin = make_user(org=org_a, role="admin")
+    manager = make_user(org=network, role="member", manages=[zone1])
+    facilitator = make_user(org=network, role="member", facilitator=True)
+    request = make_zone_request(org=org_b, zone=zone1)
+    from symbiosis.extensions import db
+
+    db.session.commit()
+    return World(
+        users={
+            "anonymous": None,
+            "member": member.id,
+            "org_admin": admin.id,
+            "zone_manager": manager.id,
+            "facilitator": facilitator.id,
+        },
+        params={
+            "org_id": org_a.id,
+            "user_id": member.id,
+            "action": "promote",
+            "zone_id": zone1.id,
+            "request_id": request.id,
+            "filename": "css/app.css",
+        },
+    )
+
+
+def _rules(app: Flask) -> set[tuple[str, str]]:
+    found = set()
+    for rule in app.url_map.iter_rules():
+        for method in rule.methods - {"HEAD", "OPTIONS"}:
+            found.add((rule.endpoint, method))
+    return found
+
+
+def test_every_route_is_in_the_matrix(app: Flask) -> None:
+    assert _rules(app) == set(MATRIX)
+
+
+def test_every_route_declares_a_permission(app: Flask) -> None:
+    undeclared = [e for e, _m in _rules(app) if declared_permission(app, e) is None]
+    assert undeclared == []
+
+
+def test_undeclared_route_is_refused(app: Flask) -> None:
+    @app.get("/undeclared")
+    def undeclared() -> str:
+        return "should never be served"
+
+    @app.get("/declared")
+    @requires(Perm.PUBLIC)
+    def declared() -> str:
+        return "served"
+
+    client = app.test_client()
+    assert client.get("/undeclared").status_code == 403
+    assert client.get("/declared").status_code == 200
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(("endpoint", "method"), sorted(MATRIX))
+def test_matrix(app: Flask, endpoint: str, method: str, role: str) -> None:
+    with app.app_context():
+        world = build_world()
+        from symbiosis.extensions import db
+        from symbiosis.models import User
+
+        user = db.session.get(User, world.users[role]) if world.users[role] else None
+        rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
+        with app.test_request_context():
+            url = url_for(endpoint, **{a: world.params[a] for a in rule.arguments})
+    client = app.test_client()
+    if user is not None:
+        with app.app_context():
+            login(client, db.session.get(User, user.id))
+    # Fields missing from a form keep the stored values (WTForms): edits succeed.
+    response = client.open(url, method=method, data={"unrelated": "x"})
+    response.close()
+    expected = MATRIX[(endpoint, method)][ROLES.index(role)]
+    if expected == LOGIN:
+        assert response.status_code == 302, response.data[:300]
+        assert response.headers["Location"].startswith("/login?next=")
+    else:
+        assert response.status_code == expected, response.data[:300]
