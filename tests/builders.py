@@ -79,10 +79,11 @@ def make_user(
     manages: list[Zone] | None = None,
     password: str = PASSWORD,
     locale: str = "fr",
+    full_name: str = "Test Person",
 ) -> User:
     user = User(
         email=email or f"user{next(_seq)}@example.lu",
-        full_name="Test Person",
+        full_name=full_name,
         password_hash=hash_password(password),
         locale=locale,
         is_facilitator=facilitator,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import asdict, dataclass
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -36,12 +37,13 @@ def check_new(
     zone_id: int | None,
     *,
     except_id: int | None = None,
+    name_field: str = "org_name",
 ) -> list[tuple[str, str]]:
     """Return field errors for a new or renamed organisation."""
     errors = []
     if name_taken(name, except_id=except_id):
         errors.append(
-            ("org_name", _("An organisation with this name exists; ask to join it."))
+            (name_field, _("An organisation with this name exists; ask to join it."))
         )
     if nace_code and db.session.get(NaceCode, nace_code) is None:
         errors.append(("nace_code", _("Unknown NACE code.")))
@@ -104,23 +106,43 @@ def request_zone(org: Organisation, zone_id: int, by: User) -> ZoneRequest:
     return request
 
 
-def update_profile(
-    org: Organisation, *, name: str, sdgs: Sequence[int], **fields: object
-) -> None:
+@dataclass(frozen=True)
+class Profile:
+    """The editable fields of an organisation's profile."""
+
+    name: str
+    kind: str
+    nace_code: str | None = None
+    description: str | None = None
+    website: str | None = None
+    street: str | None = None
+    postcode: str | None = None
+    locality: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+    sdgs: Sequence[int] = ()
+
+
+def update_profile(org: Organisation, profile: Profile) -> None:
     """Save the profile form.
 
-    :raises FieldErrors: on a taken name or unknown NACE code.
+    :raises FieldErrors: on a taken name, unknown kind or NACE code.
     """
-    errors = check_new(name, fields.get("nace_code"), None, except_id=org.id)  # type: ignore[arg-type]
-    if fields.get("kind") not in tuple(OrgKind):
+    errors = check_new(
+        profile.name, profile.nace_code, None, except_id=org.id, name_field="name"
+    )
+    if profile.kind not in tuple(OrgKind):
         errors.append(("kind", _("Choose a kind of organisation.")))
     if errors:
         raise FieldErrors(errors)
-    org.name = name.strip()
-    org.name_key = fold(name)
-    for key, value in fields.items():
-        setattr(org, key, value if value != "" else None)
-    org.sdgs = list(db.session.scalars(sa.select(Sdg).where(Sdg.number.in_(sdgs))))
+    for key, value in asdict(profile).items():
+        if key != "sdgs":
+            setattr(org, key, value.strip() if isinstance(value, str) else value)
+            if getattr(org, key) == "":
+                setattr(org, key, None)
+    org.name_key = fold(profile.name)
+    numbers = list(profile.sdgs)
+    org.sdgs = list(db.session.scalars(sa.select(Sdg).where(Sdg.number.in_(numbers))))
     db.session.commit()
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import Field, Form, StringField, TextAreaField
@@ -33,7 +34,8 @@ class BaseForm(FlaskForm):  # type: ignore[misc]
 def no_markup(_form: Form, field: Field) -> None:
     """Refuse ``<`` and ``>`` in names: they are never part of a real one."""
     if field.data and ("<" in field.data or ">" in field.data):
-        raise ValidationError(_l("The characters < and > are not allowed here."))
+        # gettext, not the lazy string: a lazy string counts as safe HTML in Jinja.
+        raise ValidationError(gettext("The characters < and > are not allowed here."))
 
 
 def strip(value: Any) -> Any:

@@ -88,17 +88,19 @@ def edit_submit(org_id: int) -> ResponseReturnValue:
         try:
             organisations.update_profile(
                 org,
-                name=form.name.data or "",
-                sdgs=form.sdgs.data or [],
-                kind=form.kind.data,
-                nace_code=form.nace_code.data or None,
-                description=form.description.data,
-                website=form.website.data,
-                street=form.street.data,
-                postcode=form.postcode.data,
-                locality=form.locality.data,
-                lat=form.lat.data,
-                lon=form.lon.data,
+                organisations.Profile(
+                    name=form.name.data or "",
+                    kind=form.kind.data or "",
+                    nace_code=form.nace_code.data or None,
+                    description=form.description.data,
+                    website=form.website.data,
+                    street=form.street.data,
+                    postcode=form.postcode.data,
+                    locality=form.locality.data,
+                    lat=form.lat.data,
+                    lon=form.lon.data,
+                    sdgs=form.sdgs.data or [],
+                ),
             )
         except FieldErrors as errors:
             db.session.rollback()

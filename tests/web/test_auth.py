@@ -1,0 +1,196 @@
+"""Sign-in, registration and their bad input: clear errors, nothing stored, no 500."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+
+from symbiosis.extensions import db
+from symbiosis.models import Organisation, User, ZoneRequest
+from tests.builders import PASSWORD, make_org, make_reference, make_user, make_zone
+
+
+def _counts(app: Flask) -> tuple[int, int]:
+    with app.app_context():
+        return (
+            db.session.scalar(sa.select(sa.func.count(User.id))),
+            db.session.scalar(sa.select(sa.func.count(Organisation.id))),
+        )
+
+
+@pytest.fixture
+def world(app: Flask) -> dict[str, int]:
+    with app.app_context():
+        make_reference()
+        zone = make_zone(name="Contern (Weiergewan/Rolach)")
+        org = make_org(name="Boulangerie du Sud", zone=zone)
+        user = make_user(email="membre@boulangerie.example.lu", org=org)
+        db.session.commit()
+        return {"zone": zone.id, "org": org.id, "user": user.id}
+
+
+def register_form(**overrides: str) -> dict[str, str]:
+    form = {
+        "full_name": "Zoë Müller-Łukasiewicz",
+        "email": "zoe@nouvelle.example.lu",
+        "password": "un mot de passe sûr",
+        "password_confirm": "un mot de passe sûr",
+        "mode": "create",
+        "org_name": "Nouvelle Entreprise S.A.",
+        "org_kind": "company",
+        "nace_code": "10.71",
+        "zone": "0",
+        "join_organisation": "0",
+    }
+    form.update(overrides)
+    return form
+
+
+def test_login_and_logout(client: FlaskClient, world: dict[str, int]) -> None:
+    response = client.post(
+        "/login", data={"email": "MEMBRE@boulangerie.example.lu ", "password": PASSWORD}
+    )
+    assert response.status_code == 302
+    assert "Boulangerie du Sud" in client.get("/").get_data(as_text=True)
+    assert client.post("/logout").status_code == 302
+    assert client.get("/account/").status_code == 302
+
+
+def test_login_redirects_to_a_local_next_only(client: FlaskClient, world: dict[str, int]) -> None:
+    data = {"email": "membre@boulangerie.example.lu", "password": PASSWORD}
+    ok = client.post("/login?next=/zones/", data=data)
+    assert ok.headers["Location"] == "/zones/"
+    client.post("/logout")
+    evil = client.post("/login?next=https://evil.example/", data=data)
+    assert evil.headers["Location"] == "/"
+
+
+@pytest.mark.parametrize(
+    ("email", "password"),
+    [
+        ("membre@boulangerie.example.lu", "wrong password"),
+        ("nobody@example.lu", PASSWORD),
+    ],
+)
+def test_wrong_credentials_get_one_generic_message(
+    client: FlaskClient, world: dict[str, int], email: str, password: str
+) -> None:
+    response = client.post("/login", data={"email": email, "password": password})
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "E-mail ou mot de passe incorrect" in page or "E-mail or password" in page
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["", "x" * 10_000, "<script>alert(1)</script>", "' OR 1=1 --", "日本語\u202e", "a\x00b"],
+)
+def test_login_with_bad_values_never_fails_hard(
+    client: FlaskClient, world: dict[str, int], value: str
+) -> None:
+    response = client.post("/login", data={"email": value, "password": value})
+    assert response.status_code == 400
+    assert "<script>alert(1)</script>" not in response.get_data(as_text=True)
+
+
+def test_failed_logins_are_rate_limited_per_account(
+    client: FlaskClient, world: dict[str, int]
+) -> None:
+    data = {"email": "membre@boulangerie.example.lu", "password": "wrong password"}
+    statuses = [client.post("/login", data=data).status_code for _ in range(6)]
+    assert statuses == [400] * 5 + [429]
+    # Even the right password is refused while the account is cooling down.
+    data["password"] = PASSWORD
+    assert client.post("/login", data=data).status_code == 429
+    # Another account is not blocked by this one's failures.
+    other = {"email": "someone-else@example.lu", "password": "wrong password"}
+    assert client.post("/login", data=other).status_code == 400
+
+
+def test_successful_logins_do_not_count_as_failures(
+    client: FlaskClient, world: dict[str, int]
+) -> None:
+    data = {"email": "membre@boulangerie.example.lu", "password": PASSWORD}
+    for _ in range(7):
+        assert client.post("/login", data=data).status_code == 302
+        client.post("/logout")
+
+
+def test_register_creates_organisation_and_admin(app: Flask, client: FlaskClient, world: dict[str, int]) -> None:
+    response = client.post("/register", data=register_form(zone=str(world["zone"])))
+    assert response.status_code == 302, response.get_data(as_text=True)
+    with app.app_context():
+        user = db.session.scalar(sa.select(User).where(User.email == "zoe@nouvelle.example.lu"))
+        assert user is not None
+        assert user.full_name == "Zoë Müller-Łukasiewicz"
+        assert user.org_role == "admin"
+        assert user.password_hash.startswith("$argon2id$")
+        org = user.organisation
+        assert org.name == "Nouvelle Entreprise S.A." and org.nace_code == "10.71"
+        assert org.zone_id is None  # the zone's manager decides first
+        request = db.session.scalar(sa.select(ZoneRequest))
+        assert request.zone_id == world["zone"] and request.state == "pending"
+
+
+def test_register_to_join_waits_for_an_admin(app: Flask, client: FlaskClient, world: dict[str, int]) -> None:
+    form = register_form(mode="join", join_organisation=str(world["org"]), org_name="")
+    assert client.post("/register", data=form).status_code == 302
+    with app.app_context():
+        user = db.session.scalar(sa.select(User).where(User.email == "zoe@nouvelle.example.lu"))
+        assert user.organisation_id == world["org"] and user.org_role == "pending"
+    # A pending member sees nothing private of the organisation.
+    page = client.get(f"/organisations/{world['org']}").get_data(as_text=True)
+    assert "membre@boulangerie.example.lu" not in page
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        ({"full_name": ""}, "full_name", "requis"),
+        ({"full_name": "x" * 10_000}, "full_name", "120"),
+        ({"full_name": "<script>alert(1)</script>"}, "full_name", "&lt; et &gt;"),
+        ({"full_name": "Robert\x00"}, "full_name", "caractères de contrôle"),
+        ({"email": ""}, "email", "requis"),
+        ({"email": "' OR 1=1 --"}, "email", "non valide"),
+        ({"email": "a" * 10_000 + "@example.lu"}, "email", "254"),
+        ({"email": "membre@boulangerie.example.lu"}, "email", "existe déjà"),
+        ({"email": "MEMBRE@Boulangerie.example.lu"}, "email", "existe déjà"),
+        ({"password": "court", "password_confirm": "court"}, "password", "10"),
+        ({"password": "x" * 10_000, "password_confirm": "x" * 10_000}, "password", "1024"),
+        ({"password_confirm": "autre chose"}, "password_confirm", "ne correspondent pas"),
+        ({"org_name": ""}, "org_name", "nom"),
+        ({"org_name": "BOULANGERIE  DU SUD"}, "org_name", "porte déjà ce nom"),
+        ({"org_name": "'); DROP TABLE organisation; --"}, None, None),
+        ({"nace_code": "99.99"}, "nace_code", "NACE"),
+        ({"zone": "999999"}, "zone", "inconnue"),
+        ({"mode": "join", "join_organisation": "0"}, "join_organisation", "liste"),
+        ({"mode": "join", "join_organisation": "999999"}, "join_organisation", "liste"),
+        ({"mode": "something"}, "mode", "valide"),
+    ],
+)
+def test_register_bad_input(
+    app: Flask,
+    client: FlaskClient,
+    world: dict[str, int],
+    overrides: dict[str, str],
+    field: str | None,
+    message: str | None,
+) -> None:
+    before = _counts(app)
+    response = client.post("/register", data=register_form(**overrides))
+    if field is None:
+        # SQL-looking text is just text: stored as typed, nothing else happens.
+        assert response.status_code == 302
+        with app.app_context():
+            names = db.session.scalars(sa.select(Organisation.name)).all()
+        assert "'); DROP TABLE organisation; --" in names
+        return
+    assert response.status_code == 400
+    assert _counts(app) == before
+    page = response.get_data(as_text=True)
+    error_block = page.split(f'id="{field}-error"', 1)
+    assert len(error_block) == 2, f"no error shown next to {field}"
+    assert message in error_block[1].split("</div>", 1)[0]
+    assert "<script>alert(1)</script>" not in page

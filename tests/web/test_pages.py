@@ -1,0 +1,97 @@
+"""Language switch, error pages and the JSON errors under /api/."""
+
+from __future__ import annotations
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from symbiosis.extensions import db
+from symbiosis.models import User
+from tests.builders import PASSWORD, make_org, make_user, make_zone
+
+
+def test_french_is_the_default(client: FlaskClient) -> None:
+    page = client.get("/", headers={"Accept-Language": "en-GB,en;q=0.9"}).get_data(as_text=True)
+    assert '<html lang="fr">' in page
+    assert "Se connecter" in page
+
+
+@pytest.mark.parametrize(("lang", "word"), [("en", "Sign in"), ("de", "Anmelden"), ("fr", "Se connecter")])
+def test_language_switch(client: FlaskClient, lang: str, word: str) -> None:
+    response = client.post("/language", data={"lang": lang, "next": "/login"})
+    assert response.headers["Location"] == "/login"
+    page = client.get("/login").get_data(as_text=True)
+    assert f'<html lang="{lang}">' in page and word in page
+
+
+def test_unknown_language_and_foreign_next_are_ignored(client: FlaskClient) -> None:
+    response = client.post("/language", data={"lang": "xx", "next": "https://evil.example/"})
+    assert response.headers["Location"] == "/"
+    assert '<html lang="fr">' in client.get("/").get_data(as_text=True)
+
+
+def test_language_choice_is_kept_on_the_account(app: Flask, client: FlaskClient) -> None:
+    with app.app_context():
+        user = make_user(email="de@example.lu", org=make_org(), locale="fr")
+        db.session.commit()
+        user_id = user.id
+    client.post("/login", data={"email": "de@example.lu", "password": PASSWORD})
+    client.post("/language", data={"lang": "de"})
+    with app.app_context():
+        assert db.session.get(User, user_id).locale == "de"
+    client.post("/logout")
+    fresh = app.test_client()
+    fresh.post("/login", data={"email": "de@example.lu", "password": PASSWORD})
+    assert '<html lang="de">' in fresh.get("/").get_data(as_text=True)
+
+
+def test_friendly_404(client: FlaskClient) -> None:
+    response = client.get("/no/such/page")
+    assert response.status_code == 404
+    assert response.mimetype == "text/html"
+    assert "<h1>" in response.get_data(as_text=True)
+
+
+def test_api_errors_are_json(client: FlaskClient) -> None:
+    response = client.get("/api/v1/no-such-thing")
+    assert response.status_code == 404
+    assert response.is_json
+    assert response.json["errors"][0]["reason"]
+    response = client.post("/api/v1/zones")
+    assert response.status_code == 405 and response.is_json
+
+
+def test_api_lists_zones(app: Flask, client: FlaskClient) -> None:
+    with app.app_context():
+        make_zone(name="Contern (Weiergewan/Rolach)", lat=49.586, lon=6.215)
+        db.session.commit()
+    zones = client.get("/api/v1/zones").json["zones"]
+    assert zones[0]["name"] == "Contern (Weiergewan/Rolach)" and zones[0]["lat"] == 49.586
+
+
+def test_unexpected_error_gets_a_friendly_500(app: Flask) -> None:
+    from symbiosis.authz import public
+
+    @app.get("/boom")
+    @public
+    def boom() -> str:
+        raise RuntimeError("kaboom")
+
+    @app.get("/api/v1/boom")
+    @public
+    def api_boom() -> str:
+        raise RuntimeError("kaboom")
+
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    client = app.test_client()
+    response = client.get("/boom")
+    assert response.status_code == 500
+    assert "kaboom" not in response.get_data(as_text=True)
+    assert "<h1>" in response.get_data(as_text=True)
+    api = client.get("/api/v1/boom")
+    assert api.status_code == 500 and api.is_json
+
+
+def test_healthz(client: FlaskClient) -> None:
+    assert client.get("/healthz").json == {"status": "ok"}
