@@ -10,13 +10,27 @@ class Anonymous:
     is_authenticated = False
 
 
-def person(org_id: int | None, role: str | None, *, facilitator: bool = False,
-           zones: tuple[int, ...] = ()) -> User:
-    user = User(id=1, email="x@example.lu", full_name="X", password_hash="-",
-                session_token="t", organisation_id=org_id, org_role=role,
-                is_facilitator=facilitator, active=True)
-    user.managed_zones = [Zone(id=z, name=f"Z{z}", slug=f"z{z}", commune="C", lat=0, lon=0)
-                          for z in zones]
+def person(
+    org_id: int | None,
+    role: str | None,
+    *,
+    facilitator: bool = False,
+    zones: tuple[int, ...] = (),
+) -> User:
+    user = User(
+        id=1,
+        email="x@example.lu",
+        full_name="X",
+        password_hash="-",
+        session_token="t",
+        organisation_id=org_id,
+        org_role=role,
+        is_facilitator=facilitator,
+        active=True,
+    )
+    user.managed_zones = [
+        Zone(id=z, name=f"Z{z}", slug=f"z{z}", commune="C", lat=0, lon=0) for z in zones
+    ]
     return user
 
 

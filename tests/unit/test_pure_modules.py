@@ -5,7 +5,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2] / "symbiosis"
 PURE = [ROOT / "matching", ROOT / "workflow", ROOT / "units.py", ROOT / "impact.py"]
-BANNED = ("flask", "flask_sqlalchemy", "sqlalchemy", "symbiosis.extensions", "symbiosis.models")
+BANNED = (
+    "flask",
+    "flask_sqlalchemy",
+    "sqlalchemy",
+    "symbiosis.extensions",
+    "symbiosis.models",
+)
 
 
 def _files() -> list[Path]:

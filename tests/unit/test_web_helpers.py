@@ -17,7 +17,9 @@ from symbiosis.web.forms import safe_next
         (None, None),
     ],
 )
-def test_safe_next_keeps_only_local_paths(target: str | None, expected: str | None) -> None:
+def test_safe_next_keeps_only_local_paths(
+    target: str | None, expected: str | None
+) -> None:
     assert safe_next(target) == expected
 
 

@@ -58,7 +58,9 @@ def test_login_and_logout(client: FlaskClient, world: dict[str, int]) -> None:
     assert client.get("/account/").status_code == 302
 
 
-def test_login_redirects_to_a_local_next_only(client: FlaskClient, world: dict[str, int]) -> None:
+def test_login_redirects_to_a_local_next_only(
+    client: FlaskClient, world: dict[str, int]
+) -> None:
     data = {"email": "membre@boulangerie.example.lu", "password": PASSWORD}
     ok = client.post("/login?next=/zones/", data=data)
     assert ok.headers["Location"] == "/zones/"
@@ -85,7 +87,14 @@ def test_wrong_credentials_get_one_generic_message(
 
 @pytest.mark.parametrize(
     "value",
-    ["", "x" * 10_000, "<script>alert(1)</script>", "' OR 1=1 --", "日本語\u202e", "a\x00b"],
+    [
+        "",
+        "x" * 10_000,
+        "<script>alert(1)</script>",
+        "' OR 1=1 --",
+        "日本語\u202e",
+        "a\x00b",
+    ],
 )
 def test_login_with_bad_values_never_fails_hard(
     client: FlaskClient, world: dict[str, int], value: str
@@ -118,28 +127,39 @@ def test_successful_logins_do_not_count_as_failures(
         client.post("/logout")
 
 
-def test_register_creates_organisation_and_admin(app: Flask, client: FlaskClient, world: dict[str, int]) -> None:
+def test_register_creates_organisation_and_admin(
+    app: Flask, client: FlaskClient, world: dict[str, int]
+) -> None:
     response = client.post("/register", data=register_form(zone=str(world["zone"])))
     assert response.status_code == 302, response.get_data(as_text=True)
     with app.app_context():
-        user = db.session.scalar(sa.select(User).where(User.email == "zoe@nouvelle.example.lu"))
+        user = db.session.scalar(
+            sa.select(User).where(User.email == "zoe@nouvelle.example.lu")
+        )
         assert user is not None
         assert user.full_name == "Zoë Müller-Łukasiewicz"
         assert user.org_role == "admin"
         assert user.password_hash.startswith("$argon2id$")
         org = user.organisation
-        assert org.name == "Nouvelle Entreprise S.A." and org.nace_code == "10.71"
+        assert org.name == "Nouvelle Entreprise S.A."
+        assert org.nace_code == "10.71"
         assert org.zone_id is None  # the zone's manager decides first
         request = db.session.scalar(sa.select(ZoneRequest))
-        assert request.zone_id == world["zone"] and request.state == "pending"
+        assert request.zone_id == world["zone"]
+        assert request.state == "pending"
 
 
-def test_register_to_join_waits_for_an_admin(app: Flask, client: FlaskClient, world: dict[str, int]) -> None:
+def test_register_to_join_waits_for_an_admin(
+    app: Flask, client: FlaskClient, world: dict[str, int]
+) -> None:
     form = register_form(mode="join", join_organisation=str(world["org"]), org_name="")
     assert client.post("/register", data=form).status_code == 302
     with app.app_context():
-        user = db.session.scalar(sa.select(User).where(User.email == "zoe@nouvelle.example.lu"))
-        assert user.organisation_id == world["org"] and user.org_role == "pending"
+        user = db.session.scalar(
+            sa.select(User).where(User.email == "zoe@nouvelle.example.lu")
+        )
+        assert user.organisation_id == world["org"]
+        assert user.org_role == "pending"
     # A pending member sees nothing private of the organisation.
     page = client.get(f"/organisations/{world['org']}").get_data(as_text=True)
     assert "membre@boulangerie.example.lu" not in page
@@ -158,8 +178,16 @@ def test_register_to_join_waits_for_an_admin(app: Flask, client: FlaskClient, wo
         ({"email": "membre@boulangerie.example.lu"}, "email", "existe déjà"),
         ({"email": "MEMBRE@Boulangerie.example.lu"}, "email", "existe déjà"),
         ({"password": "court", "password_confirm": "court"}, "password", "10"),
-        ({"password": "x" * 10_000, "password_confirm": "x" * 10_000}, "password", "1024"),
-        ({"password_confirm": "autre chose"}, "password_confirm", "ne correspondent pas"),
+        (
+            {"password": "x" * 10_000, "password_confirm": "x" * 10_000},
+            "password",
+            "1024",
+        ),
+        (
+            {"password_confirm": "autre chose"},
+            "password_confirm",
+            "ne correspondent pas",
+        ),
         ({"org_name": ""}, "org_name", "nom"),
         ({"org_name": "BOULANGERIE  DU SUD"}, "org_name", "porte déjà ce nom"),
         ({"org_name": "'); DROP TABLE organisation; --"}, None, None),

@@ -12,26 +12,35 @@ from tests.builders import PASSWORD, make_org, make_user, make_zone
 
 
 def test_french_is_the_default(client: FlaskClient) -> None:
-    page = client.get("/", headers={"Accept-Language": "en-GB,en;q=0.9"}).get_data(as_text=True)
+    page = client.get("/", headers={"Accept-Language": "en-GB,en;q=0.9"}).get_data(
+        as_text=True
+    )
     assert '<html lang="fr">' in page
     assert "Se connecter" in page
 
 
-@pytest.mark.parametrize(("lang", "word"), [("en", "Sign in"), ("de", "Anmelden"), ("fr", "Se connecter")])
+@pytest.mark.parametrize(
+    ("lang", "word"), [("en", "Sign in"), ("de", "Anmelden"), ("fr", "Se connecter")]
+)
 def test_language_switch(client: FlaskClient, lang: str, word: str) -> None:
     response = client.post("/language", data={"lang": lang, "next": "/login"})
     assert response.headers["Location"] == "/login"
     page = client.get("/login").get_data(as_text=True)
-    assert f'<html lang="{lang}">' in page and word in page
+    assert f'<html lang="{lang}">' in page
+    assert word in page
 
 
 def test_unknown_language_and_foreign_next_are_ignored(client: FlaskClient) -> None:
-    response = client.post("/language", data={"lang": "xx", "next": "https://evil.example/"})
+    response = client.post(
+        "/language", data={"lang": "xx", "next": "https://evil.example/"}
+    )
     assert response.headers["Location"] == "/"
     assert '<html lang="fr">' in client.get("/").get_data(as_text=True)
 
 
-def test_language_choice_is_kept_on_the_account(app: Flask, client: FlaskClient) -> None:
+def test_language_choice_is_kept_on_the_account(
+    app: Flask, client: FlaskClient
+) -> None:
     with app.app_context():
         user = make_user(email="de@example.lu", org=make_org(), locale="fr")
         db.session.commit()
@@ -59,7 +68,8 @@ def test_api_errors_are_json(client: FlaskClient) -> None:
     assert response.is_json
     assert response.json["errors"][0]["reason"]
     response = client.post("/api/v1/zones")
-    assert response.status_code == 405 and response.is_json
+    assert response.status_code == 405
+    assert response.is_json
 
 
 def test_api_lists_zones(app: Flask, client: FlaskClient) -> None:
@@ -67,7 +77,8 @@ def test_api_lists_zones(app: Flask, client: FlaskClient) -> None:
         make_zone(name="Contern (Weiergewan/Rolach)", lat=49.586, lon=6.215)
         db.session.commit()
     zones = client.get("/api/v1/zones").json["zones"]
-    assert zones[0]["name"] == "Contern (Weiergewan/Rolach)" and zones[0]["lat"] == 49.586
+    assert zones[0]["name"] == "Contern (Weiergewan/Rolach)"
+    assert zones[0]["lat"] == 49.586
 
 
 def test_unexpected_error_gets_a_friendly_500(app: Flask) -> None:
@@ -90,7 +101,8 @@ def test_unexpected_error_gets_a_friendly_500(app: Flask) -> None:
     assert "kaboom" not in response.get_data(as_text=True)
     assert "<h1>" in response.get_data(as_text=True)
     api = client.get("/api/v1/boom")
-    assert api.status_code == 500 and api.is_json
+    assert api.status_code == 500
+    assert api.is_json
 
 
 def test_healthz(client: FlaskClient) -> None:

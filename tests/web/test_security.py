@@ -25,14 +25,18 @@ def member(app: Flask) -> str:
 def test_security_headers(client: FlaskClient) -> None:
     response = client.get("/")
     csp = response.headers["Content-Security-Policy"]
-    assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp
-    assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+    assert "default-src 'self'" in csp
+    assert "frame-ancestors 'none'" in csp
+    assert "script-src 'self'" in csp
+    assert "unsafe-inline" not in csp
     assert response.headers["X-Frame-Options"] == "DENY"
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
 
 
-def test_session_and_remember_cookies_are_locked_down(client: FlaskClient, member: str) -> None:
+def test_session_and_remember_cookies_are_locked_down(
+    client: FlaskClient, member: str
+) -> None:
     response = client.post(
         "/login", data={"email": member, "password": PASSWORD, "remember": "y"}
     )
@@ -40,11 +44,19 @@ def test_session_and_remember_cookies_are_locked_down(client: FlaskClient, membe
     session = next(c for c in cookies if c.startswith("symbiosis_session="))
     remember = next(c for c in cookies if c.startswith("symbiosis_remember="))
     for cookie in (session, remember):
-        assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+        assert "Secure" in cookie
+        assert "HttpOnly" in cookie
+        assert "SameSite=Lax" in cookie
 
 
 def test_csrf_is_required_on_every_form(database_url: str) -> None:
-    app = create_app({**TEST_CONFIG, "WTF_CSRF_ENABLED": True, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    app = create_app(
+        {
+            **TEST_CONFIG,
+            "WTF_CSRF_ENABLED": True,
+            "SQLALCHEMY_DATABASE_URI": "sqlite://",
+        }
+    )
     with app.app_context():
         db.create_all()
     client = app.test_client()
@@ -54,7 +66,10 @@ def test_csrf_is_required_on_every_form(database_url: str) -> None:
     # With the token from the page, the same form goes through.
     page = client.get("/login").get_data(as_text=True)
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-    response = client.post("/login", data={"csrf_token": token, "email": "x@example.lu", "password": "whatever-pw"})
+    response = client.post(
+        "/login",
+        data={"csrf_token": token, "email": "x@example.lu", "password": "whatever-pw"},
+    )
     assert response.status_code == 400  # wrong credentials, but CSRF passed
     assert "E-mail" in response.get_data(as_text=True)
     with app.app_context():
@@ -79,7 +94,9 @@ def test_password_change_signs_out_other_sessions(app: Flask, member: str) -> No
     assert second.get("/account/").status_code == 302  # back to the sign-in page
 
 
-def test_password_change_refuses_a_wrong_current_password(app: Flask, client: FlaskClient, member: str) -> None:
+def test_password_change_refuses_a_wrong_current_password(
+    app: Flask, client: FlaskClient, member: str
+) -> None:
     client.post("/login", data={"email": member, "password": PASSWORD})
     response = client.post(
         "/account/password",
@@ -92,9 +109,15 @@ def test_password_change_refuses_a_wrong_current_password(app: Flask, client: Fl
     assert response.status_code == 400
     assert 'id="password-current_password-error"' in response.get_data(as_text=True)
     client.post("/logout")
-    assert client.post("/login", data={"email": member, "password": PASSWORD}).status_code == 302
+    assert (
+        client.post("/login", data={"email": member, "password": PASSWORD}).status_code
+        == 302
+    )
 
 
 def test_registration_is_rate_limited(client: FlaskClient) -> None:
-    statuses = [client.post("/register", data={"full_name": ""}).status_code for _ in range(11)]
-    assert statuses[:10] == [400] * 10 and statuses[10] == 429
+    statuses = [
+        client.post("/register", data={"full_name": ""}).status_code for _ in range(11)
+    ]
+    assert statuses[:10] == [400] * 10
+    assert statuses[10] == 429

@@ -1,0 +1,74 @@
+"""A live server in a thread and Debian's chromium driven by Playwright.
+
+Screenshots of failed browser tests are saved to ``tests/browser/artifacts``.
+"""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from werkzeug.serving import make_server
+
+ARTIFACTS = Path(__file__).parent / "artifacts"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+]
+
+
+@pytest.fixture
+def live_server(app: Flask) -> Iterator[str]:
+    app.config.update(SESSION_COOKIE_SECURE=False, REMEMBER_COOKIE_SECURE=False)
+    server = make_server("127.0.0.1", 0, app, threaded=False)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=5)
+    server.server_close()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    if not Path(CHROMIUM).exists():
+        pytest.skip("chromium is not installed (make test installs it with apt-get)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> object:
+    report = yield
+    page = getattr(item, "_page", None)
+    if report.when == "call" and report.failed and page is not None:
+        ARTIFACTS.mkdir(exist_ok=True)
+        name = (
+            item.nodeid.split("::")[-1].replace("/", "_").replace("[", "-").rstrip("]")
+        )
+        page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    return report
+
+
+@pytest.fixture
+def page(
+    browser: object, live_server: str, request: pytest.FixtureRequest
+) -> Iterator[object]:
+    context = browser.new_context(base_url=live_server, locale="fr-FR")  # type: ignore[attr-defined]
+    page = context.new_page()
+    request.node._page = page
+    yield page
+    context.close()

@@ -1,0 +1,54 @@
+"""In a real browser: sign in as a demo member, switch to English, see the home page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from flask import Flask
+
+from symbiosis.services import seeding
+
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def demo(app: Flask) -> None:
+    with app.app_context():
+        seeding.load_reference(SEEDS / "reference")
+        seeding.load_demo(SEEDS / "demo")
+
+
+def test_member_signs_in_and_switches_to_english(demo: None, page) -> None:
+    page.goto("/")
+    assert page.get_attribute("html", "lang") == "fr"
+    page.get_by_role("link", name="Se connecter").first.click()
+    page.get_by_label("E-mail").fill("membre@boulangerie-sud.example.lu")
+    page.get_by_label("Mot de passe").fill("symbiose-demo")
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_url("**/")
+    assert "Boulangerie Artisanale du Sud" in page.inner_text("main")
+
+    page.get_by_role("button", name="English").click()
+    page.wait_for_load_state()
+    assert page.get_attribute("html", "lang") == "en"
+    assert page.get_by_role("link", name="My organisation").is_visible()
+    assert "Your role: member" in page.inner_text("main")
+
+
+def test_wrong_password_is_announced_next_to_the_form(demo: None, page) -> None:
+    page.goto("/login")
+    page.get_by_label("E-mail").fill("membre@boulangerie-sud.example.lu")
+    page.get_by_label("Mot de passe").fill("not the password")
+    page.get_by_role("button", name="Se connecter").click()
+    alert = page.get_by_role("alert").first
+    assert "incorrect" in alert.inner_text()
+
+
+def test_keyboard_user_reaches_the_content_first(demo: None, page) -> None:
+    page.goto("/login")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.getAttribute('href')")
+    assert focused == "#main"
