@@ -107,3 +107,36 @@ def test_unexpected_error_gets_a_friendly_500(app: Flask) -> None:
 
 def test_healthz(client: FlaskClient) -> None:
     assert client.get("/healthz").json == {"status": "ok"}
+
+
+def test_organisation_directory_pages_and_filters(
+    app: Flask, client: FlaskClient
+) -> None:
+    with app.app_context():
+        zone = make_zone(name="Contern (Weiergewan/Rolach)")
+        for n in range(30):
+            make_org(name=f"Entreprise {n:02d}", zone=zone if n % 2 else None)
+        make_org(name="Épicerie Solidaire", kind="association")
+        make_user(email="viewer@example.lu", org=make_org(name="Viewer"))
+        db.session.commit()
+        zone_id = zone.id
+    client.post("/login", data={"email": "viewer@example.lu", "password": PASSWORD})
+    first = client.get("/organisations/").get_data(as_text=True)
+    assert "Entreprise 00" in first
+    assert 'rel="next"' in first
+    second = client.get("/organisations/?page=2").get_data(as_text=True)
+    assert "Viewer" in second
+    assert "Entreprise 00" not in second
+    # Accents and case do not matter in the search.
+    found = client.get("/organisations/?q=EPICERIE").get_data(as_text=True)
+    assert "Épicerie Solidaire" in found
+    assert "Entreprise 01" not in found
+    by_zone = client.get(f"/organisations/?zone={zone_id}").get_data(as_text=True)
+    assert "Entreprise 01" in by_zone
+    assert "Entreprise 02" not in by_zone
+    by_kind = client.get("/organisations/?kind=association").get_data(as_text=True)
+    assert "Épicerie Solidaire" in by_kind
+    assert "Entreprise 01" not in by_kind
+    # Nonsense parameters are ignored, not errors.
+    assert client.get("/organisations/?page=abc&zone=x&kind=<b>").status_code == 200
+    assert client.get("/organisations/?page=999").status_code == 200

@@ -65,7 +65,7 @@ class RegisterForm(BaseForm):
         ],
     )
     mode = RadioField(
-        _l("Your organisation"),
+        _l("How do you join Symbiosis?"),
         choices=[
             SelectChoice("create", _l("Register a new organisation")),
             SelectChoice("join", _l("Join an organisation already on Symbiosis")),

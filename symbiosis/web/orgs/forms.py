@@ -86,7 +86,7 @@ class OrganisationForm(BaseForm):
 
 class ZoneRequestForm(BaseForm):
     zone = SelectField(
-        _l("Business zone"), choices=[], coerce=int, validate_choice=False
+        _l("Zone to join"), choices=[], coerce=int, validate_choice=False
     )
 
 
