@@ -36,11 +36,18 @@ CSP = {
 
 @sa.event.listens_for(sa.engine.Engine, "connect")
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    """Enforce foreign keys on SQLite and let writers wait instead of failing."""
+    """Enforce foreign keys on SQLite; on a file, let readers and a writer coexist.
+
+    WAL lets pages be read while a request writes, and the busy timeout makes a
+    second writer wait (up to 5 s) instead of failing with "database is locked".
+    """
     if isinstance(dbapi_connection, sqlite3.Connection):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=5000")
+        files = [row[2] for row in cursor.execute("PRAGMA database_list")]
+        if files and files[0]:  # an empty name is an in-memory database
+            cursor.execute("PRAGMA journal_mode=WAL")
         cursor.close()
 
 

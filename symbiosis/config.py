@@ -19,7 +19,6 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "SECRET_KEY": None,
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{instance_path}/symbiosis.sqlite3",
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
-        "SQLITE_BUSY_TIMEOUT_MS": 5000,
         # Languages: French first, it is the default.
         "LANGUAGES": LANGUAGES,
         "BABEL_DEFAULT_LOCALE": "fr",
@@ -53,12 +52,7 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "ARGON2_MEMORY_COST": 64 * 1024,
         "ARGON2_PARALLELISM": 4,
         "PASSWORD_MIN_LENGTH": 10,
-        # Mail: printed to the log unless an SMTP host is set.
-        "MAIL_SERVER": None,
-        "MAIL_DEFAULT_SENDER": "noreply@symbiose.example.lu",
-        # Seeds
         "SEEDS_PATH": None,
-        "PER_PAGE": 25,
     }
 
 

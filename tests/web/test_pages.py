@@ -140,3 +140,22 @@ def test_organisation_directory_pages_and_filters(
     # Nonsense parameters are ignored, not errors.
     assert client.get("/organisations/?page=abc&zone=x&kind=<b>").status_code == 200
     assert client.get("/organisations/?page=999").status_code == 200
+
+
+def test_oversized_request_gets_413(client: FlaskClient) -> None:
+    response = client.post("/login", data={"email": "x" * (17 * 1024 * 1024)})
+    assert response.status_code == 413
+    assert "<h1>" in response.get_data(as_text=True)
+
+
+def test_file_database_uses_wal(tmp_path) -> None:
+    from symbiosis import create_app
+    from tests.conftest import TEST_CONFIG
+
+    app = create_app(
+        {**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.db"}
+    )
+    with app.app_context(), db.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        db.engine.dispose()
