@@ -4,7 +4,14 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2] / "symbiosis"
-PURE = [ROOT / "matching", ROOT / "workflow", ROOT / "units.py", ROOT / "impact.py"]
+PURE = [
+    ROOT / "matching",
+    ROOT / "workflow",
+    ROOT / "units.py",
+    ROOT / "impact.py",
+    ROOT / "geo.py",
+    ROOT / "listing_fields.py",
+]
 BANNED = (
     "flask",
     "flask_sqlalchemy",

@@ -1,0 +1,33 @@
+"""Geography of Luxembourg and its neighbours: bounds and distances (pure)."""
+
+from __future__ import annotations
+
+import math
+
+from geopy.distance import geodesic
+
+# Luxembourg with a margin over Belgium, France and Germany for cross-border sites.
+LAT_RANGE = (49.0, 50.5)
+LON_RANGE = (5.4, 6.9)
+
+
+def in_bounds(lat: float, lon: float) -> bool:
+    return LAT_RANGE[0] <= lat <= LAT_RANGE[1] and LON_RANGE[0] <= lon <= LON_RANGE[1]
+
+
+def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Geodesic distance (WGS-84 ellipsoid) between two (lat, lon) points."""
+    return float(geodesic(a, b).km)
+
+
+def bounding_box(
+    lat: float, lon: float, km: float
+) -> tuple[float, float, float, float]:
+    """Return (min_lat, max_lat, min_lon, max_lon) enclosing a ``km`` circle.
+
+    Slightly generous (111 km per degree of latitude is a lower bound here), so
+    an exact distance check on the rows inside never misses a point.
+    """
+    dlat = km / 110.5
+    dlon = km / (111.4 * max(math.cos(math.radians(lat)), 0.01))
+    return lat - dlat, lat + dlat, lon - dlon, lon + dlon

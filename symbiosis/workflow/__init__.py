@@ -1,0 +1,1 @@
+"""State machines as data: one transition table per aggregate (pure)."""
