@@ -7,9 +7,22 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cp "$root/static/vendor/package.json" "$work/"
 (cd "$work" && npm install --no-audit --no-fund --ignore-scripts >/dev/null)
+mods="$work/node_modules"
+
+# Bootstrap: minified CSS, JS bundle (with Popper) and licence.
 dest="$root/static/vendor/bootstrap"
 rm -rf "$dest" && mkdir -p "$dest"
-cp "$work/node_modules/bootstrap/dist/css/bootstrap.min.css" \
-   "$work/node_modules/bootstrap/dist/js/bootstrap.bundle.min.js" \
-   "$work/node_modules/bootstrap/LICENSE" "$dest/"
+cp "$mods/bootstrap/dist/css/bootstrap.min.css" \
+   "$mods/bootstrap/dist/js/bootstrap.bundle.min.js" \
+   "$mods/bootstrap/LICENSE" "$dest/"
+
+# Leaflet: the map library, its stylesheet, the marker/layer images that
+# leaflet.css refers to as images/*.png, and its licence (BSD-2-Clause).
+dest="$root/static/vendor/leaflet"
+rm -rf "$dest" && mkdir -p "$dest/images"
+cp "$mods/leaflet/dist/leaflet.js" \
+   "$mods/leaflet/dist/leaflet.css" \
+   "$mods/leaflet/LICENSE" "$dest/"
+cp "$mods/leaflet/dist/images/"* "$dest/images/"
+
 echo "vendored: $(ls "$root/static/vendor")"
