@@ -31,7 +31,7 @@ translations: $(BIN)/.installed
 	$(BIN)/pybabel compile --use-fuzzy --statistics -d symbiosis/translations
 
 extract-messages: $(BIN)/.installed
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o symbiosis/translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k N_ -o symbiosis/translations/messages.pot .
 	$(BIN)/pybabel update -i symbiosis/translations/messages.pot -d symbiosis/translations --no-fuzzy-matching
 
 db: install instance/secret_key

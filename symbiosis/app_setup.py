@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import sqlite3
 from typing import Any
+from urllib.parse import urlsplit
 
 import sqlalchemy as sa
-from flask import Flask, g, request, session
+from flask import Flask, g, has_request_context, request, session
 from flask_login import current_user
 
 from symbiosis import ROOT, authz
@@ -34,6 +35,18 @@ CSP = {
 }
 
 
+def _csp(tile_url: str) -> dict[str, Any]:
+    """The policy, letting map tiles in from their server when one is configured."""
+    policy: dict[str, Any] = dict(CSP)
+    if tile_url:
+        parts = urlsplit(tile_url)  # "{s}.tile.example" → any sub-domain
+        policy["img-src"] = [
+            *CSP["img-src"],
+            f"{parts.scheme}://{parts.netloc.replace('{s}', '*')}",
+        ]
+    return policy
+
+
 @sa.event.listens_for(sa.engine.Engine, "connect")
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     """Enforce foreign keys on SQLite; on a file, let readers and a writer coexist.
@@ -54,6 +67,8 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 def select_locale() -> str:
     """Language: the switch in this session, else the user's choice, else French."""
     languages = g.get("languages") or ("fr", "en", "de")
+    if not has_request_context():  # CLI and jobs: the default language
+        return str(languages[0])
     chosen = session.get("lang")
     if chosen in languages:
         return str(chosen)
@@ -68,11 +83,14 @@ def select_locale() -> str:
 
 def register_extensions(app: Flask) -> None:
     from symbiosis.services.accounts import load_user
+    from symbiosis.services.notify import register_mail_hooks
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     login_manager.init_app(app)
     login_manager.user_loader(load_user)
+    login_manager.request_loader(_user_from_bearer_token)
+    register_mail_hooks()
     login_manager.login_view = "auth.login"
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
@@ -86,11 +104,24 @@ def register_extensions(app: Flask) -> None:
         session_cookie_secure=app.config["SESSION_COOKIE_SECURE"],
         session_cookie_http_only=True,
         session_cookie_samesite=app.config["SESSION_COOKIE_SAMESITE"],
-        content_security_policy=CSP,
+        content_security_policy=_csp(app.config.get("MAP_TILE_URL", "")),
         frame_options="DENY",
         referrer_policy="strict-origin-when-cross-origin",
         permissions_policy={"geolocation": "()", "camera": "()", "microphone": "()"},
     )
+
+
+def _user_from_bearer_token(req: Any) -> Any:
+    """API clients sign each request with ``Authorization: Bearer <token>``."""
+    from symbiosis.services.tokens import user_for
+
+    header = req.headers.get("Authorization", "")
+    if not req.path.startswith("/api/") or not header.startswith("Bearer "):
+        return None
+    user = user_for(header[7:].strip())
+    if user is not None:
+        g.api_token = True
+    return user
 
 
 def register_request_hooks(app: Flask) -> None:
@@ -104,13 +135,50 @@ def register_request_hooks(app: Flask) -> None:
     def _template_globals() -> dict[str, Any]:
         from flask_babel import get_locale
 
+        from symbiosis.services.notify import unread_count
+
+        signed_in = current_user and current_user.is_authenticated
         return {
             "can": lambda perm, obj=None: authz.can(current_user, perm, obj),
             "Perm": authz.Perm,
             "current_locale": str(get_locale()),
             "languages": app.config["LANGUAGES"],
             "current_path": request.full_path.rstrip("?"),
+            "unread_notifications": unread_count(current_user) if signed_in else 0,
+            "ewc_codes": _ewc_codes,
         }
+
+    app.add_template_filter(_decimal, "decimal")
+    app.add_template_filter(_dateformat, "dateformat")
+
+
+def _ewc_codes() -> list[Any]:
+    """All waste codes, for the picker (once per request)."""
+    from symbiosis.models import EwcCode
+
+    if "ewc_codes" not in g:
+        g.ewc_codes = db.session.scalars(
+            sa.select(EwcCode).order_by(EwcCode.code)
+        ).all()
+    return list(g.ewc_codes)
+
+
+def _decimal(value: Any) -> str:
+    """2.5000 → "2,5" in French, "2.5" in English (no trailing zeros)."""
+    from decimal import Decimal
+
+    from flask_babel import format_decimal
+
+    if value is None:
+        return ""
+    number = value.normalize() if isinstance(value, Decimal) else value
+    return str(format_decimal(number, format="#,##0.####"))
+
+
+def _dateformat(value: Any) -> str:
+    from flask_babel import format_date
+
+    return str(format_date(value, format="medium")) if value else ""
 
 
 def register_blueprints(app: Flask) -> None:

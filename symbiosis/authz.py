@@ -14,7 +14,8 @@ from typing import Any, TypeVar
 from flask import Flask, abort, current_app, request
 from flask_login import current_user
 
-from symbiosis.models import Organisation, User, Zone
+from symbiosis.models import Listing, Organisation, User, Zone
+from symbiosis.workflow.listing import ListingState
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -30,6 +31,10 @@ class Perm(StrEnum):
     MANAGE_ORG_MEMBERS = "manage_org_members"  # obj: Organisation
     MANAGE_ZONE = "manage_zone"  # obj: Zone
     FACILITATOR = "facilitator"
+    POST_LISTING = "post_listing"  # for one's organisation (facilitators: any)
+    VIEW_LISTING = "view_listing"  # obj: Listing
+    EDIT_LISTING = "edit_listing"  # obj: Listing
+    SEE_LISTING_OWNER = "see_listing_owner"  # obj: Listing (anonymity)
 
 
 def _role_level(user: User, perm: Perm) -> bool:
@@ -51,10 +56,30 @@ def _role_level(user: User, perm: Perm) -> bool:
             return user.is_zone_manager or user.is_facilitator
         case Perm.FACILITATOR:
             return user.is_facilitator
+        case Perm.POST_LISTING | Perm.EDIT_LISTING:
+            return user.is_org_member or user.is_facilitator
+        case Perm.VIEW_LISTING | Perm.SEE_LISTING_OWNER:
+            return True
     return False  # pragma: no cover - every member of Perm is handled above
 
 
+def _listing_rules(user: User, perm: Perm, listing: Listing) -> bool:
+    owner = user.is_org_member and user.organisation_id == listing.organisation_id
+    match perm:
+        case Perm.VIEW_LISTING:
+            return listing.state == ListingState.ACTIVE or owner or user.is_facilitator
+        case Perm.EDIT_LISTING:
+            return owner or user.is_facilitator
+        case Perm.SEE_LISTING_OWNER:
+            # Anonymous listings hide their firm from every other firm (and from
+            # zone managers); the facilitator, who runs the network, sees it.
+            return not listing.anonymous or owner or user.is_facilitator
+    return False
+
+
 def _object_level(user: User, perm: Perm, obj: object) -> bool:
+    if isinstance(obj, Listing):
+        return _listing_rules(user, perm, obj)
     own_org = isinstance(obj, Organisation) and user.organisation_id == obj.id
     match perm:
         case Perm.VIEW_ORG_PRIVATE:

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import click
+import sqlalchemy as sa
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
+from symbiosis.extensions import db
+from symbiosis.matching.normalise import fold
+from symbiosis.models import Organisation, User
 from symbiosis.services import seeding
+from symbiosis.services.imports import import_rows, read_rows
+from symbiosis.services.listings import expire_listings
 
 seed = AppGroup("seed", help="Load reference and demo data (idempotent).")
 
@@ -36,9 +44,74 @@ def seed_reference() -> None:
 
 @seed.command("demo")
 def seed_demo() -> None:
-    """Load the demo organisations and accounts (needs the reference data)."""
-    _print(seeding.load_demo(_seeds() / "demo"))
+    """Load the demo organisations, accounts and listings (needs the reference)."""
+    report = seeding.load_demo(_seeds() / "demo")
+    listings = seeding.load_demo_listings(_seeds() / "demo")
+    report.add("listing", listings.inserted.get("listing", 0), 0)
+    _print(report)
+
+
+listings_cli = AppGroup("listings", help="Import listings and expire old ones.")
+
+
+def _organisation(ref: str) -> Organisation:
+    """Find an organisation by id, slug or name."""
+    query = sa.select(Organisation)
+    if ref.isdigit():
+        org = db.session.get(Organisation, int(ref))
+    else:
+        org = db.session.scalar(
+            query.where(
+                sa.or_(Organisation.slug == ref, Organisation.name_key == fold(ref))
+            )
+        )
+    if org is None:
+        raise click.BadParameter(f"no organisation {ref!r} (give its id, slug or name)")
+    return org
+
+
+@listings_cli.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--org", "org_ref", help="Organisation (id, slug or name); else each row names one."
+)
+@click.option(
+    "--as",
+    "actor_email",
+    help="Account doing the import (default: the first facilitator).",
+)
+def listings_import(file: Path, org_ref: str | None, actor_email: str | None) -> None:
+    """Import FILE (CSV or XLSX): every row is written, or none."""
+    org = _organisation(org_ref) if org_ref else None
+    query = sa.select(User).order_by(User.id).limit(1)
+    actor = db.session.scalar(
+        query.where(User.email == actor_email.lower())
+        if actor_email
+        else query.where(User.is_facilitator)
+    )
+    if actor is None:
+        raise click.BadParameter("no such account (use --as with an e-mail)")
+    rows = read_rows(file.name, file.read_bytes())
+
+    def progress(items: Iterable[Any]) -> Iterable[Any]:
+        with click.progressbar(list(items), label="checking rows") as bar:
+            yield from bar
+
+    report = import_rows(actor, rows, organisation=org, progress=progress)
+    if not report.ok:
+        for error in report.errors:
+            click.echo(f"row {error.row}, {error.column}: {error.reason}", err=True)
+        raise click.ClickException(f"{len(report.errors)} errors: nothing was imported")
+    click.echo(f"{report.created} listings imported")
+
+
+@listings_cli.command("expire")
+def listings_expire() -> None:
+    """Warn owners of listings ending soon and expire the ended ones."""
+    warned, expired = expire_listings()
+    click.echo(f"{warned} owners warned, {expired} listings expired")
 
 
 def register(app: Flask) -> None:
     app.cli.add_command(seed)
+    app.cli.add_command(listings_cli)

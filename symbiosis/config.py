@@ -53,6 +53,22 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "ARGON2_PARALLELISM": 4,
         "PASSWORD_MIN_LENGTH": 10,
         "SEEDS_PATH": None,
+        # Mail: printed to the log unless an SMTP server is set.
+        "MAIL_SERVER": None,
+        "MAIL_PORT": 25,
+        "MAIL_USE_TLS": False,
+        "MAIL_USERNAME": None,
+        "MAIL_PASSWORD": None,
+        "MAIL_DEFAULT_SENDER": "Symbiosis <noreply@symbiose.example.lu>",
+        "BASE_URL": "http://127.0.0.1:5000",
+        # Listings
+        "LISTINGS_PER_PAGE": 20,
+        "EXPIRY_WARNING_DAYS": 7,
+        "IMPORT_MAX_BYTES": 5 * 1024 * 1024,
+        "IMPORT_MAX_ROWS": 5000,
+        # Map: no tiles unless a tile server is configured (works offline).
+        "MAP_TILE_URL": "",
+        "MAP_TILE_ATTRIBUTION": "",
     }
 
 

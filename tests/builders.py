@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import itertools
 import secrets
+from typing import Any
 
 from symbiosis.extensions import db
 from symbiosis.matching.normalise import fold, slugify
 from symbiosis.models import (
+    EwcChapter,
+    EwcCode,
+    Listing,
+    Locality,
     NaceCode,
     Organisation,
     OrgRole,
@@ -38,6 +43,71 @@ def make_reference() -> None:
         )
         db.session.add_all(
             [
+                EwcChapter(
+                    code="15",
+                    level="chapter",
+                    label_en="Packaging",
+                    label_fr="Emballages",
+                ),
+                EwcChapter(
+                    code="16", level="chapter", label_en="Not otherwise specified"
+                ),
+                EwcChapter(code="20", level="chapter", label_en="Municipal wastes"),
+                EwcCode(
+                    code="150103",
+                    chapter="15",
+                    subchapter="1501",
+                    hazardous=False,
+                    entry_type="AN",
+                    label_en="wooden packaging",
+                    label_fr="emballages en bois",
+                    label_de="Verpackungen aus Holz",
+                ),
+                EwcCode(
+                    code="150101",
+                    chapter="15",
+                    subchapter="1501",
+                    hazardous=False,
+                    entry_type="AN",
+                    label_en="paper and cardboard packaging",
+                    label_fr="emballages en papier/carton",
+                ),
+                EwcCode(
+                    code="160601",
+                    chapter="16",
+                    subchapter="1606",
+                    hazardous=True,
+                    entry_type="AH",
+                    label_en="lead batteries",
+                    label_fr="accumulateurs au plomb",
+                ),
+                EwcCode(
+                    code="200108",
+                    chapter="20",
+                    subchapter="2001",
+                    hazardous=False,
+                    entry_type="AN",
+                    label_en="biodegradable kitchen and canteen waste",
+                    label_fr="déchets de cuisine et de cantine biodégradables",
+                ),
+                Locality(
+                    name="Contern",
+                    commune="Contern",
+                    canton="Luxembourg",
+                    kind="commune",
+                    lat=49.5856,
+                    lon=6.2267,
+                    source="test",
+                ),
+                Locality(
+                    name="Esch-sur-Alzette",
+                    commune="Esch-sur-Alzette",
+                    canton="Esch-sur-Alzette",
+                    kind="commune",
+                    lat=49.4958,
+                    lon=5.9806,
+                    source="test",
+                ),
                 NaceCode(
                     code="C", level="section", parent=None, label_en="Manufacturing"
                 ),
@@ -102,3 +172,27 @@ def make_zone_request(*, org: Organisation, zone: Zone) -> ZoneRequest:
     db.session.add(request)
     db.session.flush()
     return request
+
+
+LISTING: dict[str, Any] = {
+    "kind": "offer",
+    "resource": "material",
+    "title": "Palettes en bois",
+    "description": "Palettes EUR, enlèvement sur place.",
+    "ewc_code": "150103",
+    "quantity": "2.5",
+    "unit": "t",
+    "frequency": "monthly",
+}
+
+
+def make_listing(
+    *, org: Organisation, by: User | None = None, **fields: Any
+) -> Listing:
+    """Post a listing through the service, so it obeys the same rules as users'."""
+    from symbiosis.services.listings import post_listing
+
+    if org.lat is None and org.zone is None:
+        org.lat, org.lon = 49.6, 6.15
+    author = by or make_user(org=org, facilitator=True)
+    return post_listing(author, org, {**LISTING, **fields})

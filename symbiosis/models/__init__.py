@@ -1,6 +1,8 @@
 """Every model, imported here so that Alembic sees the whole metadata."""
 
 from symbiosis.models.base import Base
+from symbiosis.models.listing import Listing, listing_sdgs
+from symbiosis.models.notification import ApiToken, Notification
 from symbiosis.models.organisation import Organisation, OrgKind, organisation_sdgs
 from symbiosis.models.reference import (
     EmissionFactor,
@@ -14,12 +16,15 @@ from symbiosis.models.user import OrgRole, User
 from symbiosis.models.zone import Zone, ZoneRequest, ZoneRequestState, zone_managers
 
 __all__ = [
+    "ApiToken",
     "Base",
     "EmissionFactor",
     "EwcChapter",
     "EwcCode",
+    "Listing",
     "Locality",
     "NaceCode",
+    "Notification",
     "OrgKind",
     "OrgRole",
     "Organisation",
@@ -28,6 +33,7 @@ __all__ = [
     "Zone",
     "ZoneRequest",
     "ZoneRequestState",
+    "listing_sdgs",
     "organisation_sdgs",
     "zone_managers",
 ]

@@ -11,6 +11,7 @@ import json
 import secrets
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,7 @@ from symbiosis.models import (
     EmissionFactor,
     EwcChapter,
     EwcCode,
+    Listing,
     Locality,
     NaceCode,
     Organisation,
@@ -266,4 +268,52 @@ def load_demo(root: Path) -> LoadReport:
         inserted += 1
     report.add("user", inserted, 0)
     db.session.commit()
+    return report
+
+
+# The demo listings were written on this day; their dates move with the calendar
+# so that the demo always shows current, future and soon-ending listings.
+DEMO_WRITTEN_ON = date(2026, 11, 26)
+
+
+def load_demo_listings(root: Path, today: date | None = None) -> LoadReport:
+    """Import ``listings.csv`` through the import service (all rows or none).
+
+    Rows already present (same organisation, kind and title) are skipped.
+    """
+    from symbiosis.listing_fields import parse_date
+    from symbiosis.services.imports import import_rows, read_rows
+
+    report = LoadReport()
+    shift = (today or date.today()) - DEMO_WRITTEN_ON
+    facilitator = db.session.scalar(
+        sa.select(User).where(User.is_facilitator).order_by(User.id).limit(1)
+    )
+    if facilitator is None:
+        raise RuntimeError("load the demo organisations and accounts first")
+    existing = {
+        (org_key, kind, title)
+        for org_key, kind, title in db.session.execute(
+            sa.select(Organisation.name_key, Listing.kind, Listing.title).join(
+                Organisation, Listing.organisation_id == Organisation.id
+            )
+        )
+    }
+    data = (root / "listings.csv").read_bytes()
+    rows = []
+    for row in read_rows("listings.csv", data):
+        if (fold(row["organisation"]), row["kind"], row["title"].strip()) in existing:
+            continue
+        for name in ("available_from", "available_until"):
+            day = parse_date(row.get(name))
+            row[name] = (day + shift).isoformat() if day else ""
+        rows.append(row)
+    if rows:
+        result = import_rows(facilitator, rows)
+        if not result.ok:
+            problems = "; ".join(
+                f"row {e.row} {e.column}: {e.reason}" for e in result.errors[:5]
+            )
+            raise RuntimeError(f"demo listings do not import: {problems}")
+    report.add("listing", len(rows), 0)
     return report

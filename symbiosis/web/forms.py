@@ -31,6 +31,10 @@ class BaseForm(FlaskForm):  # type: ignore[misc]
         return ok
 
 
+class CsrfForm(BaseForm):
+    """A form of buttons only: the CSRF token is all it carries."""
+
+
 def no_markup(_form: Form, field: Field) -> None:
     """Refuse ``<`` and ``>`` in names: they are never part of a real one."""
     if field.data and ("<" in field.data or ">" in field.data):

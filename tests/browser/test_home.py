@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
+from playwright.sync_api import expect
 
 from symbiosis.services import seeding
 
@@ -29,13 +30,12 @@ def test_member_signs_in_and_switches_to_english(demo: None, page) -> None:
     page.get_by_label("Mot de passe").fill("symbiose-demo")
     page.get_by_role("button", name="Se connecter").click()
     page.wait_for_url("**/")
-    assert "Boulangerie Artisanale du Sud" in page.inner_text("main")
+    expect(page.locator("main")).to_contain_text("Boulangerie Artisanale du Sud")
 
     page.get_by_role("button", name="English").click()
-    page.wait_for_load_state()
-    assert page.get_attribute("html", "lang") == "en"
-    assert page.get_by_role("link", name="My organisation").is_visible()
-    assert "Your role: member" in page.inner_text("main")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.get_by_role("link", name="My organisation")).to_be_visible()
+    expect(page.locator("main")).to_contain_text("Your role: member")
 
 
 def test_wrong_password_is_announced_next_to_the_form(demo: None, page) -> None:
@@ -43,8 +43,7 @@ def test_wrong_password_is_announced_next_to_the_form(demo: None, page) -> None:
     page.get_by_label("E-mail").fill("membre@boulangerie-sud.example.lu")
     page.get_by_label("Mot de passe").fill("not the password")
     page.get_by_role("button", name="Se connecter").click()
-    alert = page.get_by_role("alert").first
-    assert "incorrect" in alert.inner_text()
+    expect(page.get_by_role("alert").first).to_contain_text("incorrect")
 
 
 def test_keyboard_user_reaches_the_content_first(demo: None, page) -> None:

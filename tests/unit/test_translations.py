@@ -37,6 +37,8 @@ def source_ids(tmp_path_factory: pytest.TempPathFactory) -> set[str]:
             "_l",
             "-k",
             "lazy_gettext",
+            "-k",
+            "N_",
             "-o",
             str(pot),
             ".",

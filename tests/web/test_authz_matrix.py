@@ -13,6 +13,7 @@ from flask import Flask, url_for
 
 from symbiosis.authz import Perm, declared_permission, requires
 from tests.builders import (
+    make_listing,
     make_org,
     make_reference,
     make_user,
@@ -54,8 +55,41 @@ MATRIX: dict[tuple[str, str], tuple[object, ...]] = {
     ("admin.users", "GET"): (LOGIN, 403, 403, 403, 200),
     ("admin.zones", "GET"): (LOGIN, 403, 403, 403, 200),
     ("admin.manager_submit", "POST"): (LOGIN, 403, 403, 403, 302),
+    ("main.notifications", "GET"): (LOGIN, 200, 200, 200, 200),
+    ("main.notifications_read", "POST"): (LOGIN, 302, 302, 302, 302),
+    ("account.token_submit", "POST"): (LOGIN, 400, 400, 400, 400),
+    ("account.token_revoke_submit", "POST"): (LOGIN, 404, 404, 404, 404),
+    # Listings: the world's listing belongs to firm A (member, org_admin).
+    ("listings.index", "GET"): (LOGIN, 200, 200, 200, 200),
+    ("listings.map_view", "GET"): (LOGIN, 200, 200, 200, 200),
+    ("listings.map_data", "GET"): (LOGIN, 200, 200, 200, 200),
+    ("listings.mine", "GET"): (LOGIN, 200, 200, 200, 200),
+    ("listings.new", "GET"): (LOGIN, 200, 200, 200, 200),
+    ("listings.new_submit", "POST"): (LOGIN, 400, 400, 400, 400),
+    ("listings.detail", "GET"): (LOGIN, 200, 200, 200, 200),
+    ("listings.edit", "GET"): (LOGIN, 200, 200, 404, 200),
+    ("listings.edit_submit", "POST"): (LOGIN, 302, 302, 404, 302),
+    ("listings.action_submit", "POST"): (LOGIN, 302, 302, 404, 302),
+    ("listings.import_page", "GET"): (LOGIN, 200, 200, 200, 200),
+    ("listings.import_submit", "POST"): (LOGIN, 400, 400, 400, 400),
+    ("listings.template", "GET"): (LOGIN, 200, 200, 200, 200),
+    ("listings.export", "GET"): (LOGIN, 200, 200, 200, 200),
+    # JSON API: 401 without credentials, never a redirect.
     ("api_v1.zones", "GET"): (200, 200, 200, 200, 200),
+    ("api_v1.token", "POST"): (400, 400, 400, 400, 400),
+    ("api_v1.me", "GET"): (401, 200, 200, 200, 200),
+    ("api_v1.listings_index", "GET"): (401, 200, 200, 200, 200),
+    ("api_v1.listings_create", "POST"): (401, 400, 400, 400, 400),
+    ("api_v1.listings_detail", "GET"): (401, 200, 200, 200, 200),
+    ("api_v1.listings_update", "PATCH"): (401, 400, 400, 404, 400),
+    ("api_v1.listings_delete", "DELETE"): (401, 204, 204, 404, 204),
+    ("api_v1.listings_import", "POST"): (401, 400, 400, 400, 400),
+    ("api_v1.reference_ewc", "GET"): (401, 200, 200, 200, 200),
 }
+
+
+# Where one URL argument name means different things on different routes.
+ENDPOINT_PARAMS = {"listings.action_submit": {"action": "pause"}}
 
 
 @dataclass
@@ -78,6 +112,7 @@ def build_world() -> World:
     request = make_zone_request(org=org_b, zone=zone1)
     from symbiosis.extensions import db
 
+    listing = make_listing(org=org_a, by=member)
     db.session.commit()
     return World(
         users={
@@ -93,6 +128,8 @@ def build_world() -> World:
             "action": "promote",
             "zone_id": zone1.id,
             "request_id": request.id,
+            "listing_id": listing.id,
+            "token_id": 999999,
             "filename": "css/app.css",
         },
     )
@@ -141,7 +178,8 @@ def test_matrix(app: Flask, endpoint: str, method: str, role: str) -> None:
         user = db.session.get(User, world.users[role]) if world.users[role] else None
         rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
         with app.test_request_context():
-            url = url_for(endpoint, **{a: world.params[a] for a in rule.arguments})
+            params = {**world.params, **ENDPOINT_PARAMS.get(endpoint, {})}
+            url = url_for(endpoint, **{a: params[a] for a in rule.arguments})
     client = app.test_client()
     if user is not None:
         with app.app_context():

@@ -121,3 +121,13 @@ def test_registration_is_rate_limited(client: FlaskClient) -> None:
     ]
     assert statuses[:10] == [400] * 10
     assert statuses[10] == 429
+
+
+def test_tiles_are_allowed_only_from_the_configured_server() -> None:
+    from symbiosis.app_setup import _csp
+
+    assert _csp("")["img-src"] == ["'self'", "data:"]
+    policy = _csp("https://tiles.example.lu/{z}/{x}/{y}.png")
+    assert policy["img-src"] == ["'self'", "data:", "https://tiles.example.lu"]
+    sub_domains = _csp("https://{s}.tile.example.org/{z}/{x}/{y}.png")
+    assert sub_domains["img-src"][-1] == "https://*.tile.example.org"

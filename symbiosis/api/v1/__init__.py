@@ -1,36 +1,47 @@
-"""Version 1 of the JSON API; errors are ``{"errors": [{"field", "reason"}]}``."""
+"""Version 1 of the JSON API; errors are ``{"errors": [{"field", "reason"}]}``.
+
+Clients authenticate with ``Authorization: Bearer <token>``. A signed-in
+browser session works too, but then unsafe methods need the CSRF token.
+"""
 
 from __future__ import annotations
 
-import sqlalchemy as sa
-from flask import Blueprint, jsonify
-from flask.typing import ResponseReturnValue
+from typing import Any
 
-from symbiosis.authz import public
-from symbiosis.extensions import csrf, db
-from symbiosis.models import Zone
+from flask import Blueprint, current_app, g, jsonify, request
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+
+from symbiosis.errors import FieldErrors
+from symbiosis.extensions import csrf
 
 bp = Blueprint("api_v1", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
 
 
-@bp.get("/zones")
-@public
-def zones() -> ResponseReturnValue:
-    """List the business zones with their approximate points."""
-    rows = db.session.scalars(sa.select(Zone).order_by(Zone.name))
-    return jsonify(
-        {
-            "zones": [
-                {
-                    "id": z.id,
-                    "slug": z.slug,
-                    "name": z.name,
-                    "commune": z.commune,
-                    "lat": z.lat,
-                    "lon": z.lon,
-                }
-                for z in rows
-            ]
-        }
-    )
+@bp.before_request
+def _csrf_for_cookie_sessions() -> None:
+    """A browser session could be ridden by another site: ask it for the token."""
+    unsafe = request.method not in ("GET", "HEAD", "OPTIONS")
+    by_cookie = current_user.is_authenticated and not g.get("api_token")
+    if unsafe and by_cookie and current_app.config["WTF_CSRF_ENABLED"]:
+        csrf.protect()
+
+
+def field_errors(error: FieldErrors, status: int = 422) -> ResponseReturnValue:
+    return jsonify(error.as_json()), status
+
+
+def error(
+    status: int, reason: str, field: str | None = None, **extra: Any
+) -> ResponseReturnValue:
+    return jsonify({"errors": [{"field": field, "reason": reason}], **extra}), status
+
+
+def json_body() -> dict[str, Any] | None:
+    """The request's JSON object, or None when the body is not one."""
+    body = request.get_json(silent=True)
+    return body if isinstance(body, dict) else None
+
+
+from symbiosis.api.v1 import auth, listings, reference  # noqa: E402,F401 - routes

@@ -44,3 +44,12 @@ class JoinForm(BaseForm):
     join_organisation = SelectField(
         _l("Organisation to join"), choices=[], coerce=int, validate_choice=False
     )
+
+
+class TokenForm(BaseForm):
+    name = StringField(
+        _l("Name of the token"),
+        validators=[DataRequired(), Length(max=80)],
+        filters=[strip],
+        description=_l("For example the script or tool that will use it."),
+    )

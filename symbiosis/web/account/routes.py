@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    session,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
 
 from symbiosis.authz import Perm, requires
-from symbiosis.errors import FieldErrors
-from symbiosis.services import accounts, organisations
-from symbiosis.web.account.forms import JoinForm, PasswordForm, ProfileForm
+from symbiosis.errors import FieldErrors, NotAllowed
+from symbiosis.services import accounts, organisations, tokens
+from symbiosis.web.account.forms import JoinForm, PasswordForm, ProfileForm, TokenForm
 from symbiosis.web.choices import organisation_choices
+from symbiosis.web.forms import CsrfForm
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 
@@ -25,10 +34,22 @@ def _forms() -> tuple[ProfileForm, PasswordForm, JoinForm]:
 
 
 def _page(
-    profile: ProfileForm, password: PasswordForm, join: JoinForm, status: int = 200
+    profile: ProfileForm,
+    password: PasswordForm,
+    join: JoinForm,
+    status: int = 200,
+    *,
+    token_form: TokenForm | None = None,
+    new_token: str | None = None,
 ) -> ResponseReturnValue:
     return render_template(
-        "account/profile.html", profile=profile, password=password, join=join
+        "account/profile.html",
+        profile=profile,
+        password=password,
+        join=join,
+        token_form=token_form or TokenForm(formdata=None),
+        tokens=tokens.tokens_of(current_user),
+        new_token=new_token,
     ), status
 
 
@@ -91,3 +112,39 @@ def join_submit() -> ResponseReturnValue:
             )
             return redirect(url_for("account.profile"))
     return _page(profile, password, join, 400)
+
+
+@bp.post("/tokens")
+@requires(Perm.SIGNED_IN)
+def token_submit() -> ResponseReturnValue:
+    """Create an API token; it is shown on this page once and never again."""
+    profile, password, join = _forms()
+    form = TokenForm()
+    if form.validate_on_submit():
+        try:
+            value, _record = tokens.create_token(current_user, form.name.data or "")
+        except FieldErrors as errors:
+            errors.apply_to(form)
+        else:
+            return _page(
+                profile,
+                password,
+                join,
+                201,
+                token_form=TokenForm(formdata=None),
+                new_token=value,
+            )
+    return _page(profile, password, join, 400, token_form=form)
+
+
+@bp.post("/tokens/<int:token_id>/revoke")
+@requires(Perm.SIGNED_IN)
+def token_revoke_submit(token_id: int) -> ResponseReturnValue:
+    if not CsrfForm().validate_on_submit():
+        abort(400)
+    try:
+        tokens.revoke(current_user, token_id)
+    except NotAllowed:
+        abort(404)
+    flash(_("The token is revoked."), "success")
+    return redirect(url_for("account.profile"))

@@ -11,7 +11,7 @@ from symbiosis.authz import Perm, requires
 from symbiosis.extensions import db
 from symbiosis.models import User, Zone
 from symbiosis.services import zones as zone_service
-from symbiosis.web.orgs.forms import MemberActionForm
+from symbiosis.web.forms import CsrfForm
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -31,14 +31,14 @@ def users() -> ResponseReturnValue:
 @requires(Perm.FACILITATOR)
 def zones() -> ResponseReturnValue:
     all_zones = db.session.scalars(sa.select(Zone).order_by(Zone.name)).all()
-    return render_template("admin/zones.html", zones=all_zones, form=MemberActionForm())
+    return render_template("admin/zones.html", zones=all_zones, form=CsrfForm())
 
 
 @bp.post("/zones/<int:zone_id>/managers")
 @requires(Perm.FACILITATOR)
 def manager_submit(zone_id: int) -> ResponseReturnValue:
     zone = db.get_or_404(Zone, zone_id)
-    if not MemberActionForm().validate_on_submit():
+    if not CsrfForm().validate_on_submit():
         abort(400)
     email = request.form.get("email", "").strip().lower()[:254]
     user = db.session.scalar(sa.select(User).where(User.email == email))

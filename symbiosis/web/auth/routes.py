@@ -29,9 +29,13 @@ from symbiosis.web.forms import safe_next
 bp = Blueprint("auth", __name__)
 
 
-def _email_key() -> str:
+def _email_key_from(email: object) -> str:
     """Rate-limit key for failed sign-ins: the e-mail tried, whatever the address."""
-    return "login:" + fold(request.form.get("email", ""))[:254]
+    return "login:" + fold(email if isinstance(email, str) else "")[:254]
+
+
+def _email_key() -> str:
+    return _email_key_from(request.form.get("email", ""))
 
 
 def _login_failed(response: Response) -> bool:

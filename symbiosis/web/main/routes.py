@@ -16,11 +16,11 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
-from symbiosis.authz import Perm, can, public
+from symbiosis.authz import Perm, can, public, requires
 from symbiosis.extensions import db
 from symbiosis.models import Organisation, OrgRole, User, Zone
-from symbiosis.services import accounts, zones
-from symbiosis.web.forms import safe_next
+from symbiosis.services import accounts, notify, zones
+from symbiosis.web.forms import CsrfForm, safe_next
 
 bp = Blueprint("main", __name__)
 
@@ -68,3 +68,19 @@ def set_language() -> ResponseReturnValue:
 @public
 def healthz() -> ResponseReturnValue:
     return jsonify({"status": "ok"})
+
+
+@bp.get("/notifications")
+@requires(Perm.SIGNED_IN)
+def notifications() -> ResponseReturnValue:
+    return render_template(
+        "main/notifications.html", items=notify.recent(current_user), form=CsrfForm()
+    )
+
+
+@bp.post("/notifications/read")
+@requires(Perm.SIGNED_IN)
+def notifications_read() -> ResponseReturnValue:
+    if CsrfForm().validate_on_submit():
+        notify.mark_all_read(current_user)
+    return redirect(url_for("main.notifications"))

@@ -88,7 +88,3 @@ class ZoneRequestForm(BaseForm):
     zone = SelectField(
         _l("Zone to join"), choices=[], coerce=int, validate_choice=False
     )
-
-
-class MemberActionForm(BaseForm):
-    """Only the CSRF token: the action and person come from the URL and button."""

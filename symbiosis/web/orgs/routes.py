@@ -15,7 +15,8 @@ from symbiosis.matching.normalise import fold
 from symbiosis.models import Organisation, OrgKind, Zone
 from symbiosis.services import organisations
 from symbiosis.web.choices import nace_choices, sdg_choices, zone_choices
-from symbiosis.web.orgs.forms import MemberActionForm, OrganisationForm, ZoneRequestForm
+from symbiosis.web.forms import CsrfForm
+from symbiosis.web.orgs.forms import OrganisationForm, ZoneRequestForm
 
 bp = Blueprint("orgs", __name__, url_prefix="/organisations")
 
@@ -138,7 +139,7 @@ def members(org_id: int) -> ResponseReturnValue:
         "orgs/members.html",
         org=org,
         members=organisations.members(org),
-        form=MemberActionForm(),
+        form=CsrfForm(),
     )
 
 
@@ -149,7 +150,7 @@ def member_action_submit(org_id: int, user_id: int, action: str) -> ResponseRetu
     ensure(Perm.MANAGE_ORG_MEMBERS, org, hide=True)
     if action not in {"accept", "refuse", "promote", "demote", "remove"}:
         abort(404)
-    if not MemberActionForm().validate_on_submit():
+    if not CsrfForm().validate_on_submit():
         abort(400)
     try:
         user = organisations.change_member(org, user_id, action, current_user)

@@ -1,0 +1,351 @@
+"""Listings: post, edit, change state, browse, expire."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import gettext
+
+from symbiosis import geo, units
+from symbiosis.authz import Perm, can
+from symbiosis.errors import FieldErrors, NotAllowed
+from symbiosis.extensions import db
+from symbiosis.labels import frequency_label, unit_label
+from symbiosis.listing_fields import N_, Problem, parse_listing
+from symbiosis.matching.normalise import fold
+from symbiosis.models import EwcCode, Listing, Locality, Organisation, Sdg, User
+from symbiosis.models.base import utcnow
+from symbiosis.services import notify
+from symbiosis.workflow.listing import (
+    ListingAction,
+    ListingState,
+    TransitionNotAllowed,
+    allowed_actions,
+    next_state,
+)
+
+
+def translate(problems: Iterable[Problem]) -> list[tuple[str, str]]:
+    return [(p.field, gettext(p.message, **p.params)) for p in problems]
+
+
+@dataclass
+class Lookups:
+    """Reference rows needed to check listings, loaded once per request or import."""
+
+    ewc: dict[str, EwcCode] = field(default_factory=dict)
+    localities: dict[str, Locality] = field(default_factory=dict)
+    sdgs: dict[int, Sdg] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls) -> Lookups:
+        localities: dict[str, Locality] = {}
+        # Communes first, so a name shared by a commune and a village means the commune.
+        for place in db.session.scalars(
+            sa.select(Locality).order_by(Locality.kind, Locality.name)
+        ):
+            localities.setdefault(fold(place.name), place)
+        return cls(
+            ewc={c.code: c for c in db.session.scalars(sa.select(EwcCode))},
+            localities=localities,
+            sdgs={s.number: s for s in db.session.scalars(sa.select(Sdg))},
+        )
+
+
+def _location(
+    org: Organisation, values: dict[str, Any], lookups: Lookups
+) -> tuple[float, float, str | None] | Problem:
+    """Return (lat, lon, label), or the problem (message already translated)."""
+    if values.get("lat") is not None and values.get("lon") is not None:
+        return values["lat"], values["lon"], None
+    name = values.get("locality")
+    if name:
+        place = lookups.localities.get(fold(name))
+        if place is None:
+            return Problem(
+                "locality", gettext("Unknown locality; pick one from the list.")
+            )
+        return place.lat, place.lon, place.name
+    if org.lat is not None and org.lon is not None:
+        return org.lat, org.lon, org.locality
+    if org.zone is not None:
+        return org.zone.lat, org.zone.lon, org.zone.short_name
+    message = N_(
+        "Give a place: a locality or coordinates (your organisation has no address)."
+    )
+    return Problem("locality", gettext(message))
+
+
+def _apply(
+    listing: Listing, org: Organisation, raw: Mapping[str, Any], lookups: Lookups
+) -> None:
+    """Check ``raw`` completely and copy it onto ``listing``.
+
+    :raises FieldErrors: with every problem found; ``listing`` is then unchanged.
+    """
+    data = parse_listing(raw)
+    errors = translate(data.problems)
+    values = data.values
+    ewc = None
+    if values.get("ewc_code"):
+        ewc = lookups.ewc.get(values["ewc_code"])
+        if ewc is None:
+            errors.append(
+                ("ewc_code", gettext("This code is not in the List of Waste."))
+            )
+    location = _location(org, values, lookups)
+    if isinstance(location, Problem):
+        errors.append((location.field, location.message))
+    if errors:
+        raise FieldErrors(errors)
+    assert not isinstance(location, Problem)  # noqa: S101 - narrowed for mypy
+    lat, lon, label = location
+    if not geo.in_bounds(lat, lon):
+        raise FieldErrors(
+            [("lat", gettext("The place must be in Luxembourg or next to it."))]
+        )
+    unit, frequency = values["unit"], values["frequency"]
+    for name in (
+        "kind", "resource", "title", "description", "quantity", "max_distance_km",
+        "price_terms", "price_per_unit", "anonymous", "accepts_hazardous",
+    ):  # fmt: skip
+        setattr(listing, name, values.get(name))
+    listing.unit = unit.value
+    listing.frequency = frequency.value
+    listing.yearly_quantity = units.yearly(values["quantity"], unit, frequency)
+    listing.base_unit = units.base_unit(unit).value
+    listing.available_from = values.get("available_from") or date.today()
+    listing.available_until = values.get("available_until")
+    listing.ewc = ewc
+    listing.ewc_code = ewc.code if ewc else None
+    listing.lat, listing.lon, listing.location_label = lat, lon, label
+    listing.sdgs = [
+        lookups.sdgs[n] for n in values.get("sdgs", ()) if n in lookups.sdgs
+    ]
+    labels = (
+        " ".join(filter(None, (ewc.label_en, ewc.label_fr, ewc.label_de)))
+        if ewc
+        else ""
+    )
+    listing.search_text = fold(f"{listing.title} {listing.description or ''} {labels}")
+
+
+def new_listing(
+    actor: User, org: Organisation, raw: Mapping[str, Any], lookups: Lookups
+) -> Listing:
+    """Build a checked listing for ``org`` and add it to the session (no commit)."""
+    listing = Listing(organisation=org, created_by=actor, zone_id=org.zone_id)
+    _apply(listing, org, raw, lookups)
+    if listing.available_until and listing.available_until < date.today():
+        raise FieldErrors(
+            [("available_until", gettext("The availability has already ended."))]
+        )
+    db.session.add(listing)
+    return listing
+
+
+def post_listing(actor: User, org: Organisation, raw: Mapping[str, Any]) -> Listing:
+    """Publish a new offer or request of ``org``.
+
+    :raises NotAllowed: when ``actor`` may not post for ``org``.
+    :raises FieldErrors: on any bad field; nothing is written.
+    """
+    if not (
+        actor.is_facilitator
+        or (actor.is_org_member and actor.organisation_id == org.id)
+    ):
+        raise NotAllowed(gettext("You may only post for your own organisation."))
+    try:
+        listing = new_listing(actor, org, raw, Lookups.load())
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return listing
+
+
+def as_raw(listing: Listing) -> dict[str, Any]:
+    """Return the listing's fields as the parser reads them (for edits and export)."""
+    return {
+        "kind": listing.kind,
+        "resource": listing.resource,
+        "title": listing.title,
+        "description": listing.description or "",
+        "ewc_code": listing.ewc_code or "",
+        "quantity": listing.quantity,
+        "unit": listing.unit,
+        "frequency": listing.frequency,
+        "available_from": listing.available_from,
+        "available_until": listing.available_until,
+        "lat": listing.lat,
+        "lon": listing.lon,
+        "locality": "",
+        "max_distance_km": listing.max_distance_km,
+        "price_terms": listing.price_terms,
+        "price_per_unit": listing.price_per_unit,
+        "anonymous": listing.anonymous,
+        "accepts_hazardous": listing.accepts_hazardous,
+        "sdgs": [s.number for s in listing.sdgs],
+    }
+
+
+def update_listing(
+    actor: User, listing: Listing, changes: Mapping[str, Any]
+) -> Listing:
+    """Change some fields; the others keep their values.
+
+    A new locality without coordinates moves the listing to that locality.
+
+    :raises FieldErrors: on any bad field; nothing is written.
+    """
+    if not can(actor, Perm.EDIT_LISTING, listing):
+        raise NotAllowed(gettext("You may not change this listing."))
+    raw = as_raw(listing)
+    if changes.get("locality") and "lat" not in changes:
+        raw.update(lat=None, lon=None)
+    raw.update(changes)
+    try:
+        with db.session.no_autoflush:
+            _apply(listing, listing.organisation, raw, Lookups.load())
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return listing
+
+
+def apply_action(actor: User, listing: Listing, action: str) -> Listing:
+    """Pause, resume, close or re-open a listing.
+
+    :raises NotAllowed: for a stranger or a transition the table refuses.
+    """
+    if not can(actor, Perm.EDIT_LISTING, listing):
+        raise NotAllowed(gettext("You may not change this listing."))
+    try:
+        chosen = ListingAction(action)
+        if chosen is ListingAction.EXPIRE:
+            raise ValueError(action)
+        state = next_state(ListingState(listing.state), chosen)
+    except (ValueError, TransitionNotAllowed):
+        raise NotAllowed(gettext("This action is not possible now.")) from None
+    if (
+        chosen is ListingAction.REOPEN
+        and listing.available_until
+        and (listing.available_until < date.today())
+    ):
+        raise FieldErrors(
+            [("available_until", gettext("Set a new end of availability first."))]
+        )
+    listing.state = state
+    listing.expiry_notice_sent_at = None
+    db.session.commit()
+    return listing
+
+
+def allowed_actions_of(listing: Listing) -> list[str]:
+    return [a.value for a in allowed_actions(ListingState(listing.state))]
+
+
+def delete_listing(actor: User, listing: Listing) -> None:
+    if not can(actor, Perm.EDIT_LISTING, listing):
+        raise NotAllowed(gettext("You may not change this listing."))
+    db.session.delete(listing)
+    db.session.commit()
+
+
+@dataclass
+class Shown:
+    """How a listing appears to one viewer: anonymity decides name and place."""
+
+    listing: Listing
+    organisation: Organisation | None
+    lat: float
+    lon: float
+    approximate: bool
+
+
+def shown_to(viewer: Any, listing: Listing) -> Shown:
+    if can(viewer, Perm.SEE_LISTING_OWNER, listing):
+        return Shown(listing, listing.organisation, listing.lat, listing.lon, False)
+    zone = listing.zone
+    if zone is not None:
+        return Shown(listing, None, zone.lat, zone.lon, True)
+    # No zone: a point rounded to about 10 km keeps the site unrecognisable.
+    return Shown(listing, None, round(listing.lat, 1), round(listing.lon, 1), True)
+
+
+def expire_listings(today: date | None = None) -> tuple[int, int]:
+    """Warn owners of listings ending soon; expire those whose window ended.
+
+    :returns: (warned, expired) counts.
+    """
+    today = today or date.today()
+    horizon = today + timedelta(days=current_app.config["EXPIRY_WARNING_DAYS"])
+    live = Listing.state.in_([ListingState.ACTIVE, ListingState.PAUSED])
+    warned = 0
+    for listing in db.session.scalars(
+        sa.select(Listing).where(
+            live,
+            Listing.available_until >= today,
+            Listing.available_until <= horizon,
+            Listing.expiry_notice_sent_at.is_(None),
+        )
+    ):
+        for user in _members(listing.organisation_id):
+            notify.notify(
+                user,
+                gettext(
+                    "Your listing “%(title)s” ends on %(date)s",
+                    title=listing.title,
+                    date=str(listing.available_until),
+                ),
+                gettext(
+                    "Extend its availability if it is still valid; otherwise it "
+                    "will no longer be shown after that day."
+                ),
+                link=f"/listings/{listing.id}/edit",
+            )
+        listing.expiry_notice_sent_at = utcnow()
+        warned += 1
+    expired = 0
+    for listing in db.session.scalars(
+        sa.select(Listing).where(live, Listing.available_until < today)
+    ):
+        listing.state = next_state(ListingState(listing.state), ListingAction.EXPIRE)
+        expired += 1
+    db.session.commit()
+    return warned, expired
+
+
+def _members(org_id: int) -> list[User]:
+    return list(
+        db.session.scalars(
+            sa.select(User).where(
+                User.organisation_id == org_id, User.org_role.in_(["member", "admin"])
+            )
+        )
+    )
+
+
+def quantity_label(listing: Listing) -> str:
+    """ "2.5 t · monthly" in the viewer's language."""
+    quantity = listing.quantity.normalize()
+    text = f"{quantity:f}" if quantity == quantity.to_integral() else str(quantity)
+    return f"{text} {unit_label(listing.unit)} · {frequency_label(listing.frequency)}"
+
+
+def org_site(viewer: Any) -> tuple[float, float] | None:
+    """The viewer's organisation's point (its address, else its zone)."""
+    org = getattr(viewer, "organisation", None)
+    if org is None:
+        return None
+    if org.lat is not None and org.lon is not None:
+        return org.lat, org.lon
+    if org.zone is not None:
+        return org.zone.lat, org.zone.lon
+    return None

@@ -1,0 +1,108 @@
+"""Notifications: stored in the app, mailed after the transaction commits.
+
+The embedded default prints mail to the log; with ``MAIL_SERVER`` set, mail
+goes out over SMTP. Nothing is sent for a transaction that rolls back.
+"""
+
+from __future__ import annotations
+
+import smtplib
+from email.message import EmailMessage
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy.orm import Session
+
+from symbiosis.extensions import db
+from symbiosis.models import Notification, User
+from symbiosis.models.base import utcnow
+
+OUTBOX = "symbiosis_outbox"
+
+
+def notify(
+    user: User, subject: str, body: str, link: str | None = None
+) -> Notification:
+    """Add a notification for ``user`` and queue its e-mail (caller commits)."""
+    note = Notification(user=user, subject=subject[:200], body=body, link=link)
+    db.session.add(note)
+    db.session.info.setdefault(OUTBOX, []).append((user.email, subject, body, link))
+    return note
+
+
+def unread_count(user: User) -> int:
+    return (
+        db.session.scalar(
+            sa.select(sa.func.count(Notification.id)).where(
+                Notification.user_id == user.id, Notification.read_at.is_(None)
+            )
+        )
+        or 0
+    )
+
+
+def recent(user: User, limit: int = 50) -> list[Notification]:
+    return list(
+        db.session.scalars(
+            sa.select(Notification)
+            .where(Notification.user_id == user.id)
+            .order_by(Notification.created_at.desc(), Notification.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def mark_all_read(user: User) -> None:
+    db.session.execute(
+        sa.update(Notification)
+        .where(Notification.user_id == user.id, Notification.read_at.is_(None))
+        .values(read_at=utcnow())
+    )
+    db.session.commit()
+
+
+def _send(messages: list[tuple[str, str, str, str | None]]) -> None:
+    config = current_app.config
+    server = config.get("MAIL_SERVER")
+    for to, subject, body, link in messages:
+        text = body if not link else f"{body}\n\n{config.get('BASE_URL', '')}{link}"
+        if not server:
+            current_app.logger.info("mail to %s: %s\n%s", to, subject, text)
+            continue
+        message = EmailMessage()
+        message["From"] = config["MAIL_DEFAULT_SENDER"]
+        message["To"] = to
+        message["Subject"] = subject
+        message.set_content(text)
+        with smtplib.SMTP(server, int(config.get("MAIL_PORT", 25)), timeout=10) as smtp:
+            if config.get("MAIL_USE_TLS"):
+                smtp.starttls()
+            if config.get("MAIL_USERNAME"):
+                smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
+            smtp.send_message(message)
+
+
+def _after_commit(session: Session) -> None:
+    messages = session.info.pop(OUTBOX, None)
+    if messages:
+        try:
+            _send(messages)
+        except (OSError, smtplib.SMTPException):
+            current_app.logger.exception("mail could not be sent")
+
+
+def _after_rollback(session: Session) -> None:
+    session.info.pop(OUTBOX, None)
+
+
+def register_mail_hooks() -> None:
+    """Send queued mail after commit; drop it after rollback (once per process)."""
+    if not sa.event.contains(Session, "after_commit", _after_commit):
+        sa.event.listen(Session, "after_commit", _after_commit)
+        sa.event.listen(Session, "after_soft_rollback", _soft_rollback)
+
+
+def _soft_rollback(session: Session, previous_transaction: Any) -> None:
+    if previous_transaction.parent is None:  # the outermost transaction
+        _after_rollback(session)

@@ -1,0 +1,71 @@
+"""API bearer tokens: created once, shown once, stored as a SHA-256 digest."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+import sqlalchemy as sa
+from flask_babel import gettext
+
+from symbiosis.errors import FieldErrors, NotAllowed
+from symbiosis.extensions import db
+from symbiosis.models import ApiToken, User
+from symbiosis.models.base import utcnow
+
+PREFIX = "sym_"
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_token(user: User, name: str) -> tuple[str, ApiToken]:
+    """Return the new token (shown once) and its stored record.
+
+    :raises FieldErrors: for an empty or overlong name.
+    """
+    name = name.strip()
+    if not name or len(name) > 80:
+        raise FieldErrors(
+            [("name", gettext("Name the token (at most 80 characters)."))]
+        )
+    token = PREFIX + secrets.token_urlsafe(32)
+    record = ApiToken(user=user, name=name, digest=_digest(token), prefix=token[:8])
+    db.session.add(record)
+    db.session.commit()
+    return token, record
+
+
+def user_for(token: str) -> User | None:
+    """Return the active user whose live token this is, and note its use."""
+    if not token.startswith(PREFIX) or len(token) > 200:
+        return None
+    record = db.session.scalar(
+        sa.select(ApiToken).where(
+            ApiToken.digest == _digest(token), ApiToken.revoked_at.is_(None)
+        )
+    )
+    if record is None or not record.user.is_active:
+        return None
+    record.last_used_at = utcnow()
+    db.session.commit()
+    return record.user
+
+
+def tokens_of(user: User) -> list[ApiToken]:
+    return list(
+        db.session.scalars(
+            sa.select(ApiToken)
+            .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+            .order_by(ApiToken.created_at.desc())
+        )
+    )
+
+
+def revoke(user: User, token_id: int) -> None:
+    record = db.session.get(ApiToken, token_id)
+    if record is None or record.user_id != user.id:
+        raise NotAllowed(gettext("This token is not yours."))
+    record.revoked_at = utcnow()
+    db.session.commit()

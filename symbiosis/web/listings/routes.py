@@ -1,0 +1,311 @@
+"""Offers and requests: browse, map, post, edit, states, import and export."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from symbiosis import labels
+from symbiosis.authz import Perm, can, ensure, requires
+from symbiosis.errors import FieldErrors, NotAllowed
+from symbiosis.extensions import db
+from symbiosis.models import EwcChapter, Listing, Locality, Organisation, Zone
+from symbiosis.services import imports
+from symbiosis.services import listings as service
+from symbiosis.services.listing_search import Filters, all_matching, search
+from symbiosis.web.choices import organisation_choices, sdg_choices
+from symbiosis.web.forms import CsrfForm
+from symbiosis.web.listings.forms import ImportForm, ListingForm
+
+bp = Blueprint("listings", __name__, url_prefix="/listings")
+TEMPLATE_NAME = "symbiosis-listings-template.csv"
+
+
+def _get(listing_id: int, perm: Perm) -> Listing:
+    listing = db.get_or_404(Listing, listing_id)
+    ensure(perm, listing, hide=True)
+    return listing
+
+
+def _filter_context(filters: Filters) -> dict[str, object]:
+    return {
+        "filters": filters,
+        "zones": db.session.scalars(sa.select(Zone).order_by(Zone.name)).all(),
+        "chapters": db.session.scalars(
+            sa.select(EwcChapter)
+            .where(EwcChapter.level == "chapter")
+            .order_by(EwcChapter.code)
+        ).all(),
+        "labels": labels,
+    }
+
+
+@bp.get("/")
+@requires(Perm.SIGNED_IN)
+def index() -> ResponseReturnValue:
+    filters = Filters.from_args(request.args)
+    results = search(
+        current_user,
+        filters,
+        page=request.args.get("page", 1, type=int),
+        per_page=current_app.config["LISTINGS_PER_PAGE"],
+    )
+    shown = {item.id: service.shown_to(current_user, item) for item in results.items}
+    return render_template(
+        "listings/index.html", results=results, shown=shown, **_filter_context(filters)
+    )
+
+
+@bp.get("/map")
+@requires(Perm.SIGNED_IN)
+def map_view() -> ResponseReturnValue:
+    filters = Filters.from_args(request.args)
+    return render_template("listings/map.html", **_filter_context(filters))
+
+
+@bp.get("/map.geojson")
+@requires(Perm.SIGNED_IN)
+def map_data() -> ResponseReturnValue:
+    filters = Filters.from_args(request.args)
+    features = []
+    for listing in all_matching(current_user, filters):
+        shown = service.shown_to(current_user, listing)
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [shown.lon, shown.lat]},
+                "properties": {
+                    "id": listing.id,
+                    "kind": listing.kind,
+                    "title": listing.title,
+                    "resource": str(labels.RESOURCE[listing.resource]),
+                    "quantity": service.quantity_label(listing),
+                    "zone": listing.zone.short_name if listing.zone else None,
+                    "organisation": shown.organisation.name
+                    if shown.organisation
+                    else None,
+                    "url": url_for("listings.detail", listing_id=listing.id),
+                    "approximate": shown.approximate,
+                },
+            }
+        )
+    return jsonify({"type": "FeatureCollection", "features": features})
+
+
+@bp.get("/mine")
+@requires(Perm.POST_LISTING)
+def mine() -> ResponseReturnValue:
+    org = current_user.organisation
+    items: list[Listing] = []
+    if org is not None and current_user.is_org_member:
+        items = list(
+            db.session.scalars(
+                sa.select(Listing)
+                .where(Listing.organisation_id == org.id)
+                .order_by(Listing.state, Listing.created_at.desc())
+            )
+        )
+    return render_template(
+        "listings/mine.html", items=items, labels=labels, form=CsrfForm()
+    )
+
+
+def _form(listing: Listing | None = None) -> ListingForm:
+    form = ListingForm(obj=listing)
+    form.sdgs.choices = sdg_choices()
+    if listing is not None and request.method == "GET":
+        form.sdgs.data = [s.number for s in listing.sdgs]
+        form.quantity.data = f"{listing.quantity.normalize():f}"
+        form.ewc_code.data = listing.ewc.display if listing.ewc else ""
+        form.locality.data = listing.location_label or ""
+        form.lat.data, form.lon.data = str(listing.lat), str(listing.lon)
+        if listing.price_per_unit is not None:
+            form.price_per_unit.data = f"{listing.price_per_unit.normalize():f}"
+        form.max_distance_km.data = str(listing.max_distance_km or "")
+    elif listing is None and request.method == "GET":
+        form.available_from.data = date.today()
+    return form
+
+
+def _form_page(
+    form: ListingForm, listing: Listing | None, status: int = 200
+) -> ResponseReturnValue:
+    localities = db.session.scalars(
+        sa.select(Locality.name).distinct().order_by(Locality.name)
+    ).all()
+    return (
+        render_template(
+            "listings/form.html", form=form, listing=listing, localities=localities
+        ),
+        status,
+    )
+
+
+@bp.get("/new")
+@requires(Perm.POST_LISTING)
+def new() -> ResponseReturnValue:
+    if current_user.organisation is None:
+        flash(_("Join an organisation before posting."), "info")
+        return redirect(url_for("account.profile"))
+    return _form_page(_form(), None)
+
+
+@bp.post("/new")
+@requires(Perm.POST_LISTING)
+def new_submit() -> ResponseReturnValue:
+    form = _form()
+    org = current_user.organisation
+    if org is None:
+        abort(403)
+    if form.validate_on_submit():
+        try:
+            listing = service.post_listing(current_user, org, form.raw())
+        except FieldErrors as errors:
+            errors.apply_to(form)
+        else:
+            flash(_("Your listing is published."), "success")
+            return redirect(url_for("listings.detail", listing_id=listing.id))
+    return _form_page(form, None, 400)
+
+
+@bp.get("/<int:listing_id>")
+@requires(Perm.SIGNED_IN)
+def detail(listing_id: int) -> ResponseReturnValue:
+    listing = _get(listing_id, Perm.VIEW_LISTING)
+    return render_template(
+        "listings/detail.html",
+        listing=listing,
+        shown=service.shown_to(current_user, listing),
+        labels=labels,
+        quantity=service.quantity_label(listing),
+        can_edit=can(current_user, Perm.EDIT_LISTING, listing),
+        actions=service.allowed_actions_of(listing),
+        form=CsrfForm(),
+    )
+
+
+@bp.get("/<int:listing_id>/edit")
+@requires(Perm.EDIT_LISTING)
+def edit(listing_id: int) -> ResponseReturnValue:
+    listing = _get(listing_id, Perm.EDIT_LISTING)
+    return _form_page(_form(listing), listing)
+
+
+@bp.post("/<int:listing_id>/edit")
+@requires(Perm.EDIT_LISTING)
+def edit_submit(listing_id: int) -> ResponseReturnValue:
+    listing = _get(listing_id, Perm.EDIT_LISTING)
+    form = _form(listing)
+    if form.validate_on_submit():
+        try:
+            service.update_listing(current_user, listing, form.raw())
+        except FieldErrors as errors:
+            errors.apply_to(form)
+        else:
+            flash(_("The listing is saved."), "success")
+            return redirect(url_for("listings.detail", listing_id=listing.id))
+    return _form_page(form, listing, 400)
+
+
+@bp.post("/<int:listing_id>/<action>")
+@requires(Perm.EDIT_LISTING)
+def action_submit(listing_id: int, action: str) -> ResponseReturnValue:
+    listing = _get(listing_id, Perm.EDIT_LISTING)
+    if action not in labels.ACTION:
+        abort(404)
+    if not CsrfForm().validate_on_submit():
+        abort(400)
+    try:
+        service.apply_action(current_user, listing, action)
+    except (NotAllowed, FieldErrors) as error:
+        flash(error.message, "danger")
+    else:
+        flash(_("Done: %(state)s.", state=labels.STATE[listing.state]), "success")
+    return redirect(url_for("listings.detail", listing_id=listing.id))
+
+
+def _import_form() -> ImportForm:
+    form = ImportForm()
+    form.organisation.choices = organisation_choices()
+    return form
+
+
+@bp.get("/import")
+@requires(Perm.POST_LISTING)
+def import_page() -> ResponseReturnValue:
+    return render_template("listings/import.html", form=_import_form(), report=None)
+
+
+@bp.post("/import")
+@requires(Perm.POST_LISTING)
+def import_submit() -> ResponseReturnValue:
+    form = _import_form()
+    report = None
+    if form.validate_on_submit():
+        upload = form.file.data
+        if upload is None or not getattr(upload, "filename", ""):
+            form.file.errors = [_("Choose a file.")]
+        else:
+            data = upload.read(current_app.config["IMPORT_MAX_BYTES"] + 1)
+            if len(data) > current_app.config["IMPORT_MAX_BYTES"]:
+                abort(413)
+            target = None
+            if current_user.is_facilitator and form.organisation.data:
+                target = db.session.get(Organisation, form.organisation.data)
+            try:
+                report = imports.import_listings(
+                    current_user, upload.filename, data, organisation=target
+                )
+            except NotAllowed as error:
+                form.file.errors = [error.message]
+            except FieldErrors as errors:
+                form.file.errors = [message for _field, message in errors.errors]
+            else:
+                if report.ok:
+                    flash(_("%(n)d listings imported.", n=report.created), "success")
+                    return redirect(url_for("listings.mine"))
+    return render_template("listings/import.html", form=form, report=report), 400
+
+
+@bp.get("/template.csv")
+@requires(Perm.SIGNED_IN)
+def template() -> ResponseReturnValue:
+    return Response(
+        "\ufeff" + imports.template_csv(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f"attachment; filename={TEMPLATE_NAME}"},
+    )
+
+
+@bp.get("/export.csv")
+@requires(Perm.POST_LISTING)
+def export() -> ResponseReturnValue:
+    org = current_user.organisation
+    if org is None or not current_user.is_org_member:
+        abort(404)
+    rows = db.session.scalars(
+        sa.select(Listing).where(Listing.organisation_id == org.id).order_by(Listing.id)
+    ).all()
+    return Response(
+        imports.export_csv(rows),
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": f"attachment; filename={org.slug}-listings.csv"
+        },
+    )

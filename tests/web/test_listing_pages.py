@@ -1,0 +1,201 @@
+"""Posting and browsing listings through the pages; anonymity on every page."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+
+from symbiosis.extensions import db
+from symbiosis.models import Listing, User
+from tests.builders import make_listing, make_org, make_reference, make_user, make_zone
+from tests.conftest import login
+
+FORM = {
+    "kind": "offer",
+    "resource": "material",
+    "title": "Marc de café",
+    "description": "Environ 800 kg par semaine.",
+    "ewc_code": "20 01 08",
+    "quantity": "800",
+    "unit": "kg",
+    "frequency": "weekly",
+    "available_from": "2027-01-01",
+    "price_terms": "free",
+    "sdgs": ["12"],
+}
+
+
+@pytest.fixture
+def world(app: Flask) -> dict:
+    with app.app_context():
+        make_reference()
+        zone = make_zone(name="Contern (Weiergewan/Rolach)", lat=49.586, lon=6.215)
+        firm = make_org(name="Firm A", zone=zone)
+        other = make_org(name="Firm B", zone=zone)
+        member = make_user(org=firm)
+        stranger = make_user(org=other)
+        manager = make_user(org=other, manages=[zone])
+        secret = make_listing(
+            org=firm,
+            by=member,
+            title="Solvants usagés",
+            anonymous=True,
+            lat="49.6123",
+            lon="6.2345",
+            ewc_code="160601",
+        )
+        db.session.commit()
+        return {
+            "member": member.id,
+            "stranger": stranger.id,
+            "manager": manager.id,
+            "secret": secret.id,
+            "firm": firm.id,
+        }
+
+
+def as_user(app: Flask, client: FlaskClient, user_id: int) -> FlaskClient:
+    with app.app_context():
+        return login(client, db.session.get(User, user_id))
+
+
+def test_post_a_listing_through_the_form(
+    app: Flask, client: FlaskClient, world: dict
+) -> None:
+    as_user(app, client, world["member"])
+    assert "ewc-options" in client.get("/listings/new").get_data(as_text=True)
+    response = client.post("/listings/new", data=FORM)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Marc de café" in page
+    assert "20 01 08" in page
+    with app.app_context():
+        listing = db.session.scalar(
+            sa.select(Listing).where(Listing.title == "Marc de café")
+        )
+        assert float(listing.yearly_quantity) == 41.6
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"quantity": "-2"}, "quantity"),
+        ({"quantity": "1e999"}, "quantity"),
+        ({"quantity": "2000000000"}, "quantity"),
+        ({"title": "x" * 1_000_000}, "title"),
+        ({"title": ""}, "title"),
+        ({"ewc_code": "99 99 99"}, "ewc_code"),
+        ({"unit": "furlong"}, "unit"),
+        (
+            {"available_from": "2027-05-01", "available_until": "2027-04-01"},
+            "available_until",
+        ),
+        ({"lat": "10", "lon": "6.1"}, "lat"),
+        ({"locality": "Atlantis"}, "locality"),
+        ({"price_terms": "price_per_unit"}, "price_per_unit"),
+    ],
+)
+def test_bad_input_is_shown_next_to_the_field(
+    app: Flask, client: FlaskClient, world: dict, change: dict, field: str
+) -> None:
+    as_user(app, client, world["member"])
+    response = client.post("/listings/new", data={**FORM, **change})
+    assert response.status_code in (400, 413)
+    if response.status_code == 400:
+        assert f'id="{field}-error"' in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(Listing.id))) == 1
+
+
+def test_script_in_a_title_is_shown_escaped(
+    app: Flask, client: FlaskClient, world: dict
+) -> None:
+    as_user(app, client, world["member"])
+    response = client.post(
+        "/listings/new", data={**FORM, "title": "<script>alert(1)</script>"}
+    )
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_anonymous_listing_does_not_leak_in_pages(
+    app: Flask, client: FlaskClient, world: dict
+) -> None:
+    for viewer in ("stranger", "manager"):
+        viewer_client = app.test_client()
+        as_user(app, viewer_client, world[viewer])
+        for url in (
+            "/listings/",
+            f"/listings/{world['secret']}",
+            "/listings/map.geojson",
+            "/listings/?q=solvants",
+            "/api/v1/listings",
+        ):
+            text = viewer_client.get(url).get_data(as_text=True)
+            assert "Solvants" in text, url
+            assert "Firm A" not in text, (viewer, url)
+            assert "49.6123" not in text, (viewer, url)
+        assert "Solvants" not in viewer_client.get("/listings/export.csv").get_data(
+            as_text=True
+        )
+        assert viewer_client.get(f"/organisations/{world['firm']}").status_code == 200
+        org_page = viewer_client.get(f"/organisations/{world['firm']}").get_data(
+            as_text=True
+        )
+        assert "Solvants" not in org_page
+    as_user(app, client, world["member"])
+    assert "Firm A" in client.get(f"/listings/{world['secret']}").get_data(as_text=True)
+
+
+def test_map_data_is_geojson_at_the_zone_for_anonymous(
+    app: Flask, client: FlaskClient, world: dict
+) -> None:
+    as_user(app, client, world["stranger"])
+    data = client.get("/listings/map.geojson").json
+    feature = data["features"][0]
+    assert feature["geometry"]["coordinates"] == [6.215, 49.586]
+    assert feature["properties"]["organisation"] is None
+    assert feature["properties"]["approximate"] is True
+
+
+def test_other_firm_cannot_edit_or_close(
+    app: Flask, client: FlaskClient, world: dict
+) -> None:
+    as_user(app, client, world["stranger"])
+    url = f"/listings/{world['secret']}"
+    assert client.get(f"{url}/edit").status_code == 404
+    assert client.post(f"{url}/edit", data=FORM).status_code == 404
+    assert client.post(f"{url}/close", data={"x": "1"}).status_code == 404
+    with app.app_context():
+        assert db.session.get(Listing, world["secret"]).state == "active"
+
+
+def test_paused_listing_is_hidden_from_others(
+    app: Flask, client: FlaskClient, world: dict
+) -> None:
+    as_user(app, client, world["member"])
+    client.post(f"/listings/{world['secret']}/pause", data={"x": "1"})
+    other = app.test_client()
+    as_user(app, other, world["stranger"])
+    assert other.get(f"/listings/{world['secret']}").status_code == 404
+    assert "Solvants" not in other.get("/listings/").get_data(as_text=True)
+    assert client.get(f"/listings/{world['secret']}").status_code == 200
+    assert "Solvants" in client.get("/listings/mine").get_data(as_text=True)
+
+
+def test_edit_form_round_trip(app: Flask, client: FlaskClient, world: dict) -> None:
+    as_user(app, client, world["member"])
+    url = f"/listings/{world['secret']}/edit"
+    page = client.get(url).get_data(as_text=True)
+    assert 'value="16 06 01*"' in page
+    response = client.post(
+        url, data={**FORM, "title": "Solvants (mis à jour)", "anonymous": "y"}
+    )
+    assert response.status_code == 302
+    with app.app_context():
+        listing = db.session.get(Listing, world["secret"])
+        assert listing.title == "Solvants (mis à jour)"
+        assert listing.anonymous
