@@ -39,7 +39,8 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "WTF_CSRF_ENABLED": True,
         "WTF_CSRF_TIME_LIMIT": 8 * 3600,
         "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
-        "MAX_FORM_MEMORY_SIZE": 512 * 1024,
+        # Big enough that an absurd 1 MB title gets a field error, not a 413.
+        "MAX_FORM_MEMORY_SIZE": 2 * 1024 * 1024,
         # Rate limits (Flask-Limiter); memory:// for one process, redis:// for more.
         "RATELIMIT_ENABLED": True,
         "RATELIMIT_STORAGE_URI": "memory://",

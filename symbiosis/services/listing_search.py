@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
@@ -75,8 +76,12 @@ class Results:
 
 
 def _query(filters: Filters) -> sa.Select[int, float, float]:
+    # Ended windows are hidden at once, before `flask listings expire` runs.
     query = sa.select(Listing.id, Listing.lat, Listing.lon).where(
-        Listing.state == ListingState.ACTIVE
+        Listing.state == ListingState.ACTIVE,
+        sa.or_(
+            Listing.available_until.is_(None), Listing.available_until >= date.today()
+        ),
     )
     if filters.kind:
         query = query.where(Listing.kind == filters.kind)

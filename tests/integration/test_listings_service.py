@@ -170,6 +170,11 @@ def test_search_filters(world: dict) -> None:
     # Belval is about 22 km from Contern.
     assert titles(Filters(within_km=10)) == ["Holzpaletten", "Marc de café"]
     assert len(titles(Filters(within_km=40))) == 3
+    # A window that ended yesterday is hidden even before the expiry job runs.
+    ended = db.session.scalar(sa.select(Listing).where(Listing.title == "Carton"))
+    ended.available_until = date.today() - timedelta(days=1)
+    db.session.commit()
+    assert len(titles(Filters())) == 2
 
 
 def test_anonymous_listing_hides_firm_and_site(world: dict) -> None:
