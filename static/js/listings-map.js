@@ -130,7 +130,7 @@
     }).addTo(map);
     const bounds = layer.getBounds();
     if (!touched && bounds.isValid()) {
-      map.fitBounds(bounds);
+      map.fitBounds(bounds, { animate: false });
     }
   }
 
