@@ -8,6 +8,31 @@ import unicodedata
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 _SPACES = re.compile(r"\s+")
 
+# Words that say nothing about a material, in the three languages of the app.
+STOP_WORDS = frozenset(
+    """
+    a an and are as at be by for from has have in into is it its of on or our per
+    the this that to up we with without our your their more less very can le la les
+    l un une des du de d au aux et ou en dans pour par sur sous avec sans a est sont
+    notre nos votre vos leur leurs ce cet cette ces qui que dont plus der die das
+    den dem des ein eine einer eines einem und oder in im ins am an auf aus bei fur
+    mit ohne von vom zu zum zur ist sind unser unsere ihr ihre je
+    """.split()  # noqa: SIM905 - a word list reads best as text
+)
+
+# Words common to every listing: they carry no signal for telling materials apart.
+NOISE_WORDS = frozenset(
+    """
+    waste wastes by product products byproduct byproducts material materials surplus
+    available offer offered need needed needs seek seeking looking wanted use used
+    reuse recycling recycle recovery supply per year month week tonnes tons kg
+    dechet dechets produit produits sous matiere matieres surplus disponible offre
+    besoin recherche cherche recyclage valorisation reutilisation fourniture abfall
+    abfalle abfaelle nebenprodukt nebenprodukte material materialien uberschuss
+    verfugbar angebot bedarf gesucht suchen verwertung recycling
+    """.split()  # noqa: SIM905 - a word list reads best as text
+)
+
 
 def fold(text: str) -> str:
     """Casefold, strip accents, collapse spaces: ``"Café  Mü"`` → ``"cafe mu"``."""
@@ -20,3 +45,13 @@ def slugify(text: str, max_length: int = 60) -> str:
     """Return an ASCII slug: ``"Café du Sud S.à r.l."`` → ``"cafe-du-sud-s-a-r-l"``."""
     slug = _NON_ALNUM.sub("-", fold(text)).strip("-")
     return slug[:max_length].rstrip("-") or "x"
+
+
+def tokens(text: str) -> list[str]:
+    """Folded words, no stop words: ``"Bois de palette"`` → ``["bois", "palette"]``."""
+    return [t for t in _NON_ALNUM.split(fold(text)) if t and t not in STOP_WORDS]
+
+
+def content_tokens(text: str) -> list[str]:
+    """Like :func:`tokens`, without words every listing shares ("waste", "besoin")."""
+    return [t for t in tokens(text) if t not in NOISE_WORDS and not t.isdigit()]

@@ -1,0 +1,274 @@
+"""The matcher: candidates by material and space, scores from named parts.
+
+A query (one listing against the other side) gathers candidates through the
+inverted indexes — material keys and the keys that can serve them, the waste
+code and its sub-chapter, rare words — never by scanning every pair. Cheap
+parts (material, distance, quantity) are computed for all candidates at
+once; text similarity (rapidfuzz) only for the best few of them.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from datetime import date
+
+import numpy as np
+from numpy.typing import NDArray
+from rapidfuzz import fuzz, process
+
+from symbiosis.matching.index import Side
+from symbiosis.matching.lexicon import Lexicon
+from symbiosis.matching.model import RESOURCES, Item, Match
+from symbiosis.matching.normalise import content_tokens
+from symbiosis.matching.score import (
+    DEFAULT_MAX_KM,
+    MIN_SCORE,
+    WEIGHTS,
+    haversine_km,
+    quantity_fit,
+    reasons,
+    total,
+)
+
+SAME_EWC = 1.0
+SAME_SUBCHAPTER = 0.6
+SHARED_WORD = 0.35  # a rare word in common, for materials outside the lexicon
+RARE_WORD_SHARE = 0.02  # a word on more than 2 % of a side is not rare
+SHORTLIST = 40  # candidates that get a text score
+OTHER = {"offer": "request", "request": "offer"}
+ENERGY = RESOURCES.index("energy")
+MATERIAL = RESOURCES.index("material")
+
+
+class Matcher:
+    """Holds every active listing; answers top-k matches for one or all of them."""
+
+    def __init__(
+        self,
+        lexicon: Lexicon,
+        *,
+        default_max_km: float = DEFAULT_MAX_KM,
+        today: date | None = None,
+    ) -> None:
+        self.lexicon = lexicon.finish()
+        self.default_max_km = default_max_km
+        self.today = today or date.today()
+        self.sides = {"offer": Side(), "request": Side()}
+        self._serving: dict[tuple[str, str], dict[str, float]] = {}
+
+    # -- building the index -------------------------------------------------
+    def features(self, item: Item) -> tuple[frozenset[str], str, set[str]]:
+        """Material keys, the text to compare, and the words to index."""
+        words = content_tokens(f"{item.title} {item.description}")
+        keys = set(self.lexicon.keys_in(words))
+        ewc_key = self.lexicon.key_for_ewc(item.ewc_code)
+        if ewc_key:
+            keys.add(ewc_key)
+        title_words = content_tokens(item.title)
+        text = " ".join(sorted(set(title_words or words)))
+        return frozenset(keys), text, set(words)
+
+    def add(self, items: Iterable[Item]) -> None:
+        for item in items:
+            keys, text, words = self.features(item)
+            side = self.sides[item.kind]
+            known = set(side.by_key)
+            side.add(item, keys, text, words)
+            if not keys <= known:
+                self._serving = {
+                    k: v for k, v in self._serving.items() if k[1] != item.kind
+                }
+
+    def remove(self, item_id: int) -> None:
+        for side in self.sides.values():
+            side.remove(item_id)
+
+    def item(self, item_id: int) -> Item | None:
+        """The indexed listing with this id, if any."""
+        for side in self.sides.values():
+            row = side.row_of.get(item_id)
+            if row is not None:
+                return side.items[row]
+        return None
+
+    # -- querying -----------------------------------------------------------
+    def _serving_keys(self, key: str, kind: str, other: str) -> dict[str, float]:
+        """Keys on the other side related to ``key``, with their strength."""
+        cached = self._serving.get((key, other))
+        if cached is None:
+            known = set(self.sides[other].by_key)
+            if kind == "request":
+                cached = {
+                    k: s for k in known if (s := self.lexicon.relation(k, key)[0]) > 0
+                }
+            else:
+                cached = {
+                    k: s for k in known if (s := self.lexicon.relation(key, k)[0]) > 0
+                }
+            self._serving[(key, other)] = cached
+        return cached
+
+    def _candidates(
+        self, item: Item, keys: frozenset[str], words: set[str]
+    ) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
+        """Rows of the other side that may match, with their material strength."""
+        other = OTHER[item.kind]
+        side = self.sides[other]
+        chunks: list[NDArray[np.int64]] = []
+        strengths: list[NDArray[np.float64]] = []
+
+        def take(rows: NDArray[np.int64], strength: float) -> None:
+            if len(rows):
+                chunks.append(rows)
+                strengths.append(np.full(len(rows), strength))
+
+        for key in keys:
+            for related, strength in self._serving_keys(key, item.kind, other).items():
+                take(side.rows(side.by_key, related), strength)
+        if item.ewc_code:
+            take(side.rows(side.by_ewc, item.ewc_code), SAME_EWC)
+            take(side.rows(side.by_ewc, item.ewc_code[:4]), SAME_SUBCHAPTER)
+        rare = max(3, int(RARE_WORD_SHARE * len(side)))
+        for word in words:
+            rows = side.rows(side.by_token, word)
+            if 0 < len(rows) <= rare:
+                take(rows, SHARED_WORD)
+        if not chunks:
+            return np.empty(0, dtype=np.int64), np.empty(0)
+        all_rows = np.concatenate(chunks)
+        all_strengths = np.concatenate(strengths)
+        order = np.lexsort((-all_strengths, all_rows))  # by row, strongest first
+        all_rows, all_strengths = all_rows[order], all_strengths[order]
+        first = np.ones(len(all_rows), dtype=bool)
+        first[1:] = all_rows[1:] != all_rows[:-1]
+        return all_rows[first], all_strengths[first]
+
+    def match(self, item: Item, top: int = 5) -> list[Match]:
+        """The best ``top`` listings of the other side for ``item``."""
+        keys, text, words = self.features(item)
+        rows, material = self._candidates(item, keys, words)
+        side = self.sides[OTHER[item.kind]]
+        if not len(rows):
+            return []
+        lat, lon = math.radians(item.lat), math.radians(item.lon)
+        km = haversine_km(lat, lon, side.lat[rows], side.lon[rows])
+        limit = np.fmin(side.max_km[rows], item.max_distance_km or np.nan)
+        limit = np.where(np.isnan(limit), self.default_max_km, limit)
+        resource = RESOURCES.index(item.resource) if item.resource in RESOURCES else 0
+        same_resource = side.resource[rows] == resource
+        cross = {resource, *side.resource[rows].tolist()} <= {ENERGY, MATERIAL}
+        # Windows must overlap, and neither may have ended already.
+        start = max(
+            item.available_from.toordinal() if item.available_from else 0,
+            self.today.toordinal(),
+        )
+        end = item.available_until.toordinal() if item.available_until else 10**7
+        keep = (
+            side.alive[rows]
+            & (same_resource | cross)
+            & (km <= limit)
+            & (side.start[rows] <= end)
+            & (side.end[rows] >= start)
+        )
+        if item.kind == "request":
+            keep &= item.accepts_hazardous | ~side.hazardous[rows]
+        else:
+            keep &= side.accepts_hazardous[rows] | (not item.hazardous)
+        rows, material, km, limit = rows[keep], material[keep], km[keep], limit[keep]
+        if not len(rows):
+            return []
+        unit = side.unit[rows]
+        mine = np.nan if not item.yearly else item.yearly
+        same_unit = unit == (
+            -2 if item.base_unit is None else _unit_code(item.base_unit)
+        )
+        theirs = np.where(same_unit, side.yearly[rows], np.nan)
+        if item.kind == "request":
+            quantity = quantity_fit(theirs, np.full(len(rows), mine))
+        else:
+            quantity = quantity_fit(np.full(len(rows), mine), theirs)
+        parts = {
+            "material": material,
+            "distance": np.clip(1.0 - km / limit, 0.0, 1.0),
+            "quantity": quantity,
+            "timing": np.ones(len(rows)),
+            "text": np.zeros(len(rows)),
+        }
+        rough = total(parts)
+        shortlist = np.argsort(-rough, kind="stable")[: max(SHORTLIST, top)]
+        texts = [side.texts[r] for r in rows[shortlist]]
+        similarity = (
+            process.cdist([text], texts, scorer=fuzz.ratio, dtype=np.uint8)[0] / 100.0
+        )
+        parts["text"][shortlist] = similarity
+        score = total(parts)
+        ranked = shortlist[np.argsort(-score[shortlist], kind="stable")]
+        chosen = [int(i) for i in ranked if score[i] >= MIN_SCORE][:top]
+        return [
+            self._result(
+                item, keys, side, rows[i], parts, i, float(score[i]), float(km[i])
+            )
+            for i in chosen
+        ]
+
+    def _result(
+        self,
+        item: Item,
+        keys: frozenset[str],
+        side: Side,
+        row: int,
+        parts: dict[str, NDArray[np.float64]],
+        i: int,
+        score: float,
+        km: float,
+    ) -> Match:
+        other = side.items[row]
+        if other is None:  # pragma: no cover - only alive rows are scored
+            raise LookupError(row)
+        offer, request = (item, other) if item.kind == "offer" else (other, item)
+        offer_keys = keys if item.kind == "offer" else side.keys[row]
+        request_keys = side.keys[row] if item.kind == "offer" else keys
+        relation = self._best_relation(offer_keys, request_keys)
+        values = {name: round(float(parts[name][i]), 3) for name in WEIGHTS}
+        return Match(
+            offer_id=offer.id,
+            request_id=request.id,
+            score=round(score, 1),
+            distance_km=round(km, 2),
+            parts=values,
+            reasons=reasons(
+                offer,
+                request,
+                relation=relation,
+                text=values["text"],
+                distance_km=km,
+                today=self.today,
+            ),
+        )
+
+    def _best_relation(
+        self, offered: frozenset[str], requested: frozenset[str]
+    ) -> tuple[float, str, str | None, str | None]:
+        best: tuple[float, str, str | None, str | None] = (0.0, "none", None, None)
+        for have in sorted(offered):
+            for need in sorted(requested):
+                strength, kind = self.lexicon.relation(have, need)
+                if strength > best[0]:
+                    best = (strength, kind, have, need)
+        return best
+
+    def match_all(self, top: int = 5) -> dict[int, list[Match]]:
+        """Top ``top`` matches of every listing, from both sides (batch)."""
+        results: dict[int, list[Match]] = {}
+        for side in self.sides.values():
+            for item in side.items:
+                if item is not None:
+                    results[item.id] = self.match(item, top)
+        return results
+
+
+def _unit_code(unit: str) -> int:
+    from symbiosis.matching.index import UNITS
+
+    return UNITS.index(unit) if unit in UNITS else -2

@@ -1,0 +1,131 @@
+"""Column store of one side (offers or requests) with inverted indexes.
+
+Rows live in growable NumPy arrays so that one new listing is appended in
+O(1) and one query filters thousands of candidates in a few vectorised steps.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from datetime import date
+
+import numpy as np
+from numpy.typing import NDArray
+
+from symbiosis.matching.model import RESOURCES, Item
+
+FAR_FUTURE = date(9999, 12, 31).toordinal()
+UNITS = ("t", "m3", "MWh", "pieces", "hours", "m2")
+
+
+class Side:
+    """All listings of one kind, as columns."""
+
+    def __init__(self, capacity: int = 1024) -> None:
+        self.size = 0
+        self.row_of: dict[int, int] = {}
+        self.items: list[Item | None] = []
+        self.keys: list[frozenset[str]] = []
+        self.texts: list[str] = []
+        self.by_key: dict[str, list[int]] = defaultdict(list)
+        self.by_ewc: dict[str, list[int]] = defaultdict(list)
+        self.by_token: dict[str, list[int]] = defaultdict(list)
+        self._arrays(capacity)
+        self._cache: dict[str, NDArray[np.int64]] = {}
+
+    def _arrays(self, capacity: int) -> None:
+        self.lat = np.zeros(capacity)
+        self.lon = np.zeros(capacity)
+        self.yearly = np.full(capacity, np.nan)
+        self.unit = np.full(capacity, -1, dtype=np.int8)
+        self.start = np.zeros(capacity, dtype=np.int32)
+        self.end = np.full(capacity, FAR_FUTURE, dtype=np.int32)
+        self.resource = np.zeros(capacity, dtype=np.int8)
+        self.hazardous = np.zeros(capacity, dtype=bool)
+        self.accepts_hazardous = np.zeros(capacity, dtype=bool)
+        self.max_km = np.full(capacity, np.nan)
+        self.alive = np.zeros(capacity, dtype=bool)
+
+    def _grow(self) -> None:
+        for name in (
+            "lat",
+            "lon",
+            "yearly",
+            "unit",
+            "start",
+            "end",
+            "resource",
+            "hazardous",
+            "accepts_hazardous",
+            "max_km",
+            "alive",
+        ):
+            old = getattr(self, name)
+            new = np.empty(len(old) * 2, dtype=old.dtype)
+            new[: len(old)] = old
+            new[len(old) :] = {
+                "yearly": np.nan,
+                "max_km": np.nan,
+                "unit": -1,
+                "end": FAR_FUTURE,
+            }.get(name, 0)
+            setattr(self, name, new)
+
+    def add(self, item: Item, keys: frozenset[str], text: str, words: set[str]) -> int:
+        """Append ``item`` (after removing an older version with the same id)."""
+        self.remove(item.id)
+        if self.size == len(self.lat):
+            self._grow()
+        row = self.size
+        self.size += 1
+        self.row_of[item.id] = row
+        self.items.append(item)
+        self.keys.append(keys)
+        self.texts.append(text)
+        self.lat[row] = math.radians(item.lat)
+        self.lon[row] = math.radians(item.lon)
+        self.yearly[row] = item.yearly if item.yearly else np.nan
+        self.unit[row] = UNITS.index(item.base_unit) if item.base_unit in UNITS else -1
+        self.start[row] = item.available_from.toordinal() if item.available_from else 0
+        self.end[row] = (
+            item.available_until.toordinal() if item.available_until else FAR_FUTURE
+        )
+        self.resource[row] = (
+            RESOURCES.index(item.resource) if item.resource in RESOURCES else 0
+        )
+        self.hazardous[row] = item.hazardous
+        self.accepts_hazardous[row] = item.accepts_hazardous
+        self.max_km[row] = item.max_distance_km or np.nan
+        self.alive[row] = True
+        for key in keys:
+            self._append(self.by_key, key, row)
+        if item.ewc_code:
+            self._append(self.by_ewc, item.ewc_code, row)
+            self._append(self.by_ewc, item.ewc_code[:4], row)
+        for word in words:
+            self._append(self.by_token, word, row)
+        return row
+
+    def _append(self, index: dict[str, list[int]], key: str, row: int) -> None:
+        index[key].append(row)
+        self._cache.pop(f"{id(index)}:{key}", None)
+
+    def rows(self, index: dict[str, list[int]], key: str) -> NDArray[np.int64]:
+        """Rows listed under ``key`` as an array (cached until the next append)."""
+        cache_key = f"{id(index)}:{key}"
+        cached = self._cache.get(cache_key)
+        if cached is None:
+            cached = np.fromiter(index.get(key, ()), dtype=np.int64)
+            self._cache[cache_key] = cached
+        return cached
+
+    def remove(self, item_id: int) -> None:
+        """Forget a listing; its row stays, marked dead, until the next rebuild."""
+        row = self.row_of.pop(item_id, None)
+        if row is not None:
+            self.alive[row] = False
+            self.items[row] = None
+
+    def __len__(self) -> int:
+        return len(self.row_of)

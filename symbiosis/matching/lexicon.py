@@ -1,0 +1,190 @@
+"""The multilingual material lexicon: words and waste codes → material keys.
+
+Keys are dotted (``wood.pallets`` is a kind of ``wood``). Three files in
+``seeds/reference`` feed it: ``lexicon-terms.csv`` (key, lang, term),
+``lexicon-uses.csv`` (what a process that needs one material can take) and
+``lexicon-ewc.csv`` (waste-code prefixes → keys).
+"""
+
+from __future__ import annotations
+
+import csv
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from symbiosis.matching.normalise import tokens
+
+# Relation strengths between an offered and a requested material.
+SAME = 1.0
+NARROWER = 0.9  # the offer is a kind of what is requested (wood.pallets for wood)
+BROADER = 0.75  # the offer is the family of what is requested (wood for wood.pallets)
+SIBLING = 0.45  # two kinds of one family (wood.pallets and wood.sawdust)
+MIN_SUFFIX = 5  # shortest term recognised at the end of a German compound
+
+
+def ancestors(key: str) -> list[str]:
+    """``"a.b.c"`` → ``["a.b", "a"]``."""
+    parts = key.split(".")
+    return [".".join(parts[:i]) for i in range(len(parts) - 1, 0, -1)]
+
+
+def family(key: str) -> str:
+    return key.split(".", 1)[0]
+
+
+@dataclass
+class Lexicon:
+    phrases: dict[tuple[str, ...], set[str]] = field(default_factory=dict)
+    uses: dict[str, dict[str, float]] = field(default_factory=dict)  # needs -> accepts
+    ewc: dict[str, str] = field(default_factory=dict)  # code prefix -> key
+    longest: int = 1
+    suffixes: list[tuple[str, str]] = field(default_factory=list)  # (word, key)
+    labels: dict[str, dict[str, str]] = field(
+        default_factory=dict
+    )  # key -> lang -> term
+    _relations: dict[tuple[str, str], tuple[float, str]] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, folder: Path) -> Lexicon:
+        """Read the three lexicon files of ``folder`` (missing files are empty)."""
+        lexicon = cls()
+        terms = folder / "lexicon-terms.csv"
+        if terms.exists():
+            with terms.open(encoding="utf-8", newline="") as handle:
+                for row in csv.DictReader(handle):
+                    lexicon.add_term(
+                        row["key"].strip(), row["term"], row.get("lang", "en")
+                    )
+        uses = folder / "lexicon-uses.csv"
+        if uses.exists():
+            with uses.open(encoding="utf-8", newline="") as handle:
+                for row in csv.DictReader(handle):
+                    lexicon.add_use(
+                        row["needs"].strip(),
+                        row["accepts"].strip(),
+                        float(row["strength"]),
+                    )
+        codes = folder / "lexicon-ewc.csv"
+        if codes.exists():
+            with codes.open(encoding="utf-8", newline="") as handle:
+                for row in csv.DictReader(handle):
+                    lexicon.ewc[row["ewc"].strip()] = row["key"].strip()
+        return lexicon
+
+    def add_term(self, key: str, term: str, lang: str = "en") -> None:
+        words = tuple(tokens(term))
+        if not words:
+            return
+        self.labels.setdefault(key, {}).setdefault(lang, term.strip())
+        self.phrases.setdefault(words, set()).add(key)
+        self.longest = max(self.longest, len(words))
+        if len(words) == 1 and len(words[0]) >= MIN_SUFFIX:
+            self.suffixes.append((words[0], key))
+
+    def add_use(self, needs: str, accepts: str, strength: float) -> None:
+        self.uses.setdefault(needs, {})[accepts] = max(
+            strength, self.uses.get(needs, {}).get(accepts, 0.0)
+        )
+        self._relations.clear()
+
+    def label(self, key: str, lang: str = "en") -> str:
+        """The first term given for ``key`` in ``lang`` (else English, else the key)."""
+        if key.startswith("ewc:"):
+            code = key[4:]
+            return f"{code[:2]} {code[2:4]} {code[4:]}"
+        names = self.labels.get(key, {})
+        return (
+            names.get(lang)
+            or names.get("en")
+            or key.rsplit(".", 1)[-1].replace("_", " ")
+        )
+
+    def finish(self) -> Lexicon:
+        """Sort suffixes longest first, so the most specific head noun wins."""
+        self.suffixes.sort(key=lambda pair: -len(pair[0]))
+        return self
+
+    def keys_in(self, words: list[str]) -> set[str]:
+        """Material keys named in ``words`` (folded tokens), longest phrase first.
+
+        A word that is no term but ends with one (a German compound such as
+        ``Altholzpaletten``) takes the key of that ending.
+        """
+        found: set[str] = set()
+        i = 0
+        while i < len(words):
+            for length in range(min(self.longest, len(words) - i), 0, -1):
+                keys = self.phrases.get(tuple(words[i : i + length]))
+                if keys:
+                    found |= keys
+                    i += length
+                    break
+            else:
+                word = words[i]
+                if len(word) > MIN_SUFFIX:
+                    for suffix, key in self.suffixes:
+                        if word.endswith(suffix) and len(suffix) < len(word):
+                            found.add(key)
+                            break
+                i += 1
+        return found
+
+    def key_for_ewc(self, code: str | None) -> str | None:
+        """The key of the longest listed prefix of a six-digit waste code."""
+        if not code:
+            return None
+        for length in (6, 4, 2):
+            key = self.ewc.get(code[:length])
+            if key:
+                return key
+        return None
+
+    def relation(self, offered: str, requested: str) -> tuple[float, str]:
+        """How well an offered material serves a request for another one.
+
+        :returns: (strength in 0–1, kind: same, narrower, broader, uses, sibling, none)
+        """
+        cached = self._relations.get((offered, requested))
+        if cached is not None:
+            return cached
+        result = self._relation(offered, requested)
+        self._relations[(offered, requested)] = result
+        return result
+
+    def _relation(self, offered: str, requested: str) -> tuple[float, str]:
+        if offered == requested:
+            return SAME, "same"
+        if requested in ancestors(offered):
+            return NARROWER, "narrower"
+        if offered in ancestors(requested):
+            return BROADER, "broader"
+        best = 0.0
+        for need in (requested, *ancestors(requested)):
+            accepted = self.uses.get(need)
+            if not accepted:
+                continue
+            for have in (offered, *ancestors(offered)):
+                best = max(best, accepted.get(have, 0.0))
+        if best:
+            return best, "uses"
+        a, b = ancestors(offered), ancestors(requested)
+        if a and b and a[0] == b[0]:
+            return SIBLING, "sibling"
+        return 0.0, "none"
+
+    def compatible(self, requested: str, known: set[str]) -> dict[str, float]:
+        """Keys of ``known`` that can serve a request for ``requested``."""
+        return {
+            key: strength
+            for key in known
+            if (strength := self.relation(key, requested)[0]) > 0
+        }
+
+
+def group_keys(keys: set[str]) -> dict[str, set[str]]:
+    """Index keys by family (``wood``: {``wood.pallets``, ``wood``})."""
+    groups: dict[str, set[str]] = defaultdict(set)
+    for key in keys:
+        groups[family(key)].add(key)
+    return groups

@@ -1,0 +1,101 @@
+"""Pooling opportunities and combined offers (pure).
+
+Pooling: several organisations of one zone request (or offer) the same
+material or service — one shared service could serve them all. Combining: no
+single offer covers a request's yearly need, but a few nearby ones together do.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from symbiosis.matching.engine import Matcher
+from symbiosis.matching.lexicon import family
+from symbiosis.matching.model import Item, Match
+
+MIN_ORGANISATIONS = 3
+MIN_MATERIAL = 0.75  # offers close enough in material to add up
+
+
+@dataclass
+class PoolingOpportunity:
+    zone_id: int
+    kind: str
+    key: str
+    items: list[Item]
+
+    @property
+    def organisations(self) -> int:
+        return len({i.organisation_id for i in self.items})
+
+    def total(self, unit: str) -> float:
+        return sum(i.yearly or 0.0 for i in self.items if i.base_unit == unit)
+
+
+def pooling(matcher: Matcher, zone_id: int | None = None) -> list[PoolingOpportunity]:
+    """Groups of at least three organisations of one zone sharing a need or offer.
+
+    Listings group by their most specific material key; a listing naming a key
+    and its family joins the specific group only.
+    """
+    groups: dict[tuple[int, str, str], dict[int, Item]] = defaultdict(dict)
+    for kind, side in matcher.sides.items():
+        for row, item in enumerate(side.items):
+            if item is None or item.zone_id is None or item.organisation_id is None:
+                continue
+            if zone_id is not None and item.zone_id != zone_id:
+                continue
+            keys = side.keys[row]
+            if not keys and item.ewc_code:  # outside the lexicon: group by waste code
+                keys = frozenset({f"ewc:{item.ewc_code}"})
+            specific = {k for k in keys if not any(o.startswith(k + ".") for o in keys)}
+            for key in specific:
+                groups[(item.zone_id, kind, key)][item.id] = item
+    found = [
+        PoolingOpportunity(zone, kind, key, sorted(items.values(), key=lambda i: i.id))
+        for (zone, kind, key), items in groups.items()
+        if len({i.organisation_id for i in items.values()}) >= MIN_ORGANISATIONS
+    ]
+    return sorted(found, key=lambda g: (-g.organisations, family(g.key), g.key))
+
+
+@dataclass
+class Combination:
+    request_id: int
+    offers: list[Match]
+    coverage: float  # 0–1 of the request's yearly need
+
+
+def combination(matcher: Matcher, request: Item, limit: int = 20) -> Combination | None:
+    """Nearby offers that together cover a request no single offer covers.
+
+    Offers are added nearest first among good material matches until the need
+    is covered; ``None`` when one offer suffices or the need is unknown.
+    """
+    if request.kind != "request" or not request.yearly:
+        return None
+    matches = [
+        m for m in matcher.match(request, limit) if m.parts["material"] >= MIN_MATERIAL
+    ]
+    offers = matcher.sides["offer"]
+    amounts: dict[int, float] = {}
+    for m in matches:
+        row = offers.row_of[m.offer_id]
+        item = offers.items[row]
+        if item is not None and item.yearly and item.base_unit == request.base_unit:
+            amounts[m.offer_id] = item.yearly
+    if not amounts or max(amounts.values()) >= request.yearly:
+        return None
+    chosen: list[Match] = []
+    total = 0.0
+    for m in sorted(
+        (m for m in matches if m.offer_id in amounts), key=lambda m: m.distance_km
+    ):
+        chosen.append(m)
+        total += amounts[m.offer_id]
+        if total >= request.yearly:
+            break
+    if len(chosen) < 2:
+        return None
+    return Combination(request.id, chosen, min(total / request.yearly, 1.0))

@@ -1,0 +1,92 @@
+"""Scoring: named parts in 0–1, their weights, and the reasons shown to people."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+from numpy.typing import NDArray
+
+from symbiosis.matching.model import Item, Reason
+
+EARTH_KM = 6371.0088
+DEFAULT_MAX_KM = 50.0
+WEIGHTS = {
+    "material": 0.55,
+    "text": 0.15,
+    "distance": 0.15,
+    "quantity": 0.10,
+    "timing": 0.05,
+}
+NEUTRAL_QUANTITY = 0.5  # when either side gave no comparable quantity
+MIN_SCORE = 30.0  # below this a pair is not proposed
+
+
+def haversine_km(
+    lat: float, lon: float, lats: NDArray[np.float64], lons: NDArray[np.float64]
+) -> NDArray[np.float64]:
+    """Great-circle distance from one point (radians) to many, in km."""
+    dlat = lats - lat
+    dlon = lons - lon
+    a = np.sin(dlat / 2) ** 2 + np.cos(lat) * np.cos(lats) * np.sin(dlon / 2) ** 2
+    distance: NDArray[np.float64] = (
+        2 * EARTH_KM * np.arcsin(np.sqrt(np.minimum(a, 1.0)))
+    )
+    return distance
+
+
+def quantity_fit(
+    offered: NDArray[np.float64], requested: NDArray[np.float64]
+) -> NDArray[np.float64]:
+    """Share of the request's yearly need that the offer covers (NaN = unknown)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        cover = np.minimum(offered / requested, 1.0)
+    return np.where(np.isfinite(cover) & (cover > 0), cover, NEUTRAL_QUANTITY)
+
+
+def total(parts: dict[str, NDArray[np.float64]]) -> NDArray[np.float64]:
+    result = np.zeros_like(parts["material"])
+    for name, weight in WEIGHTS.items():
+        result = result + weight * parts[name]
+    return 100.0 * result
+
+
+def reasons(
+    offer: Item,
+    request: Item,
+    *,
+    relation: tuple[float, str, str | None, str | None],
+    text: float,
+    distance_km: float,
+    today: date,
+) -> list[Reason]:
+    """The reasons a person reads: waste code, material, distance, coverage, timing."""
+    strength, kind, offered_key, requested_key = relation
+    found: list[Reason] = []
+    if offer.ewc_code and offer.ewc_code == request.ewc_code:
+        found.append(Reason("same_ewc", {"code": offer.ewc_code}))
+    elif kind != "none" and offered_key and requested_key:
+        found.append(
+            Reason(
+                f"material_{kind}", {"offered": offered_key, "requested": requested_key}
+            )
+        )
+    if text >= 0.6:
+        found.append(Reason("similar_words", {"percent": round(text * 100)}))
+    found.append(Reason("distance", {"km": round(distance_km, 1)}))
+    if offer.yearly and request.yearly and offer.base_unit == request.base_unit:
+        percent = round(min(offer.yearly / request.yearly, 1.0) * 100)
+        found.append(
+            Reason("coverage", {"percent": percent, "unit": request.base_unit})
+        )
+    if offer.available_from and offer.available_from > today:
+        found.append(
+            Reason("available_from", {"date": offer.available_from.isoformat()})
+        )
+    if offer.hazardous:
+        found.append(Reason("hazardous_accepted", {}))
+    shared = sorted(set(offer.sdgs) & set(request.sdgs))
+    if shared:
+        found.append(Reason("shared_sdgs", {"sdgs": shared}))
+    del strength
+    return found

@@ -1,0 +1,202 @@
+"""The pure matcher: candidates, rules, scores and reasons, on a small lexicon."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from symbiosis.matching.engine import Matcher
+from symbiosis.matching.lexicon import Lexicon
+from symbiosis.matching.model import Item
+from symbiosis.matching.pooling import combination, pooling
+
+
+@pytest.fixture
+def lexicon() -> Lexicon:
+    lex = Lexicon()
+    for key, lang, term in [
+        ("wood.pallets", "fr", "palettes en bois"),
+        ("wood.pallets", "de", "Holzpaletten"),
+        ("wood.pallets", "de", "Palette"),
+        ("wood.pallets", "en", "wood pallets"),
+        ("wood", "en", "wood"),
+        ("wood", "fr", "bois"),
+        ("organic.coffee_grounds", "fr", "marc de café"),
+        ("organic.coffee_grounds", "en", "spent coffee grounds"),
+        ("energy.heat.waste", "fr", "chaleur fatale"),
+        ("energy.heat.waste", "en", "waste heat"),
+        ("energy.heat.waste", "de", "Abwärme"),
+        ("energy.heat", "en", "heat"),
+        ("fuel.alternative", "en", "fuel"),
+        ("chemical.solvent", "en", "solvents"),
+    ]:
+        lex.add_term(key, term, lang)
+    lex.add_use("fuel.alternative", "wood", 0.9)
+    lex.ewc["150103"] = "wood.pallets"
+    return lex
+
+
+def offer(id_: int, title: str, **kw: object) -> Item:
+    return Item(
+        id=id_,
+        kind="offer",
+        resource=kw.pop("resource", "material"),
+        title=title,
+        lat=kw.pop("lat", 49.60),
+        lon=kw.pop("lon", 6.10),
+        **kw,
+    )  # type: ignore[arg-type]
+
+
+def request(id_: int, title: str, **kw: object) -> Item:
+    return Item(
+        id=id_,
+        kind="request",
+        resource=kw.pop("resource", "material"),
+        title=title,
+        lat=kw.pop("lat", 49.62),
+        lon=kw.pop("lon", 6.12),
+        **kw,
+    )  # type: ignore[arg-type]
+
+
+def test_one_key_across_three_languages(lexicon: Lexicon) -> None:
+    words = {"palettes en bois", "Holzpaletten gesucht", "wood pallets wanted"}
+    matcher = Matcher(lexicon)
+    for phrase in words:
+        keys, _text, _words = matcher.features(offer(1, phrase))
+        assert "wood.pallets" in keys, phrase
+    keys, _t, _w = matcher.features(offer(1, "Altholzpaletten"))  # a German compound
+    assert "wood.pallets" in keys
+
+
+def test_best_partner_first_with_reasons(lexicon: Lexicon) -> None:
+    matcher = Matcher(lexicon, today=date(2027, 1, 1))
+    matcher.add(
+        [
+            offer(
+                1,
+                "Palettes en bois",
+                ewc_code="150103",
+                yearly=24,
+                base_unit="t",
+                available_from=date(2027, 3, 1),
+            ),
+            offer(2, "Marc de café", yearly=5, base_unit="t"),
+            request(
+                3, "Holzpaletten gesucht", ewc_code="150103", yearly=30, base_unit="t"
+            ),
+        ]
+    )
+    found = matcher.match(matcher.item(3))
+    assert [m.offer_id for m in found] == [1]
+    codes = [r.code for r in found[0].reasons]
+    assert codes[0] == "same_ewc"
+    assert {"distance", "coverage", "available_from"} <= set(codes)
+    coverage = next(r for r in found[0].reasons if r.code == "coverage")
+    assert coverage.params["percent"] == 80  # 24 of 30 t a year
+    assert 0 <= found[0].score <= 100
+
+
+def test_uses_relation_proposes_a_process_input(lexicon: Lexicon) -> None:
+    matcher = Matcher(lexicon)
+    matcher.add([offer(1, "wood offcuts"), request(2, "fuel for our boiler")])
+    found = matcher.match(matcher.item(2))
+    assert [m.offer_id for m in found] == [1]
+    assert found[0].reasons[0].code == "material_uses"
+
+
+def test_distance_limit_and_timing_and_resource(lexicon: Lexicon) -> None:
+    matcher = Matcher(lexicon)
+    matcher.add(
+        [
+            offer(
+                1, "waste heat", resource="energy", lat=49.5, lon=5.95
+            ),  # ~24 km away
+            offer(2, "waste heat", resource="energy", available_until=date(2026, 1, 1)),
+            offer(3, "waste heat", resource="service"),
+            request(
+                4,
+                "Abwärme",
+                resource="energy",
+                max_distance_km=10,
+                available_from=date(2026, 6, 1),
+            ),
+            request(5, "chaleur fatale", resource="energy", max_distance_km=40),
+        ]
+    )
+    assert matcher.match(matcher.item(4)) == []
+    assert [m.offer_id for m in matcher.match(matcher.item(5))] == [1]
+
+
+def test_hazardous_only_to_requests_that_accept_it(lexicon: Lexicon) -> None:
+    matcher = Matcher(lexicon)
+    matcher.add(
+        [
+            offer(1, "used solvents", hazardous=True),
+            request(2, "solvents"),
+            request(3, "solvents", accepts_hazardous=True),
+        ]
+    )
+    assert [m.request_id for m in matcher.match(matcher.item(1))] == [3]
+    assert matcher.match(matcher.item(2)) == []
+
+
+def test_batch_and_incremental_agree(lexicon: Lexicon) -> None:
+    items = [
+        offer(i, f"palettes en bois lot {i}", lat=49.6 + i / 1000) for i in range(1, 9)
+    ]
+    items += [
+        request(i, f"Holzpaletten {i}", lat=49.6 + i / 900) for i in range(11, 17)
+    ]
+    batch = Matcher(lexicon)
+    batch.add(items)
+    everything = batch.match_all(top=3)
+    incremental = Matcher(lexicon)
+    for item in items:
+        incremental.add([item])
+    for item in items:
+        assert [m.pair for m in incremental.match(item, 3)] == [
+            m.pair for m in everything[item.id]
+        ]
+
+
+def test_removed_listing_is_not_proposed(lexicon: Lexicon) -> None:
+    matcher = Matcher(lexicon)
+    matcher.add([offer(1, "wood pallets"), request(2, "palettes en bois")])
+    matcher.remove(1)
+    assert matcher.match(matcher.item(2)) == []
+
+
+def test_pooling_groups_three_organisations_of_a_zone(lexicon: Lexicon) -> None:
+    matcher = Matcher(lexicon)
+    matcher.add(
+        [
+            request(1, "palettes en bois", zone_id=7, organisation_id=1),
+            request(2, "Holzpaletten", zone_id=7, organisation_id=2),
+            request(3, "wood pallets", zone_id=7, organisation_id=3),
+            request(4, "wood pallets", zone_id=8, organisation_id=4),
+            request(5, "marc de café", zone_id=7, organisation_id=1),
+        ]
+    )
+    groups = pooling(matcher, zone_id=7)
+    assert [(g.key, g.organisations) for g in groups] == [("wood.pallets", 3)]
+
+
+def test_combination_covers_a_large_request(lexicon: Lexicon) -> None:
+    matcher = Matcher(lexicon)
+    matcher.add(
+        [
+            offer(1, "wood pallets", yearly=10, base_unit="t", lat=49.61),
+            offer(2, "palettes en bois", yearly=15, base_unit="t", lat=49.63),
+            offer(3, "Holzpaletten", yearly=8, base_unit="t", lat=49.70),
+            request(4, "wood pallets", yearly=30, base_unit="t"),
+        ]
+    )
+    found = combination(matcher, matcher.item(4))
+    assert found is not None
+    assert sorted(m.offer_id for m in found.offers) == [1, 2, 3]
+    assert found.coverage == 1.0
+    matcher.add([offer(5, "wood pallets", yearly=40, base_unit="t")])
+    assert combination(matcher, matcher.item(4)) is None  # one offer is enough now
