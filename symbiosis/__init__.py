@@ -27,8 +27,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config["SEEDS_PATH"] = str(ROOT / "seeds")
     _read_secret_key_file(app)
     app.config.from_prefixed_env("SYMBIOSIS")
-    if os.environ.get("DATABASE_URL"):
-        app.config["DATABASE_URL"] = os.environ["DATABASE_URL"]
+    for name in ("DATABASE_URL", "REDIS_URL"):  # the usual names on hosting platforms
+        if os.environ.get(name):
+            app.config[name] = os.environ[name]
     if config:
         app.config.update(config)
     settings.resolve(app.config)

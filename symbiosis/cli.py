@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -13,8 +14,8 @@ from flask.cli import AppGroup
 
 from symbiosis.extensions import db
 from symbiosis.matching.normalise import fold
-from symbiosis.models import Organisation, User
-from symbiosis.services import seeding
+from symbiosis.models import Organisation, User, Zone
+from symbiosis.services import matching, seeding
 from symbiosis.services.imports import import_rows, read_rows
 from symbiosis.services.listings import expire_listings
 
@@ -112,6 +113,71 @@ def listings_expire() -> None:
     click.echo(f"{warned} owners warned, {expired} listings expired")
 
 
+match_cli = AppGroup("match", help="Run the matcher.")
+
+
+@match_cli.command("run")
+@click.option("--zone", "zone_ref", help="Only this zone (id, slug or name).")
+def match_run(zone_ref: str | None) -> None:
+    """Batch run: top matches of every active listing (of a zone)."""
+    zone_id = None
+    if zone_ref:
+        zone = db.session.scalar(
+            sa.select(Zone).where(
+                sa.or_(
+                    Zone.slug == zone_ref,
+                    Zone.name == zone_ref,
+                    Zone.id == (int(zone_ref) if zone_ref.isdigit() else -1),
+                )
+            )
+        )
+        if zone is None:
+            raise click.BadParameter(f"no zone {zone_ref!r}")
+        zone_id = zone.id
+
+    def progress(items: Iterable[Any]) -> Iterable[Any]:
+        with click.progressbar(list(items), label="matching") as bar:
+            yield from bar
+
+    listings, matches = matching.run_batch(zone_id, progress)
+    click.echo(f"{listings} listings matched, {matches} matches stored")
+
+
+@match_cli.command("file")
+@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--top", default=5, show_default=True, type=click.IntRange(1, 50))
+def match_file(source: Path, top: int) -> None:
+    """Match SOURCE (JSON or CSV: the import columns and an id), without a database.
+
+    Writes the matches as JSON on standard output.
+    """
+    from symbiosis.matching import fileio
+    from symbiosis.matching.engine import Matcher
+
+    reference = _seeds() / "reference"
+    text = source.read_text(encoding="utf-8-sig")
+    try:
+        rows = fileio.read_listings(text, json_input=source.suffix.lower() == ".json")
+        result = fileio.run(
+            rows,
+            Matcher(matching_lexicon(reference)),
+            top=top,
+            hazardous=fileio.hazardous_codes(
+                (reference / "ewc.csv").read_text(encoding="utf-8")
+            ),
+        )
+    except (fileio.InputError, ValueError) as problem:
+        raise click.ClickException(str(problem)) from None
+    click.echo(json.dumps(result, ensure_ascii=False, indent=1))
+
+
+def matching_lexicon(folder: Path) -> Any:
+    from symbiosis.matching.lexicon import Lexicon
+
+    return Lexicon.load(folder)
+
+
 def register(app: Flask) -> None:
     app.cli.add_command(seed)
     app.cli.add_command(listings_cli)
+    app.cli.add_command(match_cli)

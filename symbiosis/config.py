@@ -62,6 +62,8 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "MAIL_PASSWORD": None,
         "MAIL_DEFAULT_SENDER": "Symbiosis <noreply@symbiose.example.lu>",
         "BASE_URL": "http://127.0.0.1:5000",
+        # Background jobs: RQ on this Redis when set, else in-process.
+        "REDIS_URL": None,
         # Listings
         "LISTINGS_PER_PAGE": 20,
         "EXPIRY_WARNING_DAYS": 7,

@@ -2,6 +2,7 @@
 
 from symbiosis.models.base import Base
 from symbiosis.models.listing import Listing, listing_sdgs
+from symbiosis.models.match import Match
 from symbiosis.models.notification import ApiToken, Notification
 from symbiosis.models.organisation import Organisation, OrgKind, organisation_sdgs
 from symbiosis.models.reference import (
@@ -23,6 +24,7 @@ __all__ = [
     "EwcCode",
     "Listing",
     "Locality",
+    "Match",
     "NaceCode",
     "Notification",
     "OrgKind",

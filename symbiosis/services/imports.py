@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext
 
+from symbiosis import jobs
 from symbiosis.errors import FieldErrors, NotAllowed
 from symbiosis.extensions import db
 from symbiosis.listing_fields import COLUMNS, REQUIRED
@@ -190,6 +191,7 @@ def import_rows(
     lookups = Lookups.load()
     orgs = _organisations() if actor.is_facilitator else {}
     report = ImportReport()
+    created: list[Any] = []
     iterator: Iterable[Any] = enumerate(rows, start=2)
     if progress is not None:
         iterator = progress(iterator)
@@ -200,7 +202,7 @@ def import_rows(
                 if org is None:
                     continue
                 try:
-                    new_listing(actor, org, row, lookups)
+                    created.append(new_listing(actor, org, row, lookups))
                 except FieldErrors as errors:
                     report.errors += [RowError(number, f, m) for f, m in errors.errors]
         if report.errors:
@@ -211,6 +213,7 @@ def import_rows(
     except Exception:
         db.session.rollback()
         raise
+    jobs.enqueue("match_listings", [listing.id for listing in created])
     return report
 
 

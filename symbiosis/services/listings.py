@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext
 
-from symbiosis import geo, units
+from symbiosis import geo, jobs, units
 from symbiosis.authz import Perm, can
 from symbiosis.errors import FieldErrors, NotAllowed
 from symbiosis.extensions import db
@@ -166,6 +166,7 @@ def post_listing(actor: User, org: Organisation, raw: Mapping[str, Any]) -> List
     except Exception:
         db.session.rollback()
         raise
+    jobs.enqueue("match_listing", listing.id)
     return listing
 
 
@@ -216,6 +217,7 @@ def update_listing(
     except Exception:
         db.session.rollback()
         raise
+    jobs.enqueue("match_listing", listing.id)
     return listing
 
 
@@ -244,6 +246,7 @@ def apply_action(actor: User, listing: Listing, action: str) -> Listing:
     listing.state = state
     listing.expiry_notice_sent_at = None
     db.session.commit()
+    jobs.enqueue("match_listing", listing.id)
     return listing
 
 
@@ -254,8 +257,10 @@ def allowed_actions_of(listing: Listing) -> list[str]:
 def delete_listing(actor: User, listing: Listing) -> None:
     if not can(actor, Perm.EDIT_LISTING, listing):
         raise NotAllowed(gettext("You may not change this listing."))
+    listing_id = listing.id
     db.session.delete(listing)
     db.session.commit()
+    jobs.enqueue("forget_listing", listing_id)
 
 
 @dataclass

@@ -12,8 +12,19 @@ def register_blueprints(app: Flask) -> None:
     from symbiosis.web.auth.routes import bp as auth
     from symbiosis.web.listings.routes import bp as listings
     from symbiosis.web.main.routes import bp as main
+    from symbiosis.web.matches.routes import bp as matches
     from symbiosis.web.orgs.routes import bp as orgs
     from symbiosis.web.zones.routes import bp as zones
 
-    for blueprint in (main, auth, account, orgs, zones, listings, admin, api_v1):
+    for blueprint in (
+        main,
+        auth,
+        account,
+        orgs,
+        zones,
+        listings,
+        matches,
+        admin,
+        api_v1,
+    ):
         app.register_blueprint(blueprint)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
+import sqlalchemy as sa
 from flask import Flask, url_for
 
 from symbiosis.authz import Perm, declared_permission, requires
@@ -85,6 +86,10 @@ MATRIX: dict[tuple[str, str], tuple[object, ...]] = {
     ("api_v1.listings_delete", "DELETE"): (401, 204, 204, 404, 204),
     ("api_v1.listings_import", "POST"): (401, 400, 400, 400, 400),
     ("api_v1.reference_ewc", "GET"): (401, 200, 200, 200, 200),
+    ("api_v1.listing_matches", "GET"): (401, 200, 200, 404, 200),
+    ("api_v1.dismiss", "POST"): (401, 200, 200, 404, 200),
+    ("matches.index", "GET"): (LOGIN, 200, 200, 200, 200),
+    ("matches.dismiss_submit", "POST"): (LOGIN, 302, 302, 404, 302),
 }
 
 
@@ -113,6 +118,10 @@ def build_world() -> World:
     from symbiosis.extensions import db
 
     listing = make_listing(org=org_a, by=member)
+    make_listing(org=org_b, by=make_user(org=org_b), kind="request", title="Palettes")
+    from symbiosis.models import Match
+
+    match = db.session.scalar(sa.select(Match))
     db.session.commit()
     return World(
         users={
@@ -129,6 +138,7 @@ def build_world() -> World:
             "zone_id": zone1.id,
             "request_id": request.id,
             "listing_id": listing.id,
+            "match_id": match.id,
             "token_id": 999999,
             "filename": "css/app.css",
         },

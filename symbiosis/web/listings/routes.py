@@ -26,12 +26,13 @@ from symbiosis.authz import Perm, can, ensure, requires
 from symbiosis.errors import FieldErrors, NotAllowed
 from symbiosis.extensions import db
 from symbiosis.models import EwcChapter, Listing, Locality, Organisation, Zone
-from symbiosis.services import imports
+from symbiosis.services import imports, matching
 from symbiosis.services import listings as service
 from symbiosis.services.listing_search import Filters, all_matching, search
 from symbiosis.web.choices import organisation_choices, sdg_choices
 from symbiosis.web.forms import CsrfForm
 from symbiosis.web.listings.forms import ImportForm, ListingForm
+from symbiosis.web.matches.explain import sentences
 
 bp = Blueprint("listings", __name__, url_prefix="/listings")
 TEMPLATE_NAME = "symbiosis-listings-template.csv"
@@ -188,13 +189,30 @@ def new_submit() -> ResponseReturnValue:
 @requires(Perm.SIGNED_IN)
 def detail(listing_id: int) -> ResponseReturnValue:
     listing = _get(listing_id, Perm.VIEW_LISTING)
+    can_edit = can(current_user, Perm.EDIT_LISTING, listing)
+    proposals, combined = [], None
+    if can_edit:
+        for match in matching.visible_matches(current_user, listing):
+            other = match.other(listing.id)
+            proposals.append(
+                {
+                    "match": match,
+                    "other": other,
+                    "shown": service.shown_to(current_user, other),
+                    "reasons": sentences(match.reasons),
+                }
+            )
+        if listing.kind == "request" and listing.is_active:
+            combined = matching.combination_for(listing)
     return render_template(
         "listings/detail.html",
+        proposals=proposals,
+        combined=combined,
         listing=listing,
         shown=service.shown_to(current_user, listing),
         labels=labels,
         quantity=service.quantity_label(listing),
-        can_edit=can(current_user, Perm.EDIT_LISTING, listing),
+        can_edit=can_edit,
         actions=service.allowed_actions_of(listing),
         form=CsrfForm(),
     )

@@ -8,10 +8,12 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from symbiosis import labels
 from symbiosis.authz import Perm, can, ensure, requires
 from symbiosis.errors import FieldErrors, NotAllowed
 from symbiosis.extensions import db
 from symbiosis.models import Organisation, Zone
+from symbiosis.services import matching
 from symbiosis.services import zones as zone_service
 from symbiosis.web.zones.forms import DecisionForm, LocationForm
 
@@ -41,8 +43,12 @@ def detail(zone_id: int) -> ResponseReturnValue:
         .where(Organisation.zone_id == zone.id)
         .order_by(Organisation.name_key)
     ).all()
-    form = LocationForm(obj=zone) if can(current_user, Perm.MANAGE_ZONE, zone) else None
-    return render_template("zones/detail.html", zone=zone, orgs=orgs, form=form)
+    manager = can(current_user, Perm.MANAGE_ZONE, zone)
+    form = LocationForm(obj=zone) if manager else None
+    pools = matching.pooling_for(zone.id) if manager else []
+    return render_template(
+        "zones/detail.html", zone=zone, orgs=orgs, form=form, pools=pools, labels=labels
+    )
 
 
 @bp.post("/<int:zone_id>/location")
@@ -64,7 +70,9 @@ def location_submit(zone_id: int) -> ResponseReturnValue:
     orgs = db.session.scalars(
         sa.select(Organisation).where(Organisation.zone_id == zone.id)
     ).all()
-    return render_template("zones/detail.html", zone=zone, orgs=orgs, form=form), 400
+    return render_template(
+        "zones/detail.html", zone=zone, orgs=orgs, form=form, pools=[], labels=labels
+    ), 400
 
 
 @bp.get("/requests")

@@ -1,0 +1,76 @@
+"""Background work: on an RQ queue when ``REDIS_URL`` is set, else in-process.
+
+Jobs run after the service's commit, so a failure never undoes what the user
+did; in-process failures are logged, queued ones are retried by RQ.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, current_app
+
+QUEUE = "symbiosis"
+
+
+def enqueue(name: str, *args: Any) -> None:
+    """Run job ``name`` (a function of this module) now or on the queue."""
+    url = current_app.config.get("REDIS_URL")
+    if url:
+        try:
+            from redis import Redis
+            from rq import Queue, Retry
+
+            queue = Queue(QUEUE, connection=Redis.from_url(url))
+            queue.enqueue(
+                f"symbiosis.jobs.{name}",
+                *args,
+                retry=Retry(max=3, interval=[5, 30, 120]),
+            )
+            return
+        except Exception:  # the queue is down: do the work here rather than lose it
+            current_app.logger.exception(
+                "queue unavailable, running %s in-process", name
+            )
+    try:
+        JOBS[name](*args)
+    except Exception:
+        current_app.logger.exception("job %s%r failed", name, args)
+
+
+def _in_app(func: Any, *args: Any) -> Any:
+    """Run ``func`` inside an app context (an RQ worker has none of its own)."""
+    from flask import has_app_context
+
+    if has_app_context():
+        return func(*args)
+    from symbiosis import create_app
+
+    app: Flask = create_app()
+    with app.app_context():
+        return func(*args)
+
+
+def match_listing(listing_id: int) -> int:
+    from symbiosis.services.matching import match_listing as run
+
+    return int(_in_app(run, listing_id))
+
+
+def match_listings(listing_ids: list[int]) -> int:
+    from symbiosis.services.matching import match_listings as run
+
+    return int(_in_app(run, listing_ids))
+
+
+def forget_listing(listing_id: int) -> None:
+    from symbiosis.services.matching import forget
+
+    _in_app(forget, listing_id)
+
+
+JOBS: dict[str, Any] = {
+    "match_listing": match_listing,
+    "match_listings": match_listings,
+    "forget_listing": forget_listing,
+}

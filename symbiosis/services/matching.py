@@ -1,0 +1,400 @@
+"""Matching against the database: the index cache, runs, storage, dismissals.
+
+The matcher's index lives in the process that runs the jobs (the web process
+in the embedded default, an RQ worker in production). Before each run it
+pulls the listings changed since its last look, so one new listing costs a
+query of that listing against the index, not a rebuild.
+"""
+
+from __future__ import annotations
+
+import threading
+import weakref
+from collections.abc import Callable, Iterable
+from dataclasses import asdict
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import get_locale, gettext
+from sqlalchemy.orm import selectinload
+
+from symbiosis import geo
+from symbiosis.authz import Perm, can
+from symbiosis.errors import FieldErrors, NotAllowed
+from symbiosis.extensions import db
+from symbiosis.matching.engine import Matcher
+from symbiosis.matching.lexicon import Lexicon
+from symbiosis.matching.model import Item
+from symbiosis.matching.model import Match as Found
+from symbiosis.models import Listing, Match, User
+from symbiosis.models.base import utcnow
+from symbiosis.services import notify
+from symbiosis.workflow.listing import ListingState
+
+TOP = 5
+SHORTLIST = 40  # how far down a listing's ranking others' top lists are checked
+GOOD_SCORE = 70.0  # a new match at or above this is worth a notification
+REBUILD_AFTER = timedelta(minutes=30)
+
+
+def to_item(listing: Listing) -> Item:
+    return Item(
+        id=listing.id,
+        kind=listing.kind,
+        resource=listing.resource,
+        title=listing.title,
+        description=listing.description or "",
+        ewc_code=listing.ewc_code,
+        hazardous=listing.hazardous,
+        accepts_hazardous=listing.accepts_hazardous,
+        lat=listing.lat,
+        lon=listing.lon,
+        yearly=float(listing.yearly_quantity),
+        base_unit=listing.base_unit,
+        available_from=listing.available_from,
+        available_until=listing.available_until,
+        max_distance_km=listing.max_distance_km,
+        organisation_id=listing.organisation_id,
+        zone_id=listing.zone_id,
+        sdgs=tuple(s.number for s in listing.sdgs),
+    )
+
+
+class IndexCache:
+    """The process's matcher, kept in step with the listings table."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.matcher: Matcher | None = None
+        self.synced_at: datetime | None = None
+        self.built_at: datetime | None = None
+        self.engine: weakref.ref[Any] | None = None
+
+    def reset(self) -> None:
+        self.matcher = None
+
+    def get(self) -> Matcher:
+        """The matcher with every active listing, refreshed from the database."""
+        now = utcnow()
+        stale = self.built_at is None or now - self.built_at > REBUILD_AFTER
+        other_database = self.engine is None or self.engine() is not db.engine
+        if self.matcher is None or stale or other_database:
+            self.matcher = Matcher(lexicon())
+            self.engine, self.built_at, self.synced_at = (
+                weakref.ref(db.engine),
+                now,
+                None,
+            )
+        # The high-water mark is the database's own value, so that no clock or
+        # time-zone difference between processes can skip a change.
+        query = sa.select(Listing).options(
+            selectinload(Listing.sdgs), selectinload(Listing.ewc)
+        )
+        if self.synced_at is not None:
+            query = query.where(Listing.updated_at >= self.synced_at)
+        for listing in db.session.scalars(query):
+            if self.synced_at is None or listing.updated_at > self.synced_at:
+                self.synced_at = listing.updated_at
+            if _matchable(listing):
+                self.matcher.add([to_item(listing)])
+            else:
+                self.matcher.remove(listing.id)
+        return self.matcher
+
+
+_cache = IndexCache()
+_lexicons: dict[str, Lexicon] = {}
+
+
+def lexicon() -> Lexicon:
+    folder = str(Path(current_app.config["SEEDS_PATH"]) / "reference")
+    if folder not in _lexicons:
+        _lexicons[folder] = Lexicon.load(Path(folder))
+    return _lexicons[folder]
+
+
+def _matchable(listing: Listing) -> bool:
+    ended = (
+        listing.available_until is not None and listing.available_until < date.today()
+    )
+    return listing.state == ListingState.ACTIVE and not ended
+
+
+def forget(listing_id: int) -> None:
+    """Drop a deleted listing from this process's index."""
+    if _cache.matcher is not None:
+        _cache.matcher.remove(listing_id)
+
+
+def _store(
+    listing_ids: Iterable[int],
+    found: list[Found],
+    keep: set[tuple[int, int]] | None = None,
+) -> int:
+    """Replace the proposals of ``listing_ids`` with ``found``; keep dismissals.
+
+    Pairs in ``keep`` stay too (they rank in the other listing's top list).
+    """
+    ids = list(listing_ids)
+    existing = {
+        (m.offer_id, m.request_id): m
+        for m in db.session.scalars(
+            sa.select(Match).where(
+                sa.or_(Match.offer_id.in_(ids), Match.request_id.in_(ids))
+            )
+        )
+    }
+    live = set(
+        db.session.scalars(
+            sa.select(Listing.id).where(
+                Listing.id.in_(
+                    {f.offer_id for f in found} | {f.request_id for f in found}
+                )
+            )
+        )
+    )
+    kept: set[tuple[int, int]] = set()
+    created = 0
+    for result in found:
+        if result.offer_id not in live or result.request_id not in live:
+            continue
+        pair = result.pair
+        kept.add(pair)
+        match = existing.get(pair)
+        if match is None:
+            match = Match(offer_id=result.offer_id, request_id=result.request_id)
+            db.session.add(match)
+            existing[pair] = match
+            created += 1
+        if match.dismissed_at is None:
+            match.score = result.score
+            match.distance_km = result.distance_km
+            match.parts = result.parts
+            match.reasons = [asdict(r) for r in result.reasons]
+    for pair, match in existing.items():
+        if (
+            pair not in kept
+            and pair not in (keep or set())
+            and match.dismissed_at is None
+        ):
+            db.session.delete(match)
+    return created
+
+
+def match_listing(listing_id: int) -> int:
+    """Incremental run: this listing against the index. Returns new matches."""
+    with _cache.lock:
+        matcher = _cache.get()
+        listing = db.session.get(Listing, listing_id)
+        if listing is None or not _matchable(listing):
+            _store([listing_id], [])
+            db.session.commit()
+            return 0
+        ranked = matcher.match(to_item(listing), SHORTLIST)
+        found = ranked[:TOP] + _entering_other_lists(listing_id, ranked[TOP:])
+        mine = {f.pair for f in ranked[:TOP]}
+        # A pair that left this listing's list may still rank in the other's.
+        keep = set()
+        for offer_id, request_id in db.session.execute(
+            sa.select(Match.offer_id, Match.request_id).where(
+                sa.or_(Match.offer_id == listing_id, Match.request_id == listing_id)
+            )
+        ):
+            pair = (offer_id, request_id)
+            other = matcher.item(request_id if offer_id == listing_id else offer_id)
+            if (
+                pair not in mine
+                and pair not in {f.pair for f in found}
+                and other is not None
+            ) and pair in {m.pair for m in matcher.match(other, TOP)}:
+                keep.add(pair)
+        created = _store([listing_id], found, keep)
+        _notify_new(found)
+        db.session.commit()
+        return created
+
+
+def _entering_other_lists(listing_id: int, rest: list[Found]) -> list[Found]:
+    """Pairs outside this listing's top list that enter the other listing's."""
+    others = {f.request_id if f.offer_id == listing_id else f.offer_id: f for f in rest}
+    if not others:
+        return []
+    scores: dict[int, list[float]] = {i: [] for i in others}
+    for offer_id, request_id, score in db.session.execute(
+        sa.select(Match.offer_id, Match.request_id, Match.score).where(
+            sa.or_(Match.offer_id.in_(others), Match.request_id.in_(others)),
+            Match.dismissed_at.is_(None),
+        )
+    ):
+        for side in (offer_id, request_id):
+            if side in scores and listing_id not in (offer_id, request_id):
+                scores[side].append(score)
+    entering = []
+    for other_id, found in others.items():
+        best = sorted(scores[other_id], reverse=True)
+        if len(best) < TOP or found.score > best[TOP - 1]:
+            entering.append(found)
+    return entering
+
+
+def match_listings(listing_ids: list[int]) -> int:
+    """Incremental runs for a set of listings (after an import)."""
+    return sum(match_listing(i) for i in listing_ids)
+
+
+def run_batch(
+    zone_id: int | None = None,
+    progress: Callable[[Iterable[Any]], Iterable[Any]] | None = None,
+) -> tuple[int, int]:
+    """Batch run for a zone or the country. Returns (listings, matches stored)."""
+    with _cache.lock:
+        _cache.reset()
+        matcher = _cache.get()
+        query = sa.select(Listing.id).where(Listing.state == ListingState.ACTIVE)
+        if zone_id is not None:
+            query = query.where(Listing.zone_id == zone_id)
+        ids = list(db.session.scalars(query))
+        iterator: Iterable[int] = progress(ids) if progress else ids
+        results: list[Found] = []
+        for listing_id in iterator:
+            item = matcher.item(listing_id)
+            if item is not None:
+                results.extend(matcher.match(item, TOP))
+        unique = {f.pair: f for f in results}
+        _store(ids, list(unique.values()))
+        _notify_new(list(unique.values()))
+        db.session.commit()
+        return len(ids), len(unique)
+
+
+def _notify_new(found: list[Found]) -> None:
+    good = [f for f in found if f.score >= GOOD_SCORE]
+    if not good:
+        return
+    db.session.flush()
+    for result in good:
+        match = db.session.scalar(
+            sa.select(Match).where(
+                Match.offer_id == result.offer_id, Match.request_id == result.request_id
+            )
+        )
+        if match is None or match.notified or match.dismissed_at is not None:
+            continue
+        match.notified = True
+        for listing in (match.offer, match.request):
+            other = match.other(listing.id)
+            for user in db.session.scalars(
+                sa.select(User).where(
+                    User.organisation_id == listing.organisation_id,
+                    User.org_role.in_(["member", "admin"]),
+                )
+            ):
+                notify.notify(
+                    user,
+                    gettext("New match for “%(title)s”", title=listing.title),
+                    gettext(
+                        "“%(other)s” scores %(score)d/100.",
+                        other=other.title,
+                        score=round(match.score),
+                    ),
+                    link=f"/listings/{listing.id}#matches",
+                )
+
+
+def visible_matches(viewer: Any, listing: Listing, limit: int = 10) -> list[Match]:
+    """Proposals for ``listing`` whose other side the viewer may see, best first."""
+    rows = db.session.scalars(
+        sa.select(Match)
+        .where(
+            sa.or_(Match.offer_id == listing.id, Match.request_id == listing.id),
+            Match.dismissed_at.is_(None),
+        )
+        .order_by(Match.score.desc(), Match.id)
+    )
+    shown = [m for m in rows if can(viewer, Perm.VIEW_LISTING, m.other(listing.id))]
+    return shown[:limit]
+
+
+def organisation_matches(viewer: Any, limit: int = 100) -> list[Match]:
+    """Proposals on the viewer's organisation's listings: newest, then best."""
+    org_id = viewer.organisation_id
+    own = sa.select(Listing.id).where(Listing.organisation_id == org_id)
+    rows = db.session.scalars(
+        sa.select(Match)
+        .where(
+            sa.or_(Match.offer_id.in_(own), Match.request_id.in_(own)),
+            Match.dismissed_at.is_(None),
+        )
+        .order_by(Match.created_at.desc(), Match.score.desc())
+        .limit(limit)
+    )
+    return list(rows)
+
+
+def dismiss(actor: User, match_id: int, reason: str | None) -> Match:
+    """Hide a proposal for good; the reason is kept for the facilitator.
+
+    :raises NotAllowed: unless ``actor`` belongs to one of the two organisations.
+    """
+    match = db.session.get(Match, match_id)
+    if match is None or not (
+        can(actor, Perm.EDIT_LISTING, match.offer)
+        or can(actor, Perm.EDIT_LISTING, match.request)
+    ):
+        raise NotAllowed(gettext("No such match."))
+    reason = (reason or "").strip()
+    if len(reason) > 1000:
+        raise FieldErrors([("reason", gettext("At most %(n)d characters.", n=1000))])
+    if match.dismissed_at is None:
+        match.dismissed_at = utcnow()
+        match.dismissed_by_id = actor.id
+        match.dismiss_reason = reason or None
+        db.session.commit()
+    return match
+
+
+def combination_for(listing: Listing) -> tuple[list[Listing], int] | None:
+    """Offers that together cover a request no single offer covers, and the %."""
+    from symbiosis.matching.pooling import combination
+
+    with _cache.lock:
+        matcher = _cache.get()
+        found = combination(matcher, to_item(listing))
+    if found is None:
+        return None
+    offers = [db.session.get(Listing, m.offer_id) for m in found.offers]
+    return [o for o in offers if o is not None], round(found.coverage * 100)
+
+
+def pooling_for(zone_id: int | None) -> list[dict[str, Any]]:
+    """Pooling opportunities of a zone (or every zone), with their listings."""
+    from symbiosis.matching.pooling import pooling
+
+    with _cache.lock:
+        groups = pooling(_cache.get(), zone_id)
+    result = []
+    for group in groups:
+        listings = [db.session.get(Listing, i.id) for i in group.items]
+        units = {i.base_unit for i in group.items if i.base_unit}
+        result.append(
+            {
+                "zone_id": group.zone_id,
+                "kind": group.kind,
+                "key": group.key,
+                "label": lexicon().label(group.key, str(get_locale() or "fr")),
+                "listings": [x for x in listings if x is not None],
+                "organisations": group.organisations,
+                "totals": {u: group.total(u) for u in sorted(units)},
+            }
+        )
+    return result
+
+
+def display_distance(match: Match) -> float:
+    """The geodesic distance between the two listings' places, for people."""
+    return geo.distance_km(
+        (match.offer.lat, match.offer.lon), (match.request.lat, match.request.lon)
+    )

@@ -1,0 +1,320 @@
+"""Matcher speed on synthetic listings: index build, batch, incremental, memory.
+
+Run: ``python -m tests.bench.speed [--sizes 10000,100000,1000000] [--quick]``.
+For each size N it generates N active listings (``tests.bench.synthetic``),
+times the index build (``Matcher.add`` of all of them), the batch (top 5 of
+every listing, one ``Matcher.match`` after another as ``match_all`` does,
+timed as one run; skipped with an extrapolation when it would exceed the
+budget) and one incremental match (``Matcher.match(item, 5)`` of new listings
+that are not in the index: p50, p99, max), and reads the process peak memory.
+Then it compares, on one small sample, the matcher with a naive pair-by-pair
+baseline (rapidfuzz ``token_set_ratio`` + geopy ``geodesic`` for every pair).
+
+Targets of the issue: batch 100k × 100k ≤ 15 s, incremental p99 at 1M ≤ 10 ms,
+peak memory at 1M ≤ 4 GB. The lexicon is read from ``seeds/reference`` at run
+time; without its files the matcher runs on waste codes and rare words only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import heapq
+import os
+import platform
+import resource
+import sys
+import time
+from datetime import datetime
+from importlib.metadata import version
+from pathlib import Path
+
+import numpy as np
+from geopy.distance import geodesic
+from rapidfuzz import fuzz
+
+from symbiosis.matching.engine import Matcher
+from symbiosis.matching.lexicon import Lexicon
+from symbiosis.matching.model import Item
+from symbiosis.matching.score import DEFAULT_MAX_KM
+from tests.bench.synthetic import generate
+
+REFERENCE = Path(__file__).resolve().parents[2] / "seeds" / "reference"
+TOP = 5
+SEED, NEW_SEED, SAMPLE_SEED = 1, 2, 3
+WARM_UP = 50  # untimed incremental queries before the timed ones
+CHECK_AFTER = 20.0  # seconds of batch before deciding whether to finish it
+
+
+def duration(seconds: float) -> str:
+    """``0.000123`` → ``"123 µs"``, ``0.0456`` → ``"45.6 ms"``, ``75.2`` → ``"75.2 s"``."""
+    if seconds >= 1:
+        return f"{seconds:,.1f} s"
+    if seconds >= 1e-3:
+        return f"{seconds * 1e3:.3g} ms"
+    return f"{seconds * 1e6:.3g} µs"
+
+
+def peak_mb() -> float:
+    """Peak resident memory of this process (ru_maxrss: KiB on Linux, bytes on macOS)."""
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / 2**20 if sys.platform == "darwin" else peak / 2**10
+
+
+def current_mb() -> float | None:
+    """Resident memory now (Linux only)."""
+    try:
+        pages = int(Path("/proc/self/statm").read_text().split()[1])
+    except (OSError, IndexError, ValueError):
+        return None
+    return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def lexicon_summary(lexicon: Lexicon) -> str:
+    if not (lexicon.phrases or lexicon.uses or lexicon.ewc):
+        return "empty (no lexicon files yet): material keys from waste codes and rare words only"
+    keys = {key for keys in lexicon.phrases.values() for key in keys}
+    return (
+        f"{len(lexicon.phrases):,} terms for {len(keys):,} keys, "
+        f"{sum(len(v) for v in lexicon.uses.values()):,} uses, "
+        f"{len(lexicon.ewc):,} waste-code prefixes"
+    )
+
+
+def batch(
+    matcher: Matcher, items: list[Item], budget: float
+) -> tuple[float, int, float, bool]:
+    """Top 5 of every listing, timed as one run.
+
+    :returns: (seconds, listings done, mean matches per listing, finished); when
+        the run would exceed ``budget`` it stops after ``CHECK_AFTER`` seconds.
+    """
+    found = done = 0
+    start = time.perf_counter()
+    for item in items:
+        found += len(matcher.match(item, TOP))
+        done += 1
+        if done % 128 == 0:
+            elapsed = time.perf_counter() - start
+            if elapsed > CHECK_AFTER and elapsed / done * len(items) > budget:
+                return elapsed, done, found / done, False
+    return time.perf_counter() - start, done, found / max(done, 1), True
+
+
+def incremental(matcher: Matcher, new: list[Item]) -> tuple[list[float], float]:
+    """Seconds of each ``match(item, 5)`` after ``WARM_UP`` untimed ones; mean hits."""
+    for item in new[:WARM_UP]:
+        matcher.match(item, TOP)
+    times, found = [], 0
+    for item in new[WARM_UP:]:
+        start = time.perf_counter()
+        matches = matcher.match(item, TOP)
+        times.append(time.perf_counter() - start)
+        found += len(matches)
+    return times, found / max(len(times), 1)
+
+
+def size_row(n: int, lexicon: Lexicon, samples: int, budget: float) -> list[str]:
+    items = generate(n, SEED)
+    new = generate(WARM_UP + samples, NEW_SEED, first_id=n + 1)
+    gc.collect()
+    before = current_mb()
+    start = time.perf_counter()
+    matcher = Matcher(lexicon)
+    matcher.add(items)
+    build = time.perf_counter() - start
+    after = current_mb()
+    index = (
+        f"{after - before:,.0f} MB"
+        if after is not None and before is not None
+        else "n/a"
+    )
+    seconds, done, hits, finished = batch(matcher, items, budget)
+    rate = seconds / done
+    if finished:
+        batch_text = duration(seconds)
+    else:
+        batch_text = f"skipped (≈{duration(rate * n)} est.)"
+    times, new_hits = incremental(matcher, new)
+    p50, p99 = np.percentile(times, [50, 99])
+    row = [
+        f"{n:,}",
+        duration(build),
+        duration(build / n),
+        f"{_mb(after)}",
+        index,
+        batch_text,
+        duration(rate),
+        f"{hits:.2f}",
+        duration(float(p50)),
+        duration(float(p99)),
+        duration(max(times)),
+        f"{new_hits:.2f}",
+        f"{peak_mb():,.0f} MB",
+    ]
+    del matcher, items, new
+    gc.collect()
+    return row
+
+
+def _mb(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:,.0f} MB"
+
+
+def naive(offers: list[Item], requests: list[Item]) -> float:
+    """Pair by pair: token_set_ratio on title + description, geodesic distance, top 5."""
+    start = time.perf_counter()
+    texts = [(f"{o.title} {o.description}", (o.lat, o.lon), o.id) for o in offers]
+    for request in requests:
+        mine = f"{request.title} {request.description}"
+        here = (request.lat, request.lon)
+        limit = request.max_distance_km or DEFAULT_MAX_KM
+        scored = []
+        for text, there, ident in texts:
+            score = fuzz.token_set_ratio(mine, text)
+            km = geodesic(here, there).km
+            if km <= limit:
+                scored.append((score, -km, ident))
+        heapq.nlargest(TOP, scored)
+    return time.perf_counter() - start
+
+
+def comparison(lexicon: Lexicon, per_side: int) -> list[tuple[str, str]]:
+    pool = generate(4 * per_side, SAMPLE_SEED)
+    offers = [i for i in pool if i.kind == "offer"][:per_side]
+    requests = [i for i in pool if i.kind == "request"][:per_side]
+    naive_s = naive(offers, requests)
+    start = time.perf_counter()
+    matcher = Matcher(lexicon)
+    matcher.add(offers + requests)
+    build = time.perf_counter() - start
+    start = time.perf_counter()
+    for request in requests:
+        matcher.match(request, TOP)
+    queries = time.perf_counter() - start
+    start = time.perf_counter()
+    matcher.match_all(TOP)
+    everything = time.perf_counter() - start
+    pairs = len(offers) * len(requests)
+    return [
+        (
+            f"naive: {len(requests):,} requests × {len(offers):,} offers ({pairs:,} pairs)",
+            duration(naive_s),
+        ),
+        (
+            f"matcher: index build ({len(offers) + len(requests):,} listings)",
+            duration(build),
+        ),
+        (
+            f"matcher: top {TOP} of the same {len(requests):,} requests",
+            duration(queries),
+        ),
+        (
+            f"matcher: match_all({TOP}), both sides ({len(offers) + len(requests):,} listings)",
+            duration(everything),
+        ),
+        (
+            "speed-up on the same requests: naive / matcher",
+            f"{naive_s / queries:,.0f}× ({naive_s / (build + queries):,.0f}× with the build)",
+        ),
+    ]
+
+
+# (heading, width): a row is printed as soon as its size is done, so widths are fixed
+COLUMNS = [
+    ("listings", 9),
+    ("build", 8),
+    ("/listing", 8),
+    ("RSS after", 9),
+    ("index", 8),
+    ("batch top-5 of all", 25),
+    ("/listing", 8),
+    ("hits", 4),
+    ("incr p50", 8),
+    ("incr p99", 8),
+    ("incr max", 8),
+    ("hits", 4),
+    ("peak RSS", 9),
+]
+LEGEND = """\
+build: Matcher.add of all listings; RSS after: resident memory after the build;
+index: what the build added to it; batch: top 5 of every listing (match_all);
+incr: one Matcher.match(new listing, 5) against the index; hits: mean matches
+per query (of 5); peak RSS: ru_maxrss of the process so far"""
+
+
+def print_row(cells: list[str]) -> None:
+    print(
+        "  ".join(c.rjust(w) for c, (_h, w) in zip(cells, COLUMNS, strict=True)),
+        flush=True,
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument(
+        "--sizes",
+        default="10000,100000,1000000",
+        help="comma-separated numbers of active listings",
+    )
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="sizes 2000,10000, 200 incremental queries, 250 × 250 naive sample",
+    )
+    parser.add_argument(
+        "--samples", type=int, default=1000, help="incremental queries per size"
+    )
+    parser.add_argument(
+        "--naive",
+        type=int,
+        default=1000,
+        help="offers (and as many requests) of the naive sample",
+    )
+    parser.add_argument(
+        "--budget",
+        type=float,
+        default=600.0,
+        help="longest batch, in seconds; beyond it the batch is extrapolated",
+    )
+    args = parser.parse_args(argv)
+    sizes = [int(s) for s in args.sizes.replace("_", "").split(",") if s.strip()]
+    if args.quick:
+        sizes, args.samples, args.naive = [2000, 10000], 200, 250
+    lexicon = Lexicon.load(REFERENCE)
+
+    print(f"Symbiosis matcher speed — {datetime.now().astimezone():%Y-%m-%d %H:%M %Z}")
+    print(
+        f"machine: {platform.platform()}, {os.cpu_count()} CPUs ({platform.machine()}), "
+        f"python {platform.python_version()}, numpy {version('numpy')}, "
+        f"rapidfuzz {version('rapidfuzz')}, geopy {version('geopy')}"
+    )
+    print(f"lexicon: {lexicon_summary(lexicon)}")
+    print(
+        f"listings: tests.bench.synthetic seed {SEED}; incremental: {args.samples:,} new "
+        f"listings (seed {NEW_SEED}, not in the index) after {WARM_UP} untimed ones; "
+        f"batch budget {args.budget:,.0f} s"
+    )
+    print(LEGEND)
+    print()
+    print_row([heading for heading, _w in COLUMNS])
+    for n in sizes:
+        print_row(size_row(n, lexicon, args.samples, args.budget))
+    print()
+    print(
+        f"naive baseline vs matcher (tests.bench.synthetic seed {SAMPLE_SEED}):",
+        flush=True,
+    )
+    lines = comparison(lexicon, args.naive)
+    width = max(len(label) for label, _ in lines)
+    for label, value in lines:
+        print(f"  {label.ljust(width)}  {value}")
+    print()
+    print(
+        "targets: batch 100k ≤ 15 s, incremental p99 at 1M ≤ 10 ms, peak RSS at 1M ≤ 4 GB"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

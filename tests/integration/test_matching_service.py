@@ -1,0 +1,162 @@
+"""Matching with the database: runs on posting, batch, dismissals, notifications."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+
+from symbiosis.errors import NotAllowed
+from symbiosis.extensions import db
+from symbiosis.models import Listing, Match, Notification
+from symbiosis.services import listings, matching
+from tests.builders import make_listing, make_org, make_reference, make_user, make_zone
+
+
+@pytest.fixture
+def world(ctx: Flask) -> dict:
+    make_reference()
+    zone = make_zone(name="Contern (Weiergewan/Rolach)", lat=49.586, lon=6.215)
+    a = make_org(name="Firm A", zone=zone)
+    b = make_org(name="Firm B", zone=zone)
+    c = make_org(name="Firm C", zone=zone)
+    users = {name: make_user(org=org) for name, org in (("a", a), ("b", b), ("c", c))}
+    db.session.commit()
+    return {
+        "zone": zone,
+        "a": a,
+        "b": b,
+        "c": c,
+        **{f"user_{k}": v for k, v in users.items()},
+    }
+
+
+def pairs() -> set[tuple[int, int]]:
+    return {
+        (o, r)
+        for o, r in db.session.execute(sa.select(Match.offer_id, Match.request_id))
+    }
+
+
+def test_posting_a_listing_proposes_matches_at_once(world: dict) -> None:
+    offer = make_listing(org=world["a"], by=world["user_a"], title="Palettes en bois")
+    request = make_listing(
+        org=world["b"],
+        by=world["user_b"],
+        kind="request",
+        title="Holzpaletten gesucht",
+        quantity="40",
+        unit="t",
+        frequency="yearly",
+    )
+    assert pairs() == {(offer.id, request.id)}
+    match = db.session.scalar(sa.select(Match))
+    assert match.reasons[0] == {"code": "same_ewc", "params": {"code": "150103"}}
+    assert match.score >= 70
+    # Both firms were told (a good match), once.
+    told = {n.user_id for n in db.session.scalars(sa.select(Notification))}
+    assert told == {world["user_a"].id, world["user_b"].id}
+    matching.match_listing(request.id)
+    assert db.session.scalar(sa.select(sa.func.count(Notification.id))) == 2
+
+
+def test_closing_a_listing_withdraws_its_matches(world: dict) -> None:
+    offer = make_listing(org=world["a"], by=world["user_a"])
+    make_listing(org=world["b"], by=world["user_b"], kind="request", title="Palettes")
+    listings.apply_action(world["user_a"], offer, "close")
+    assert pairs() == set()
+    listings.apply_action(world["user_a"], offer, "reopen")
+    assert len(pairs()) == 1
+
+
+def test_dismissed_match_is_not_proposed_again(world: dict) -> None:
+    offer = make_listing(org=world["a"], by=world["user_a"])
+    request = make_listing(
+        org=world["b"], by=world["user_b"], kind="request", title="Palettes"
+    )
+    match = db.session.scalar(sa.select(Match))
+    with pytest.raises(NotAllowed):
+        matching.dismiss(world["user_c"], match.id, "not mine")
+    matching.dismiss(world["user_b"], match.id, "Trop loin pour nous")
+    matching.match_listing(offer.id)
+    matching.run_batch()
+    assert matching.visible_matches(world["user_b"], request) == []
+    kept = db.session.get(Match, match.id)
+    assert kept.dismiss_reason == "Trop loin pour nous"
+    assert kept.dismissed_by_id == world["user_b"].id
+
+
+def test_batch_and_incremental_store_the_same_top_lists(world: dict) -> None:
+    for n in range(6):
+        make_listing(
+            org=world["a"],
+            by=world["user_a"],
+            title=f"Palettes en bois lot {n}",
+            lat=f"49.5{n}",
+            lon="6.2",
+        )
+    for n in range(4):
+        make_listing(
+            org=world["b"],
+            by=world["user_b"],
+            kind="request",
+            title=f"Holzpaletten {n}",
+            lat=f"49.6{n}",
+            lon="6.1",
+        )
+    ids = list(db.session.scalars(sa.select(Listing.id)))
+
+    def top_lists() -> dict[int, list[tuple[int, int]]]:
+        lists = {}
+        for listing_id in ids:
+            listing = db.session.get(Listing, listing_id)
+            shown = matching.visible_matches(
+                world["user_a"]
+                if listing.organisation_id == world["a"].id
+                else world["user_b"],
+                listing,
+                limit=matching.TOP,
+            )
+            lists[listing_id] = [(m.offer_id, m.request_id) for m in shown]
+        return lists
+
+    incremental = top_lists()
+    matching.run_batch()
+    assert top_lists() == incremental
+
+
+def test_zone_pooling_and_combination(world: dict) -> None:
+    for org, user in (("a", "user_a"), ("b", "user_b"), ("c", "user_c")):
+        make_listing(
+            org=world[org],
+            by=world[user],
+            kind="request",
+            title="Palettes en bois",
+            quantity="1",
+            unit="t",
+            frequency="monthly",
+        )
+    groups = matching.pooling_for(world["zone"].id)
+    assert len(groups) == 1
+    assert groups[0]["organisations"] == 3
+    assert groups[0]["totals"] == {"t": 36.0}
+    big = db.session.scalars(sa.select(Listing)).first()
+    listings.update_listing(
+        world["user_a"], big, {"quantity": "100", "frequency": "yearly"}
+    )
+    other = make_org(name="Firm D", zone=world["zone"])
+    seller = make_user(org=other)
+    for n, amount in enumerate(("60", "50")):
+        make_listing(
+            org=other,
+            by=seller,
+            title=f"Palettes EUR {n}",
+            quantity=amount,
+            unit="t",
+            frequency="yearly",
+            lat=f"49.5{n}",
+            lon="6.2",
+        )
+    offers, percent = matching.combination_for(big)
+    assert len(offers) == 2
+    assert percent == 100

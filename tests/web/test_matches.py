@@ -1,0 +1,145 @@
+"""Matches on pages and in the API; dismissals; anonymity in proposals."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+
+from symbiosis.extensions import db
+from symbiosis.models import Match, User
+from tests.builders import make_listing, make_org, make_reference, make_user, make_zone
+from tests.conftest import login
+
+
+@pytest.fixture
+def world(app: Flask) -> dict:
+    with app.app_context():
+        make_reference()
+        zone = make_zone(name="Contern (Weiergewan/Rolach)", lat=49.586, lon=6.215)
+        a = make_org(name="Firm A", zone=zone)
+        b = make_org(name="Firm B", zone=zone)
+        c = make_org(name="Firm C", zone=zone)
+        user_a, user_b, user_c = make_user(org=a), make_user(org=b), make_user(org=c)
+        offer = make_listing(org=a, by=user_a, title="Palettes en bois", anonymous=True)
+        request = make_listing(
+            org=b, by=user_b, kind="request", title="Holzpaletten gesucht"
+        )
+        match = db.session.scalar(sa.select(Match))
+        return {
+            "a": user_a.id,
+            "b": user_b.id,
+            "c": user_c.id,
+            "offer": offer.id,
+            "request": request.id,
+            "match": match.id,
+        }
+
+
+def as_user(app: Flask, client: FlaskClient, user_id: int) -> FlaskClient:
+    with app.app_context():
+        return login(client, db.session.get(User, user_id))
+
+
+def test_matches_on_the_listing_and_the_matches_page(
+    app: Flask, client: FlaskClient, world: dict
+) -> None:
+    as_user(app, client, world["b"])
+    page = client.get(f"/listings/{world['request']}").get_data(as_text=True)
+    assert "Palettes en bois" in page
+    assert "15 01 03" in page  # "same waste code 15 01 03"
+    assert "Firm A" not in page  # the offer is anonymous
+    listing = client.get("/matches/").get_data(as_text=True)
+    assert "Palettes en bois" in listing
+    assert "Firm A" not in listing
+
+
+def test_dismiss_with_a_reason(app: Flask, client: FlaskClient, world: dict) -> None:
+    as_user(app, client, world["b"])
+    response = client.post(
+        f"/matches/{world['match']}/dismiss",
+        data={
+            "reason": "Qualité insuffisante",
+            "next": f"/listings/{world['request']}",
+        },
+    )
+    assert response.headers["Location"] == f"/listings/{world['request']}"
+    assert "Palettes en bois" not in client.get("/matches/").get_data(as_text=True)
+    with app.app_context():
+        assert (
+            db.session.get(Match, world["match"]).dismiss_reason
+            == "Qualité insuffisante"
+        )
+
+
+def test_stranger_cannot_dismiss(app: Flask, client: FlaskClient, world: dict) -> None:
+    as_user(app, client, world["c"])
+    assert (
+        client.post(f"/matches/{world['match']}/dismiss", data={"x": "1"}).status_code
+        == 404
+    )
+    with app.app_context():
+        assert db.session.get(Match, world["match"]).dismissed_at is None
+
+
+def test_api_matches_and_dismiss(app: Flask, client: FlaskClient, world: dict) -> None:
+    as_user(app, client, world["b"])
+    data = client.get(f"/api/v1/listings/{world['request']}/matches").json
+    assert [m["id"] for m in data["matches"]] == [world["match"]]
+    proposal = data["matches"][0]
+    assert proposal["listing"]["organisation"] is None
+    assert (
+        proposal["reasons"][0].startswith("même code déchet 15 01 03")
+        or "15 01 03" in proposal["reasons"][0]
+    )
+    assert 0 <= proposal["score"] <= 100
+    bad = client.post(
+        f"/api/v1/matches/{world['match']}/dismiss", json={"reason": ["x"]}
+    )
+    assert bad.status_code == 422
+    assert bad.json["errors"][0]["field"] == "reason"
+    ok = client.post(
+        f"/api/v1/matches/{world['match']}/dismiss", json={"reason": "déjà fourni"}
+    )
+    assert ok.status_code == 200
+    assert ok.json["dismissed"] is True
+    assert (
+        client.get(f"/api/v1/listings/{world['request']}/matches").json["matches"] == []
+    )
+    other = app.test_client()
+    as_user(app, other, world["c"])
+    assert other.get(f"/api/v1/listings/{world['request']}/matches").status_code == 404
+    assert (
+        other.post(f"/api/v1/matches/{world['match']}/dismiss", json={}).status_code
+        == 404
+    )
+
+
+def test_cli_match_run_and_file(app: Flask, world: dict, tmp_path) -> None:
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["match", "run"])
+    assert result.exit_code == 0, result.output
+    assert "2 listings matched" in result.output
+    source = tmp_path / "listings.csv"
+    source.write_text(
+        "id;kind;resource;title;ewc_code;quantity;unit;frequency;lat;lon\n"
+        "o1;offer;material;Palettes en bois;15 01 03;2;t;monthly;49.60;6.10\n"
+        "r1;request;material;Holzpaletten;15 01 03;10;t;yearly;49.62;6.12\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(args=["match", "file", str(source), "--top", "3"])
+    assert result.exit_code == 0, result.output
+    import json
+
+    out = json.loads(result.output)
+    assert [(m["offer"], m["request"]) for m in out] == [("o1", "r1")]
+    assert out[0]["reasons"][0] == "same waste code 15 01 03"
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        "id;kind;resource;title;quantity;unit;frequency\nx;gift;material;A;1;t;once\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(args=["match", "file", str(bad)])
+    assert result.exit_code != 0
+    assert "listing x: kind" in result.output
