@@ -12,7 +12,7 @@ PORT   ?= 5000
 TEST_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/test
 export TEST_DATABASE_URL
 
-.PHONY: install run db seed test lint fmt translations extract-messages browser clean
+.PHONY: install run db seed test lint fmt bench translations extract-messages browser clean
 
 $(BIN)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -63,6 +63,10 @@ fmt: install
 
 test: install browser lint
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
+
+bench: install
+	$(BIN)/python -m tests.bench.quality
+	$(BIN)/python -m tests.bench.speed
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
