@@ -25,6 +25,7 @@ from symbiosis.matching.score import (
     DEFAULT_MAX_KM,
     MIN_SCORE,
     WEIGHTS,
+    distance_part,
     haversine_km,
     quantity_fit,
     reasons,
@@ -34,6 +35,8 @@ from symbiosis.matching.score import (
 SAME_EWC = 1.0
 SAME_SUBCHAPTER = 0.6
 SHARED_WORD = 0.35  # a rare word in common, for materials outside the lexicon
+SECONDARY = 0.8  # a material named only in the description counts for less
+CODE_SHARE = 0.15  # part of the material score that an agreeing waste code adds
 RARE_WORD_SHARE = 0.02  # a word on more than 2 % of a side is not rare
 SHORTLIST = 40  # candidates that get a text score
 OTHER = {"offer": "request", "request": "offer"}
@@ -60,21 +63,36 @@ class Matcher:
     # -- building the index -------------------------------------------------
     def features(self, item: Item) -> tuple[frozenset[str], str, set[str]]:
         """Material keys, the text to compare, and the words to index."""
-        words = content_tokens(f"{item.title} {item.description}")
-        keys = set(self.lexicon.keys_in(words))
-        ewc_key = self.lexicon.key_for_ewc(item.ewc_code)
-        if ewc_key:
-            keys.add(ewc_key)
+        keys, _primary, text, words = self.described(item)
+        return keys, text, words
+
+    def described(
+        self, item: Item
+    ) -> tuple[frozenset[str], frozenset[str], str, set[str]]:
+        """All material keys, the primary ones (title and waste code), text, words.
+
+        The title says what the listing is about; the description often names
+        other materials in passing ("talc contaminated with plastic").
+        """
         title_words = content_tokens(item.title)
+        words = title_words + content_tokens(item.description)
+        primary = self.lexicon.keys_in_text(item.title)
+        for code in (item.ewc_code, *item.accepted_ewc):
+            ewc_key = self.lexicon.key_for_ewc(code)
+            if ewc_key:
+                primary.add(ewc_key)
+        keys = primary | self.lexicon.keys_in_text(item.description)
+        if not primary:  # a title without a known material: the description leads
+            primary = set(keys)
         text = " ".join(sorted(set(title_words or words)))
-        return frozenset(keys), text, set(words)
+        return frozenset(keys), frozenset(primary), text, set(words)
 
     def add(self, items: Iterable[Item]) -> None:
         for item in items:
-            keys, text, words = self.features(item)
+            keys, primary, text, words = self.described(item)
             side = self.sides[item.kind]
             known = set(side.by_key)
-            side.add(item, keys, text, words)
+            side.add(item, keys, text, words, primary)
             if not keys <= known:
                 self._serving = {
                     k: v for k, v in self._serving.items() if k[1] != item.kind
@@ -110,44 +128,58 @@ class Matcher:
         return cached
 
     def _candidates(
-        self, item: Item, keys: frozenset[str], words: set[str]
+        self, item: Item, keys: frozenset[str], primary: frozenset[str], words: set[str]
     ) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
-        """Rows of the other side that may match, with their material strength."""
+        """Rows of the other side that may match, with their material strength.
+
+        The strength is the best relation found (material key, waste code, rare
+        word); an agreeing waste code adds a little on top, since a code is the
+        most precise statement of what a waste is.
+        """
         other = OTHER[item.kind]
         side = self.sides[other]
         chunks: list[NDArray[np.int64]] = []
         strengths: list[NDArray[np.float64]] = []
+        code_chunks: list[NDArray[np.int64]] = []
+        code_strengths: list[NDArray[np.float64]] = []
 
-        def take(rows: NDArray[np.int64], strength: float) -> None:
+        def take(
+            rows: NDArray[np.int64], strength: float, *, code: bool = False
+        ) -> None:
             if len(rows):
                 chunks.append(rows)
                 strengths.append(np.full(len(rows), strength))
+                if code:
+                    code_chunks.append(rows)
+                    code_strengths.append(strengths[-1])
 
         for key in keys:
+            mine = 1.0 if key in primary else SECONDARY
             for related, strength in self._serving_keys(key, item.kind, other).items():
-                take(side.rows(side.by_key, related), strength)
-        if item.ewc_code:
-            take(side.rows(side.by_ewc, item.ewc_code), SAME_EWC)
-            take(side.rows(side.by_ewc, item.ewc_code[:4]), SAME_SUBCHAPTER)
-        rare = max(3, int(RARE_WORD_SHARE * len(side)))
-        for word in words:
-            rows = side.rows(side.by_token, word)
-            if 0 < len(rows) <= rare:
-                take(rows, SHARED_WORD)
+                take(side.rows(side.by_primary, related), strength * mine)
+                take(side.rows(side.by_key, related), strength * mine * SECONDARY)
+        for code in item.codes:
+            take(side.rows(side.by_ewc, code), SAME_EWC, code=True)
+            take(side.rows(side.by_ewc, code[:4]), SAME_SUBCHAPTER, code=True)
+        if not keys:  # outside the lexicon, a rare word in common is a lead
+            rare = max(3, int(RARE_WORD_SHARE * len(side)))
+            for word in words:
+                rows = side.rows(side.by_token, word)
+                if 0 < len(rows) <= rare:
+                    take(rows, SHARED_WORD)
         if not chunks:
             return np.empty(0, dtype=np.int64), np.empty(0)
-        all_rows = np.concatenate(chunks)
-        all_strengths = np.concatenate(strengths)
-        order = np.lexsort((-all_strengths, all_rows))  # by row, strongest first
-        all_rows, all_strengths = all_rows[order], all_strengths[order]
-        first = np.ones(len(all_rows), dtype=bool)
-        first[1:] = all_rows[1:] != all_rows[:-1]
-        return all_rows[first], all_strengths[first]
+        found_rows, found = _strongest(chunks, strengths)
+        bonus = np.zeros(len(found_rows))
+        if code_chunks:
+            code_rows, code_strength = _strongest(code_chunks, code_strengths)
+            bonus[np.searchsorted(found_rows, code_rows)] = code_strength
+        return found_rows, (1 - CODE_SHARE) * found + CODE_SHARE * bonus
 
     def match(self, item: Item, top: int = 5) -> list[Match]:
         """The best ``top`` listings of the other side for ``item``."""
-        keys, text, words = self.features(item)
-        rows, material = self._candidates(item, keys, words)
+        keys, primary, text, words = self.described(item)
+        rows, material = self._candidates(item, keys, primary, words)
         side = self.sides[OTHER[item.kind]]
         if not len(rows):
             return []
@@ -157,7 +189,10 @@ class Matcher:
         limit = np.where(np.isnan(limit), self.default_max_km, limit)
         resource = RESOURCES.index(item.resource) if item.resource in RESOURCES else 0
         same_resource = side.resource[rows] == resource
-        cross = {resource, *side.resource[rows].tolist()} <= {ENERGY, MATERIAL}
+        # Materials and energy may meet (wood for heating, steam and heat).
+        cross = np.isin(side.resource[rows], (ENERGY, MATERIAL)) & (
+            resource in (ENERGY, MATERIAL)
+        )
         # Windows must overlap, and neither may have ended already.
         start = max(
             item.available_from.toordinal() if item.available_from else 0,
@@ -166,15 +201,27 @@ class Matcher:
         end = item.available_until.toordinal() if item.available_until else 10**7
         keep = (
             side.alive[rows]
+            & (
+                (side.org[rows] != item.organisation_id)
+                | (item.organisation_id is None)
+            )
             & (same_resource | cross)
             & (km <= limit)
             & (side.start[rows] <= end)
             & (side.end[rows] >= start)
         )
+        # Hazardous waste goes only to requests that accept it, in general or by
+        # naming its code among the codes their permit accepts.
         if item.kind == "request":
-            keep &= item.accepts_hazardous | ~side.hazardous[rows]
-        else:
-            keep &= side.accepts_hazardous[rows] | (not item.hazardous)
+            named = np.fromiter(
+                (_names(item, side.items[r]) for r in rows), bool, len(rows)
+            )
+            keep &= item.accepts_hazardous | ~side.hazardous[rows] | named
+        elif item.hazardous:
+            named = np.fromiter(
+                (_names(side.items[r], item) for r in rows), bool, len(rows)
+            )
+            keep &= side.accepts_hazardous[rows] | named
         rows, material, km, limit = rows[keep], material[keep], km[keep], limit[keep]
         if not len(rows):
             return []
@@ -190,7 +237,7 @@ class Matcher:
             quantity = quantity_fit(np.full(len(rows), mine), theirs)
         parts = {
             "material": material,
-            "distance": np.clip(1.0 - km / limit, 0.0, 1.0),
+            "distance": distance_part(km, limit),
             "quantity": quantity,
             "timing": np.ones(len(rows)),
             "text": np.zeros(len(rows)),
@@ -201,7 +248,8 @@ class Matcher:
         similarity = (
             process.cdist([text], texts, scorer=fuzz.ratio, dtype=np.uint8)[0] / 100.0
         )
-        parts["text"][shortlist] = similarity
+        overlap = self._shared_words(words, [side.words[r] for r in rows[shortlist]])
+        parts["text"][shortlist] = 0.5 * similarity + 0.5 * overlap
         score = total(parts)
         ranked = shortlist[np.argsort(-score[shortlist], kind="stable")]
         chosen = [int(i) for i in ranked if score[i] >= MIN_SCORE][:top]
@@ -211,6 +259,32 @@ class Matcher:
             )
             for i in chosen
         ]
+
+    def _shared_words(
+        self, mine: set[str], theirs: list[frozenset[str]]
+    ) -> NDArray[np.float64]:
+        """Share of the query's word weight found in each candidate (IDF-weighted).
+
+        A word many listings use ("clean", "plant") weighs little; a rare one
+        both sides use ("pellets", "cullet") weighs a lot.
+        """
+        offers, requests = self.sides["offer"], self.sides["request"]
+        total_items = len(offers) + len(requests) + 1
+        weight = {
+            w: math.log(
+                total_items
+                / (
+                    1
+                    + len(offers.by_token.get(w, ()))
+                    + len(requests.by_token.get(w, ()))
+                )
+            )
+            for w in mine
+        }
+        whole = sum(max(v, 0.0) for v in weight.values()) or 1.0
+        return np.array(
+            [sum(max(weight[w], 0.0) for w in mine & words) / whole for words in theirs]
+        )
 
     def _result(
         self,
@@ -266,6 +340,26 @@ class Matcher:
                 if item is not None:
                     results[item.id] = self.match(item, top)
         return results
+
+
+def _strongest(
+    chunks: list[NDArray[np.int64]], strengths: list[NDArray[np.float64]]
+) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
+    """Unique rows, ascending, each with the strongest strength it was given."""
+    rows = np.concatenate(chunks)
+    strength = np.concatenate(strengths)
+    order = np.lexsort((-strength, rows))  # by row, strongest first
+    rows, strength = rows[order], strength[order]
+    first = np.ones(len(rows), dtype=bool)
+    first[1:] = rows[1:] != rows[:-1]
+    return rows[first], strength[first]
+
+
+def _names(request: Item | None, offer: Item | None) -> bool:
+    """Does the request name the offer's waste code among those it accepts?"""
+    return bool(
+        request and offer and offer.ewc_code and offer.ewc_code in request.accepted_ewc
+    )
 
 
 def _unit_code(unit: str) -> int:

@@ -10,6 +10,7 @@ from symbiosis.matching.model import Reason
 
 SENTENCES = {
     "same_ewc": "same waste code {code}",
+    "accepted_ewc": "waste code {code} is among those the request accepts",
     "material_same": "same material: {offered}",
     "material_narrower": "{offered} is a kind of {requested}",
     "material_broader": "{offered} may include {requested}",

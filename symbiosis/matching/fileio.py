@@ -89,6 +89,7 @@ def to_item(
         title=v["title"],
         description=v.get("description") or "",
         ewc_code=code,
+        accepted_ewc=_codes(row.get("accepted_ewc")),
         hazardous=code in hazardous_codes,
         accepts_hazardous=v.get("accepts_hazardous", False),
         lat=lat if lat is not None else 49.61,
@@ -100,6 +101,24 @@ def to_item(
         max_distance_km=v.get("max_distance_km"),
         sdgs=tuple(v.get("sdgs", ())),
     )
+
+
+def _codes(value: Any) -> tuple[str, ...]:
+    """Waste codes given as a list or as text separated by ; , or spaces."""
+    from symbiosis.listing_fields import parse_ewc
+
+    items = (
+        value
+        if isinstance(value, list)
+        else str(value or "").replace(",", ";").split(";")
+    )
+    codes = []
+    for item in items:
+        if str(item).strip():
+            code = parse_ewc(item)
+            if code:
+                codes.append(code)
+    return tuple(codes)
 
 
 def hazardous_codes(ewc_csv: str) -> set[str]:

@@ -7,6 +7,7 @@ O(1) and one query filters thousands of candidates in a few vectorised steps.
 from __future__ import annotations
 
 import math
+import sys
 from collections import defaultdict
 from datetime import date
 
@@ -17,6 +18,21 @@ from symbiosis.matching.model import RESOURCES, Item
 
 FAR_FUTURE = date(9999, 12, 31).toordinal()
 UNITS = ("t", "m3", "MWh", "pieces", "hours", "m2")
+# column -> value of an empty row
+COLUMNS: dict[str, float | int | bool] = {
+    "lat": 0.0,
+    "lon": 0.0,
+    "yearly": np.nan,
+    "unit": -1,
+    "start": 0,
+    "end": FAR_FUTURE,
+    "resource": 0,
+    "hazardous": False,
+    "accepts_hazardous": False,
+    "max_km": np.nan,
+    "org": -1,
+    "alive": False,
+}
 
 
 class Side:
@@ -28,7 +44,9 @@ class Side:
         self.items: list[Item | None] = []
         self.keys: list[frozenset[str]] = []
         self.texts: list[str] = []
+        self.words: list[frozenset[str]] = []
         self.by_key: dict[str, list[int]] = defaultdict(list)
+        self.by_primary: dict[str, list[int]] = defaultdict(list)
         self.by_ewc: dict[str, list[int]] = defaultdict(list)
         self.by_token: dict[str, list[int]] = defaultdict(list)
         self._arrays(capacity)
@@ -45,34 +63,26 @@ class Side:
         self.hazardous = np.zeros(capacity, dtype=bool)
         self.accepts_hazardous = np.zeros(capacity, dtype=bool)
         self.max_km = np.full(capacity, np.nan)
+        self.org = np.full(capacity, -1, dtype=np.int64)  # -1: not known
         self.alive = np.zeros(capacity, dtype=bool)
 
     def _grow(self) -> None:
-        for name in (
-            "lat",
-            "lon",
-            "yearly",
-            "unit",
-            "start",
-            "end",
-            "resource",
-            "hazardous",
-            "accepts_hazardous",
-            "max_km",
-            "alive",
-        ):
+        """Double every column, filling the new rows with each column's blank."""
+        for name, blank in COLUMNS.items():
             old = getattr(self, name)
             new = np.empty(len(old) * 2, dtype=old.dtype)
             new[: len(old)] = old
-            new[len(old) :] = {
-                "yearly": np.nan,
-                "max_km": np.nan,
-                "unit": -1,
-                "end": FAR_FUTURE,
-            }.get(name, 0)
+            new[len(old) :] = blank
             setattr(self, name, new)
 
-    def add(self, item: Item, keys: frozenset[str], text: str, words: set[str]) -> int:
+    def add(
+        self,
+        item: Item,
+        keys: frozenset[str],
+        text: str,
+        words: set[str],
+        primary: frozenset[str] | None = None,
+    ) -> int:
         """Append ``item`` (after removing an older version with the same id)."""
         self.remove(item.id)
         if self.size == len(self.lat):
@@ -83,6 +93,7 @@ class Side:
         self.items.append(item)
         self.keys.append(keys)
         self.texts.append(text)
+        self.words.append(frozenset(sys.intern(w) for w in words))
         self.lat[row] = math.radians(item.lat)
         self.lon[row] = math.radians(item.lon)
         self.yearly[row] = item.yearly if item.yearly else np.nan
@@ -97,12 +108,15 @@ class Side:
         self.hazardous[row] = item.hazardous
         self.accepts_hazardous[row] = item.accepts_hazardous
         self.max_km[row] = item.max_distance_km or np.nan
+        self.org[row] = item.organisation_id if item.organisation_id is not None else -1
         self.alive[row] = True
         for key in keys:
             self._append(self.by_key, key, row)
-        if item.ewc_code:
-            self._append(self.by_ewc, item.ewc_code, row)
-            self._append(self.by_ewc, item.ewc_code[:4], row)
+        for key in keys if primary is None else primary:
+            self._append(self.by_primary, key, row)
+        for code in item.codes:
+            self._append(self.by_ewc, code, row)
+            self._append(self.by_ewc, code[:4], row)
         for word in words:
             self._append(self.by_token, word, row)
         return row

@@ -13,13 +13,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from symbiosis.matching.normalise import tokens
+from symbiosis.matching.normalise import segments, tokens
 
 # Relation strengths between an offered and a requested material.
 SAME = 1.0
 NARROWER = 0.9  # the offer is a kind of what is requested (wood.pallets for wood)
 BROADER = 0.75  # the offer is the family of what is requested (wood for wood.pallets)
 SIBLING = 0.45  # two kinds of one family (wood.pallets and wood.sawdust)
+USES_FACTOR = 0.9  # a process input ranks below the same material
 MIN_SUFFIX = 5  # shortest term recognised at the end of a German compound
 
 
@@ -105,6 +106,13 @@ class Lexicon:
         self.suffixes.sort(key=lambda pair: -len(pair[0]))
         return self
 
+    def keys_in_text(self, text: str) -> set[str]:
+        """Material keys named in ``text``; phrases never span a purpose word."""
+        found: set[str] = set()
+        for run in segments(text):
+            found |= self.keys_in(run)
+        return found
+
     def keys_in(self, words: list[str]) -> set[str]:
         """Material keys named in ``words`` (folded tokens), longest phrase first.
 
@@ -167,7 +175,7 @@ class Lexicon:
             for have in (offered, *ancestors(offered)):
                 best = max(best, accepted.get(have, 0.0))
         if best:
-            return best, "uses"
+            return best * USES_FACTOR, "uses"
         a, b = ancestors(offered), ancestors(requested)
         if a and b and a[0] == b[0]:
             return SIBLING, "sibling"

@@ -19,6 +19,8 @@ class Item:
     title: str
     description: str = ""
     ewc_code: str | None = None
+    # A request may name the waste codes its permit or process accepts.
+    accepted_ewc: tuple[str, ...] = ()
     hazardous: bool = False
     accepts_hazardous: bool = False
     lat: float = 49.61
@@ -31,6 +33,11 @@ class Item:
     organisation_id: int | None = None
     zone_id: int | None = None
     sdgs: tuple[int, ...] = ()
+
+    @property
+    def codes(self) -> list[str]:
+        """Its own waste code and the codes it accepts, without repeats."""
+        return sorted({c for c in (self.ewc_code, *self.accepted_ewc) if c})
 
 
 @dataclass

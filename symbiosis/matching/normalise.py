@@ -55,3 +55,27 @@ def tokens(text: str) -> list[str]:
 def content_tokens(text: str) -> list[str]:
     """Like :func:`tokens`, without words every listing shares ("waste", "besoin")."""
     return [t for t in tokens(text) if t not in NOISE_WORDS and not t.isdigit()]
+
+
+# Words that introduce a purpose or a role ("gypsum FOR plasterboard", "wood AS
+# fuel"): a material name never spans them, so phrases are cut there.
+BREAK_WORDS = frozenset(
+    {"for", "as", "to", "into", "pour", "comme", "fur", "als", "zwecks"}
+)
+
+
+def segments(text: str) -> list[list[str]]:
+    """Runs of words between purpose words, stop words dropped, noise kept.
+
+    ``"Gypsum for plasterboard"`` → ``[["gypsum"], ["plasterboard"]]``.
+    """
+    runs: list[list[str]] = [[]]
+    for word in _NON_ALNUM.split(fold(text)):
+        if not word:
+            continue
+        if word in BREAK_WORDS:
+            if runs[-1]:
+                runs.append([])
+        elif word not in STOP_WORDS:
+            runs[-1].append(word)
+    return [run for run in runs if run]

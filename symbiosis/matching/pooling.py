@@ -36,21 +36,18 @@ class PoolingOpportunity:
 def pooling(matcher: Matcher, zone_id: int | None = None) -> list[PoolingOpportunity]:
     """Groups of at least three organisations of one zone sharing a need or offer.
 
-    Listings group by their most specific material key; a listing naming a key
-    and its family joins the specific group only.
+    Each listing joins one group: the most specific material its title names,
+    else the one its waste code stands for, else the code itself.
     """
     groups: dict[tuple[int, str, str], dict[int, Item]] = defaultdict(dict)
     for kind, side in matcher.sides.items():
-        for row, item in enumerate(side.items):
+        for item in side.items:
             if item is None or item.zone_id is None or item.organisation_id is None:
                 continue
             if zone_id is not None and item.zone_id != zone_id:
                 continue
-            keys = side.keys[row]
-            if not keys and item.ewc_code:  # outside the lexicon: group by waste code
-                keys = frozenset({f"ewc:{item.ewc_code}"})
-            specific = {k for k in keys if not any(o.startswith(k + ".") for o in keys)}
-            for key in specific:
+            key = group_key(matcher, item)
+            if key:
                 groups[(item.zone_id, kind, key)][item.id] = item
     found = [
         PoolingOpportunity(zone, kind, key, sorted(items.values(), key=lambda i: i.id))
@@ -58,6 +55,17 @@ def pooling(matcher: Matcher, zone_id: int | None = None) -> list[PoolingOpportu
         if len({i.organisation_id for i in items.values()}) >= MIN_ORGANISATIONS
     ]
     return sorted(found, key=lambda g: (-g.organisations, family(g.key), g.key))
+
+
+def group_key(matcher: Matcher, item: Item) -> str | None:
+    """The one material a listing is about, for grouping."""
+    named = matcher.lexicon.keys_in_text(item.title)
+    if named:
+        return max(sorted(named), key=lambda k: k.count("."))
+    by_code = matcher.lexicon.key_for_ewc(item.ewc_code)
+    if by_code:
+        return by_code
+    return f"ewc:{item.ewc_code}" if item.ewc_code else None
 
 
 @dataclass

@@ -12,9 +12,9 @@ from symbiosis.matching.model import Item, Reason
 EARTH_KM = 6371.0088
 DEFAULT_MAX_KM = 50.0
 WEIGHTS = {
-    "material": 0.55,
-    "text": 0.15,
-    "distance": 0.15,
+    "material": 0.50,
+    "text": 0.25,
+    "distance": 0.10,
     "quantity": 0.10,
     "timing": 0.05,
 }
@@ -33,6 +33,20 @@ def haversine_km(
         2 * EARTH_KM * np.arcsin(np.sqrt(np.minimum(a, 1.0)))
     )
     return distance
+
+
+LOCAL_KM = 10.0  # a short haul: within it, distance makes little difference
+
+
+def distance_part(
+    km: NDArray[np.float64], limit: NDArray[np.float64]
+) -> NDArray[np.float64]:
+    """1 up to a local haul, then falling to 0 at the limit of the request."""
+    span = np.maximum(limit - LOCAL_KM, 1.0)
+    part: NDArray[np.float64] = np.clip(
+        1.0 - np.maximum(km - LOCAL_KM, 0.0) / span, 0.0, 1.0
+    )
+    return part
 
 
 def quantity_fit(
@@ -65,6 +79,8 @@ def reasons(
     found: list[Reason] = []
     if offer.ewc_code and offer.ewc_code == request.ewc_code:
         found.append(Reason("same_ewc", {"code": offer.ewc_code}))
+    elif offer.ewc_code and offer.ewc_code in request.accepted_ewc:
+        found.append(Reason("accepted_ewc", {"code": offer.ewc_code}))
     elif kind != "none" and offered_key and requested_key:
         found.append(
             Reason(

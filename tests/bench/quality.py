@@ -79,11 +79,16 @@ def _row(listing: dict[str, Any]) -> dict[str, Any]:
         "lon": listing["location"]["lon"],
         # The platform caps transport distance at 500 km (one record asks 1,000).
         "max_distance_km": min(listing.get("max_distance_km") or 500, 500),
+        "accepted_ewc": ";".join(listing.get("accepted_ewc") or []),
     }
 
 
 def co_located(rows: list[dict[str, Any]], seed: int = 7) -> list[dict[str, Any]]:
-    """Every listing at a random point within ~15 km of Luxembourg City."""
+    """Every listing at a random point within ~15 km of Luxembourg City.
+
+    The documented transport limits belonged to the real places, so they are
+    dropped here (the 50 km default applies), for the matcher and the baseline.
+    """
     rng = random.Random(seed)
     moved = []
     for row in rows:
@@ -93,7 +98,9 @@ def co_located(rows: list[dict[str, Any]], seed: int = 7) -> list[dict[str, Any]
         lon = LUXEMBOURG[1] + distance / (
             111.2 * math.cos(math.radians(LUXEMBOURG[0]))
         ) * math.sin(bearing)
-        moved.append({**row, "lat": round(lat, 5), "lon": round(lon, 5)})
+        moved.append(
+            {**row, "lat": round(lat, 5), "lon": round(lon, 5), "max_distance_km": ""}
+        )
     return moved
 
 

@@ -29,7 +29,8 @@ EWC_SHARE = 0.40  # of all items
 ANYWHERE_SHARE = 0.03  # placed near any locality of the country, not in a zone
 SIGMA_KM = 1.5
 KM_PER_DEGREE = 111.2
-FIRST_DAY = date(2026, 1, 1).toordinal()
+TODAY = date(2026, 1, 1)  # pass as the matcher's ``today``: no window has ended yet
+FIRST_DAY = TODAY.toordinal()
 LAST_DAY = date(2028, 6, 30).toordinal()
 
 

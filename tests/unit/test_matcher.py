@@ -200,3 +200,23 @@ def test_combination_covers_a_large_request(lexicon: Lexicon) -> None:
     assert found.coverage == 1.0
     matcher.add([offer(5, "wood pallets", yearly=40, base_unit="t")])
     assert combination(matcher, matcher.item(4)) is None  # one offer is enough now
+
+
+def test_never_matches_an_organisation_with_itself(lexicon: Lexicon) -> None:
+    matcher = Matcher(lexicon)
+    matcher.add(
+        [
+            offer(1, "wood pallets", organisation_id=7),
+            request(2, "palettes en bois", organisation_id=7),
+            request(3, "Holzpaletten", organisation_id=8),
+        ]
+    )
+    assert [m.request_id for m in matcher.match(matcher.item(1))] == [3]
+
+
+def test_index_grows_past_its_first_capacity(lexicon: Lexicon) -> None:
+    matcher = Matcher(lexicon)
+    matcher.add([offer(i, "wood pallets", organisation_id=i) for i in range(1, 3000)])
+    matcher.add([request(5000, "palettes en bois", organisation_id=1)])
+    assert len(matcher.match(matcher.item(5000), top=5)) == 5
+    assert matcher.sides["offer"].org[2998] == 2999
