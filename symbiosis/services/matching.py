@@ -240,8 +240,13 @@ def _entering_other_lists(listing_id: int, rest: list[Found]) -> list[Found]:
     return entering
 
 
+BATCH_FROM = 25  # from this many changed listings, one batch run is cheaper
+
+
 def match_listings(listing_ids: list[int]) -> int:
-    """Incremental runs for a set of listings (after an import)."""
+    """Runs for a set of listings (after an import): one by one, or one batch."""
+    if len(listing_ids) >= BATCH_FROM:
+        return run_batch()[1]
     return sum(match_listing(i) for i in listing_ids)
 
 

@@ -60,6 +60,14 @@ def progress(message: str) -> None:
     print(f"[{datetime.now():%H:%M:%S}] {message}", file=sys.stderr, flush=True)
 
 
+def load() -> str:
+    """The 1, 5 and 15-minute load averages, where the system gives them."""
+    try:
+        return ", ".join(f"{v:.2f}" for v in os.getloadavg())
+    except OSError:
+        return "n/a"
+
+
 def peak_mb() -> float:
     """Peak resident memory of this process (ru_maxrss: KiB on Linux, bytes on macOS)."""
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -301,6 +309,7 @@ def main(argv: list[str] | None = None) -> int:
         f"python {platform.python_version()}, numpy {version('numpy')}, "
         f"rapidfuzz {version('rapidfuzz')}, geopy {version('geopy')}"
     )
+    print(f"load average at start: {load()} (other processes slow every figure)")
     print(f"lexicon: {lexicon_summary(lexicon)}")
     print(
         f"listings: tests.bench.synthetic seed {SEED}; incremental: {args.samples:,} new "
@@ -322,6 +331,7 @@ def main(argv: list[str] | None = None) -> int:
     for label, value in lines:
         print(f"  {label.ljust(width)}  {value}")
     print()
+    print(f"load average at the end: {load()}")
     print(
         "targets: batch 100k ≤ 15 s, incremental p99 at 1M ≤ 10 ms, peak RSS at 1M ≤ 4 GB"
     )

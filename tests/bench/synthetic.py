@@ -16,7 +16,7 @@ import csv
 import itertools
 import math
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -360,6 +360,8 @@ PLACES = [
 _WEIGHTS = list(itertools.accumulate(m.weight for m in MATERIALS))
 _CODED = sum(m.weight for m in MATERIALS if m.codes) / _WEIGHTS[-1]
 P_CODE = min(1.0, EWC_SHARE / _CODED)  # so that ≈40 % of all items carry a code
+ACCEPTED_SHARE = 0.1  # of requests with a code: they list the codes their permit takes
+_HAS_ACCEPTED = "accepted_ewc" in {f.name for f in fields(Item)}
 
 
 def _group(material: Material) -> str:
@@ -427,8 +429,11 @@ def generate(n: int, seed: int = 1, *, first_id: int = 1) -> list[Item]:
         if material.codes and random_() < P_CODE:
             code = material.codes[0] if random_() < 0.6 else choice(material.codes)
             hazardous = code in HAZARDOUS
+        accepted: tuple[str, ...] = ()
         if not offer:
             accepts = hazardous or random_() < 0.05
+            if code and random_() < ACCEPTED_SHARE:
+                accepted = tuple(sorted({code, choice(material.codes)}))
         # quantity: yearly, in the material's base unit; some listings give none
         yearly = unit = None
         if random_() < 0.9:
@@ -449,6 +454,7 @@ def generate(n: int, seed: int = 1, *, first_id: int = 1) -> list[Item]:
             limit = float(rng.randrange(10, 105, 5)) if random_() < 0.1 else None
         else:
             limit = float(rng.randrange(10, 85, 5)) if random_() < 0.85 else None
+        extra = {"accepted_ewc": accepted} if accepted and _HAS_ACCEPTED else {}
         append(
             Item(
                 id=ident,
@@ -468,6 +474,7 @@ def generate(n: int, seed: int = 1, *, first_id: int = 1) -> list[Item]:
                 max_distance_km=limit,
                 organisation_id=organisation + 1,
                 zone_id=zone_id,
+                **extra,
             )
         )
     return items

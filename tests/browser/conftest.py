@@ -67,7 +67,9 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 def page(
     browser: object, live_server: str, request: pytest.FixtureRequest
 ) -> Iterator[object]:
-    context = browser.new_context(base_url=live_server, locale="fr-FR")  # type: ignore[attr-defined]
+    context = browser.new_context(  # type: ignore[attr-defined]
+        base_url=live_server, locale="fr-FR", viewport={"width": 1440, "height": 900}
+    )
     page = context.new_page()
     request.node._page = page
     yield page
