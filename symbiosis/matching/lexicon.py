@@ -17,6 +17,7 @@ from symbiosis.matching.normalise import segments, tokens
 
 # Relation strengths between an offered and a requested material.
 SAME = 1.0
+SAME_FAMILY = 0.9  # both name only the family ("wood", "paper")
 NARROWER = 0.9  # the offer is a kind of what is requested (wood.pallets for wood)
 BROADER = 0.75  # the offer is the family of what is requested (wood for wood.pallets)
 SIBLING = 0.45  # two kinds of one family (wood.pallets and wood.sawdust)
@@ -80,7 +81,9 @@ class Lexicon:
         self.labels.setdefault(key, {}).setdefault(lang, term.strip())
         self.phrases.setdefault(words, set()).add(key)
         self.longest = max(self.longest, len(words))
-        if len(words) == 1 and len(words[0]) >= MIN_SUFFIX:
+        # German glues a material onto other words (Altholzpaletten); French and
+        # English do not, and their endings would fire wrongly ("réutilisable").
+        if lang == "de" and len(words) == 1 and len(words[0]) >= MIN_SUFFIX:
             self.suffixes.append((words[0], key))
 
     def add_use(self, needs: str, accepts: str, strength: float) -> None:
@@ -162,7 +165,8 @@ class Lexicon:
 
     def _relation(self, offered: str, requested: str) -> tuple[float, str]:
         if offered == requested:
-            return SAME, "same"
+            # Agreeing on a whole family ("wood") says less than on a kind of it.
+            return (SAME if "." in offered else SAME_FAMILY), "same"
         if requested in ancestors(offered):
             return NARROWER, "narrower"
         if offered in ancestors(requested):
@@ -177,7 +181,9 @@ class Lexicon:
         if best:
             return best * USES_FACTOR, "uses"
         a, b = ancestors(offered), ancestors(requested)
-        if a and b and a[0] == b[0]:
+        # Kinds of one narrow family (fly and bottom ash) are related; kinds of a
+        # broad one (aggregate and gypsum, both "mineral") are not.
+        if a and b and a[0] == b[0] and "." in a[0]:
             return SIBLING, "sibling"
         return 0.0, "none"
 

@@ -12,8 +12,8 @@ from symbiosis.matching.model import Item, Reason
 EARTH_KM = 6371.0088
 DEFAULT_MAX_KM = 50.0
 WEIGHTS = {
-    "material": 0.50,
-    "text": 0.25,
+    "material": 0.45,
+    "text": 0.30,
     "distance": 0.10,
     "quantity": 0.10,
     "timing": 0.05,

@@ -18,12 +18,9 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import get_locale, gettext
+from flask_babel import gettext
 from sqlalchemy.orm import selectinload
 
-from symbiosis import geo
-from symbiosis.authz import Perm, can
-from symbiosis.errors import FieldErrors, NotAllowed
 from symbiosis.extensions import db
 from symbiosis.matching.engine import Matcher
 from symbiosis.matching.lexicon import Lexicon
@@ -307,99 +304,3 @@ def _notify_new(found: list[Found]) -> None:
                     ),
                     link=f"/listings/{listing.id}#matches",
                 )
-
-
-def visible_matches(viewer: Any, listing: Listing, limit: int = 10) -> list[Match]:
-    """Proposals for ``listing`` whose other side the viewer may see, best first."""
-    rows = db.session.scalars(
-        sa.select(Match)
-        .where(
-            sa.or_(Match.offer_id == listing.id, Match.request_id == listing.id),
-            Match.dismissed_at.is_(None),
-        )
-        .order_by(Match.score.desc(), Match.id)
-    )
-    shown = [m for m in rows if can(viewer, Perm.VIEW_LISTING, m.other(listing.id))]
-    return shown[:limit]
-
-
-def organisation_matches(viewer: Any, limit: int = 100) -> list[Match]:
-    """Proposals on the viewer's organisation's listings: newest, then best."""
-    org_id = viewer.organisation_id
-    own = sa.select(Listing.id).where(Listing.organisation_id == org_id)
-    rows = db.session.scalars(
-        sa.select(Match)
-        .where(
-            sa.or_(Match.offer_id.in_(own), Match.request_id.in_(own)),
-            Match.dismissed_at.is_(None),
-        )
-        .order_by(Match.created_at.desc(), Match.score.desc())
-        .limit(limit)
-    )
-    return list(rows)
-
-
-def dismiss(actor: User, match_id: int, reason: str | None) -> Match:
-    """Hide a proposal for good; the reason is kept for the facilitator.
-
-    :raises NotAllowed: unless ``actor`` belongs to one of the two organisations.
-    """
-    match = db.session.get(Match, match_id)
-    if match is None or not (
-        can(actor, Perm.EDIT_LISTING, match.offer)
-        or can(actor, Perm.EDIT_LISTING, match.request)
-    ):
-        raise NotAllowed(gettext("No such match."))
-    reason = (reason or "").strip()
-    if len(reason) > 1000:
-        raise FieldErrors([("reason", gettext("At most %(n)d characters.", n=1000))])
-    if match.dismissed_at is None:
-        match.dismissed_at = utcnow()
-        match.dismissed_by_id = actor.id
-        match.dismiss_reason = reason or None
-        db.session.commit()
-    return match
-
-
-def combination_for(listing: Listing) -> tuple[list[Listing], int] | None:
-    """Offers that together cover a request no single offer covers, and the %."""
-    from symbiosis.matching.pooling import combination
-
-    with _cache.lock:
-        matcher = _cache.get()
-        found = combination(matcher, to_item(listing))
-    if found is None:
-        return None
-    offers = [db.session.get(Listing, m.offer_id) for m in found.offers]
-    return [o for o in offers if o is not None], round(found.coverage * 100)
-
-
-def pooling_for(zone_id: int | None) -> list[dict[str, Any]]:
-    """Pooling opportunities of a zone (or every zone), with their listings."""
-    from symbiosis.matching.pooling import pooling
-
-    with _cache.lock:
-        groups = pooling(_cache.get(), zone_id)
-    result = []
-    for group in groups:
-        listings = [db.session.get(Listing, i.id) for i in group.items]
-        units = {i.base_unit for i in group.items if i.base_unit}
-        result.append(
-            {
-                "zone_id": group.zone_id,
-                "kind": group.kind,
-                "key": group.key,
-                "label": lexicon().label(group.key, str(get_locale() or "fr")),
-                "listings": [x for x in listings if x is not None],
-                "organisations": group.organisations,
-                "totals": {u: group.total(u) for u in sorted(units)},
-            }
-        )
-    return result
-
-
-def display_distance(match: Match) -> float:
-    """The geodesic distance between the two listings' places, for people."""
-    return geo.distance_km(
-        (match.offer.lat, match.offer.lon), (match.request.lat, match.request.lon)
-    )

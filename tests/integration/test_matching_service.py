@@ -9,7 +9,7 @@ from flask import Flask
 from symbiosis.errors import NotAllowed
 from symbiosis.extensions import db
 from symbiosis.models import Listing, Match, Notification
-from symbiosis.services import listings, matching
+from symbiosis.services import listings, matching, proposals
 from tests.builders import make_listing, make_org, make_reference, make_user, make_zone
 
 
@@ -76,11 +76,11 @@ def test_dismissed_match_is_not_proposed_again(world: dict) -> None:
     )
     match = db.session.scalar(sa.select(Match))
     with pytest.raises(NotAllowed):
-        matching.dismiss(world["user_c"], match.id, "not mine")
-    matching.dismiss(world["user_b"], match.id, "Trop loin pour nous")
+        proposals.dismiss(world["user_c"], match.id, "not mine")
+    proposals.dismiss(world["user_b"], match.id, "Trop loin pour nous")
     matching.match_listing(offer.id)
     matching.run_batch()
-    assert matching.visible_matches(world["user_b"], request) == []
+    assert proposals.visible_matches(world["user_b"], request) == []
     kept = db.session.get(Match, match.id)
     assert kept.dismiss_reason == "Trop loin pour nous"
     assert kept.dismissed_by_id == world["user_b"].id
@@ -110,7 +110,7 @@ def test_batch_and_incremental_store_the_same_top_lists(world: dict) -> None:
         lists = {}
         for listing_id in ids:
             listing = db.session.get(Listing, listing_id)
-            shown = matching.visible_matches(
+            shown = proposals.visible_matches(
                 world["user_a"]
                 if listing.organisation_id == world["a"].id
                 else world["user_b"],
@@ -136,7 +136,7 @@ def test_zone_pooling_and_combination(world: dict) -> None:
             unit="t",
             frequency="monthly",
         )
-    groups = matching.pooling_for(world["zone"].id)
+    groups = proposals.pooling_for(world["zone"].id)
     assert len(groups) == 1
     assert groups[0]["organisations"] == 3
     assert groups[0]["totals"] == {"t": 36.0}
@@ -157,6 +157,6 @@ def test_zone_pooling_and_combination(world: dict) -> None:
             lat=f"49.5{n}",
             lon="6.2",
         )
-    offers, percent = matching.combination_for(big)
+    offers, percent = proposals.combination_for(big)
     assert len(offers) == 2
     assert percent == 100

@@ -14,7 +14,7 @@ from symbiosis.authz import Perm, can, requires
 from symbiosis.errors import FieldErrors, NotAllowed
 from symbiosis.extensions import db
 from symbiosis.models import Listing, Match
-from symbiosis.services import matching
+from symbiosis.services import proposals
 from symbiosis.services.listings import shown_to
 from symbiosis.web.matches.explain import sentences
 
@@ -51,7 +51,7 @@ def listing_matches(listing_id: int) -> ResponseReturnValue:
         {
             "matches": [
                 serialise(m, listing)
-                for m in matching.visible_matches(current_user, listing)
+                for m in proposals.visible_matches(current_user, listing)
             ]
         }
     )
@@ -65,7 +65,7 @@ def dismiss(match_id: int) -> ResponseReturnValue:
     if reason is not None and not isinstance(reason, str):
         return error(422, _("Expected text."), "reason")
     try:
-        match = matching.dismiss(current_user, match_id, reason)
+        match = proposals.dismiss(current_user, match_id, reason)
     except NotAllowed:
         return error(404, _("No such match."))
     except FieldErrors as errors:

@@ -26,7 +26,7 @@ from symbiosis.authz import Perm, can, ensure, requires
 from symbiosis.errors import FieldErrors, NotAllowed
 from symbiosis.extensions import db
 from symbiosis.models import EwcChapter, Listing, Locality, Organisation, Zone
-from symbiosis.services import imports, matching
+from symbiosis.services import imports, proposals
 from symbiosis.services import listings as service
 from symbiosis.services.listing_search import Filters, all_matching, search
 from symbiosis.web.choices import organisation_choices, sdg_choices
@@ -190,11 +190,12 @@ def new_submit() -> ResponseReturnValue:
 def detail(listing_id: int) -> ResponseReturnValue:
     listing = _get(listing_id, Perm.VIEW_LISTING)
     can_edit = can(current_user, Perm.EDIT_LISTING, listing)
-    proposals, combined = [], None
+    shown_matches: list[dict[str, object]] = []
+    combined = None
     if can_edit:
-        for match in matching.visible_matches(current_user, listing):
+        for match in proposals.visible_matches(current_user, listing):
             other = match.other(listing.id)
-            proposals.append(
+            shown_matches.append(
                 {
                     "match": match,
                     "other": other,
@@ -203,10 +204,10 @@ def detail(listing_id: int) -> ResponseReturnValue:
                 }
             )
         if listing.kind == "request" and listing.is_active:
-            combined = matching.combination_for(listing)
+            combined = proposals.combination_for(listing)
     return render_template(
         "listings/detail.html",
-        proposals=proposals,
+        proposals=shown_matches,
         combined=combined,
         listing=listing,
         shown=service.shown_to(current_user, listing),

@@ -11,7 +11,7 @@ from symbiosis import labels
 from symbiosis.authz import Perm, requires
 from symbiosis.errors import FieldErrors, NotAllowed
 from symbiosis.services import listings as listing_service
-from symbiosis.services import matching
+from symbiosis.services import proposals
 from symbiosis.web.forms import CsrfForm, safe_next
 from symbiosis.web.matches.explain import sentences
 
@@ -21,7 +21,7 @@ bp = Blueprint("matches", __name__, url_prefix="/matches")
 @bp.get("/")
 @requires(Perm.ORG_MEMBER)
 def index() -> ResponseReturnValue:
-    rows = matching.organisation_matches(current_user)
+    rows = proposals.organisation_matches(current_user)
     own = current_user.organisation_id
     entries = []
     for match in rows:
@@ -47,7 +47,7 @@ def dismiss_submit(match_id: int) -> ResponseReturnValue:
     if not CsrfForm().validate_on_submit():
         abort(400)
     try:
-        matching.dismiss(current_user, match_id, request.form.get("reason"))
+        proposals.dismiss(current_user, match_id, request.form.get("reason"))
     except NotAllowed:
         abort(404)
     except FieldErrors as errors:

@@ -13,7 +13,7 @@ from symbiosis.authz import Perm, can, ensure, requires
 from symbiosis.errors import FieldErrors, NotAllowed
 from symbiosis.extensions import db
 from symbiosis.models import Organisation, Zone
-from symbiosis.services import matching
+from symbiosis.services import proposals
 from symbiosis.services import zones as zone_service
 from symbiosis.web.zones.forms import DecisionForm, LocationForm
 
@@ -45,7 +45,7 @@ def detail(zone_id: int) -> ResponseReturnValue:
     ).all()
     manager = can(current_user, Perm.MANAGE_ZONE, zone)
     form = LocationForm(obj=zone) if manager else None
-    pools = matching.pooling_for(zone.id) if manager else []
+    pools = proposals.pooling_for(zone.id) if manager else []
     return render_template(
         "zones/detail.html", zone=zone, orgs=orgs, form=form, pools=pools, labels=labels
     )
