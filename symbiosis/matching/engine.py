@@ -87,6 +87,21 @@ class Matcher:
         text = " ".join(sorted(set(title_words or words)))
         return frozenset(keys), frozenset(primary), text, set(words)
 
+    def _features_of(
+        self, item: Item
+    ) -> tuple[frozenset[str], frozenset[str], str, set[str]]:
+        """Features of an indexed listing are read back, others are computed."""
+        side = self.sides[item.kind]
+        row = side.row_of.get(item.id)
+        if row is not None and side.items[row] is item:
+            return (
+                side.keys[row],
+                side.primary[row],
+                side.texts[row],
+                set(side.words[row]),
+            )
+        return self.described(item)
+
     def add(self, items: Iterable[Item]) -> None:
         for item in items:
             keys, primary, text, words = self.described(item)
@@ -178,7 +193,7 @@ class Matcher:
 
     def match(self, item: Item, top: int = 5) -> list[Match]:
         """The best ``top`` listings of the other side for ``item``."""
-        keys, primary, text, words = self.described(item)
+        keys, primary, text, words = self._features_of(item)
         rows, material = self._candidates(item, keys, primary, words)
         side = self.sides[OTHER[item.kind]]
         if not len(rows):
@@ -212,16 +227,16 @@ class Matcher:
         )
         # Hazardous waste goes only to requests that accept it, in general or by
         # naming its code among the codes their permit accepts.
-        if item.kind == "request":
-            named = np.fromiter(
-                (_names(item, side.items[r]) for r in rows), bool, len(rows)
-            )
-            keep &= item.accepts_hazardous | ~side.hazardous[rows] | named
-        elif item.hazardous:
-            named = np.fromiter(
-                (_names(side.items[r], item) for r in rows), bool, len(rows)
-            )
-            keep &= side.accepts_hazardous[rows] | named
+        if item.kind == "request" and not item.accepts_hazardous:
+            refused = side.hazardous[rows].copy()
+            for i in np.flatnonzero(refused):  # few: only hazardous offers
+                refused[i] = not _names(item, side.items[rows[i]])
+            keep &= ~refused
+        elif item.kind == "offer" and item.hazardous:
+            refused = ~side.accepts_hazardous[rows]
+            for i in np.flatnonzero(refused & keep):
+                refused[i] = not _names(side.items[rows[i]], item)
+            keep &= ~refused
         rows, material, km, limit = rows[keep], material[keep], km[keep], limit[keep]
         if not len(rows):
             return []
@@ -243,7 +258,12 @@ class Matcher:
             "text": np.zeros(len(rows)),
         }
         rough = total(parts)
-        shortlist = np.argsort(-rough, kind="stable")[: max(SHORTLIST, top)]
+        size = max(SHORTLIST, top)
+        if len(rough) > size:  # the best few, without sorting them all
+            shortlist = np.argpartition(-rough, size - 1)[:size]
+            shortlist = shortlist[np.argsort(-rough[shortlist], kind="stable")]
+        else:
+            shortlist = np.argsort(-rough, kind="stable")
         texts = [side.texts[r] for r in rows[shortlist]]
         similarity = (
             process.cdist([text], texts, scorer=fuzz.ratio, dtype=np.uint8)[0] / 100.0
@@ -348,8 +368,8 @@ def _strongest(
     """Unique rows, ascending, each with the strongest strength it was given."""
     rows = np.concatenate(chunks)
     strength = np.concatenate(strengths)
-    order = np.lexsort((-strength, rows))  # by row, strongest first
-    rows, strength = rows[order], strength[order]
+    order = np.lexsort((-strength, rows))  # by row, strongest first (faster than
+    rows, strength = rows[order], strength[order]  # np.unique + maximum.at here)
     first = np.ones(len(rows), dtype=bool)
     first[1:] = rows[1:] != rows[:-1]
     return rows[first], strength[first]

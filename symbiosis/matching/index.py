@@ -44,6 +44,7 @@ class Side:
         self.items: list[Item | None] = []
         self.keys: list[frozenset[str]] = []
         self.texts: list[str] = []
+        self.primary: list[frozenset[str]] = []
         self.words: list[frozenset[str]] = []
         self.by_key: dict[str, list[int]] = defaultdict(list)
         self.by_primary: dict[str, list[int]] = defaultdict(list)
@@ -93,6 +94,7 @@ class Side:
         self.items.append(item)
         self.keys.append(keys)
         self.texts.append(text)
+        self.primary.append(keys if primary is None else primary)
         self.words.append(frozenset(sys.intern(w) for w in words))
         self.lat[row] = math.radians(item.lat)
         self.lon[row] = math.radians(item.lon)

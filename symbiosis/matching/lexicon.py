@@ -41,7 +41,7 @@ class Lexicon:
     uses: dict[str, dict[str, float]] = field(default_factory=dict)  # needs -> accepts
     ewc: dict[str, str] = field(default_factory=dict)  # code prefix -> key
     longest: int = 1
-    suffixes: list[tuple[str, str]] = field(default_factory=list)  # (word, key)
+    suffixes: dict[str, str] = field(default_factory=dict)  # German head word -> key
     labels: dict[str, dict[str, str]] = field(
         default_factory=dict
     )  # key -> lang -> term
@@ -84,7 +84,7 @@ class Lexicon:
         # German glues a material onto other words (Altholzpaletten); French and
         # English do not, and their endings would fire wrongly ("réutilisable").
         if lang == "de" and len(words) == 1 and len(words[0]) >= MIN_SUFFIX:
-            self.suffixes.append((words[0], key))
+            self.suffixes.setdefault(words[0], key)
 
     def add_use(self, needs: str, accepts: str, strength: float) -> None:
         self.uses.setdefault(needs, {})[accepts] = max(
@@ -105,8 +105,6 @@ class Lexicon:
         )
 
     def finish(self) -> Lexicon:
-        """Sort suffixes longest first, so the most specific head noun wins."""
-        self.suffixes.sort(key=lambda pair: -len(pair[0]))
         return self
 
     def keys_in_text(self, text: str) -> set[str]:
@@ -133,11 +131,12 @@ class Lexicon:
                     break
             else:
                 word = words[i]
-                if len(word) > MIN_SUFFIX:
-                    for suffix, key in self.suffixes:
-                        if word.endswith(suffix) and len(suffix) < len(word):
-                            found.add(key)
-                            break
+                # The longest known ending is the most specific head noun.
+                for start in range(1, len(word) - MIN_SUFFIX + 1):
+                    key = self.suffixes.get(word[start:])
+                    if key:
+                        found.add(key)
+                        break
                 i += 1
         return found
 
