@@ -64,18 +64,30 @@ BREAK_WORDS = frozenset(
 )
 
 
+# Words that exclude what follows ("béton SANS plâtre ni bois"): the materials
+# named after them, up to the next purpose word, are not what is offered.
+NEGATIONS = frozenset({"sans", "without", "ohne", "ni", "nor", "kein", "keine", "excluding"})
+
+
 def segments(text: str) -> list[list[str]]:
     """Runs of words between purpose words, stop words dropped, noise kept.
 
-    ``"Gypsum for plasterboard"`` → ``[["gypsum"], ["plasterboard"]]``.
+    ``"Gypsum for plasterboard"`` → ``[["gypsum"], ["plasterboard"]]``;
+    ``"Béton sans plâtre"`` → ``[["beton"]]``.
     """
     runs: list[list[str]] = [[]]
+    negated = False
     for word in _NON_ALNUM.split(fold(text)):
         if not word:
             continue
         if word in BREAK_WORDS:
+            negated = False
             if runs[-1]:
                 runs.append([])
-        elif word not in STOP_WORDS:
+        elif word in NEGATIONS:
+            negated = True
+            if runs[-1]:
+                runs.append([])
+        elif not negated and word not in STOP_WORDS:
             runs[-1].append(word)
     return [run for run in runs if run]

@@ -57,14 +57,16 @@ def pooling(matcher: Matcher, zone_id: int | None = None) -> list[PoolingOpportu
     return sorted(found, key=lambda g: (-g.organisations, family(g.key), g.key))
 
 
+GROUP_DEPTH = 2  # "paper.cardboard", "wood.pallets": what one collection serves
+
+
 def group_key(matcher: Matcher, item: Item) -> str | None:
-    """The one material a listing is about, for grouping."""
+    """The one material a listing is about, at the depth one service handles."""
     named = matcher.lexicon.keys_in_text(item.title)
-    if named:
-        return max(sorted(named), key=lambda k: k.count("."))
-    by_code = matcher.lexicon.key_for_ewc(item.ewc_code)
-    if by_code:
-        return by_code
+    key = max(sorted(named), key=lambda k: k.count(".")) if named else None
+    key = key or matcher.lexicon.key_for_ewc(item.ewc_code)
+    if key:
+        return ".".join(key.split(".")[:GROUP_DEPTH])
     return f"ewc:{item.ewc_code}" if item.ewc_code else None
 
 

@@ -98,7 +98,7 @@ def pooling_for(zone_id: int | None) -> list[dict[str, Any]]:
                 "label": lexicon().label(group.key, str(get_locale() or "fr")),
                 "listings": [x for x in listings if x is not None],
                 "organisations": group.organisations,
-                "totals": {u: group.total(u) for u in sorted(units)},
+                "totals": {u: round(group.total(u), 3) for u in sorted(units)},
             }
         )
     return result
