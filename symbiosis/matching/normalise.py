@@ -66,7 +66,9 @@ BREAK_WORDS = frozenset(
 
 # Words that exclude what follows ("béton SANS plâtre ni bois"): the materials
 # named after them, up to the next purpose word, are not what is offered.
-NEGATIONS = frozenset({"sans", "without", "ohne", "ni", "nor", "kein", "keine", "excluding"})
+NEGATIONS = frozenset(
+    {"sans", "without", "ohne", "ni", "nor", "kein", "keine", "excluding"}
+)
 
 
 def segments(text: str) -> list[list[str]]:

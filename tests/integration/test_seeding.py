@@ -156,3 +156,28 @@ def test_readme_accounts_sign_in(demo: seeding.LoadReport) -> None:
 def test_demo_is_idempotent(demo: seeding.LoadReport) -> None:
     assert demo.changed > 0
     assert seeding.load_demo(SEEDS / "demo").changed == 0
+
+
+def test_demo_shows_matches_pooling_and_combinations(ctx: Flask) -> None:
+    from symbiosis.models import Listing, Match
+    from symbiosis.services import proposals
+
+    seeding.load_reference(SEEDS / "reference")
+    seeding.load_demo(SEEDS / "demo")
+    seeding.load_demo_listings(SEEDS / "demo")
+    assert count(Listing) == 216
+    assert count(Match) > 100
+    with ctx.test_request_context():
+        pools = [
+            p
+            for z in db.session.scalars(sa.select(Zone))
+            for p in proposals.pooling_for(z.id)
+        ]
+        assert {p["key"] for p in pools} >= {"paper.cardboard"}
+        assert all(p["organisations"] >= 3 for p in pools)
+        requests = db.session.scalars(
+            sa.select(Listing).where(Listing.kind == "request")
+        )
+        combined = [c for c in map(proposals.combination_for, requests) if c]
+        assert combined
+        assert all(len(offers) >= 2 for offers, _percent in combined)

@@ -19,6 +19,11 @@ def sentence(reason: dict[str, Any]) -> str:
     match code:
         case "same_ewc":
             return gettext("same waste code %(code)s", code=ewc_display(p["code"]))
+        case "accepted_ewc":
+            return gettext(
+                "waste code %(code)s, accepted by the request",
+                code=ewc_display(p["code"]),
+            )
         case "material_same":
             return gettext("same material: %(name)s", name=label(p["offered"], lang))
         case "material_narrower":
