@@ -37,6 +37,7 @@ SAME_SUBCHAPTER = 0.6
 SHARED_WORD = 0.35  # a rare word in common, for materials outside the lexicon
 SECONDARY = 0.8  # a material named only in the description counts for less
 CODE_SHARE = 0.15  # part of the material score that an agreeing waste code adds
+MAX_CANDIDATES = 8000  # the strongest this many are scored (national indexes)
 RARE_WORD_SHARE = 0.02  # a word on more than 2 % of a side is not rare
 SHORTLIST = 40  # candidates that get a text score
 OTHER = {"offer": "request", "request": "offer"}
@@ -184,12 +185,20 @@ class Matcher:
                     take(rows, SHARED_WORD)
         if not chunks:
             return np.empty(0, dtype=np.int64), np.empty(0)
-        found_rows, found = _strongest(chunks, strengths)
+        found_rows, found = _strongest(chunks, strengths, side.scratch)
         bonus = np.zeros(len(found_rows))
         if code_chunks:
-            code_rows, code_strength = _strongest(code_chunks, code_strengths)
+            code_rows, code_strength = _strongest(
+                code_chunks, code_strengths, side.scratch
+            )
             bonus[np.searchsorted(found_rows, code_rows)] = code_strength
-        return found_rows, (1 - CODE_SHARE) * found + CODE_SHARE * bonus
+        strength = (1 - CODE_SHARE) * found + CODE_SHARE * bonus
+        if len(found_rows) > MAX_CANDIDATES:  # keep the strongest, in row order
+            keep = np.sort(
+                np.argpartition(-strength, MAX_CANDIDATES - 1)[:MAX_CANDIDATES]
+            )
+            found_rows, strength = found_rows[keep], strength[keep]
+        return found_rows, strength
 
     def match(self, item: Item, top: int = 5) -> list[Match]:
         """The best ``top`` listings of the other side for ``item``."""
@@ -363,16 +372,26 @@ class Matcher:
 
 
 def _strongest(
-    chunks: list[NDArray[np.int64]], strengths: list[NDArray[np.float64]]
+    chunks: list[NDArray[np.int64]],
+    strengths: list[NDArray[np.float64]],
+    scratch: NDArray[np.float64],
 ) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
-    """Unique rows, ascending, each with the strongest strength it was given."""
-    rows = np.concatenate(chunks)
-    strength = np.concatenate(strengths)
-    order = np.lexsort((-strength, rows))  # by row, strongest first (faster than
-    rows, strength = rows[order], strength[order]  # np.unique + maximum.at here)
-    first = np.ones(len(rows), dtype=bool)
-    first[1:] = rows[1:] != rows[:-1]
-    return rows[first], strength[first]
+    """Unique rows, ascending, each with the strongest strength it was given.
+
+    ``scratch`` is a zeroed array as long as the side: each chunk's rows are
+    unique, so a running maximum per row needs no sort; it is zeroed again
+    before returning.
+    """
+    for rows, strength in zip(chunks, strengths, strict=True):
+        scratch[rows] = np.maximum(scratch[rows], strength)
+    touched = np.concatenate(chunks)
+    if len(touched) * 8 < len(scratch):  # few rows: sorting them is cheaper
+        rows = np.unique(touched)
+    else:
+        rows = np.flatnonzero(scratch[: int(touched.max()) + 1] > 0)
+    best = scratch[rows].copy()
+    scratch[rows] = 0.0
+    return rows.astype(np.int64), best
 
 
 def _names(request: Item | None, offer: Item | None) -> bool:

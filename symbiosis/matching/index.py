@@ -31,6 +31,7 @@ COLUMNS: dict[str, float | int | bool] = {
     "accepts_hazardous": False,
     "max_km": np.nan,
     "org": -1,
+    "scratch": 0.0,
     "alive": False,
 }
 
@@ -64,6 +65,7 @@ class Side:
         self.hazardous = np.zeros(capacity, dtype=bool)
         self.accepts_hazardous = np.zeros(capacity, dtype=bool)
         self.max_km = np.full(capacity, np.nan)
+        self.scratch = np.zeros(capacity)  # working space of a query, kept zeroed
         self.org = np.full(capacity, -1, dtype=np.int64)  # -1: not known
         self.alive = np.zeros(capacity, dtype=bool)
 
