@@ -192,13 +192,13 @@ class Matcher:
                 code_chunks, code_strengths, side.scratch
             )
             bonus[np.searchsorted(found_rows, code_rows)] = code_strength
-        strength = (1 - CODE_SHARE) * found + CODE_SHARE * bonus
+        combined = (1 - CODE_SHARE) * found + CODE_SHARE * bonus
         if len(found_rows) > MAX_CANDIDATES:  # keep the strongest, in row order
             keep = np.sort(
-                np.argpartition(-strength, MAX_CANDIDATES - 1)[:MAX_CANDIDATES]
+                np.argpartition(-combined, MAX_CANDIDATES - 1)[:MAX_CANDIDATES]
             )
-            found_rows, strength = found_rows[keep], strength[keep]
-        return found_rows, strength
+            found_rows, combined = found_rows[keep], combined[keep]
+        return found_rows, combined
 
     def match(self, item: Item, top: int = 5) -> list[Match]:
         """The best ``top`` listings of the other side for ``item``."""
