@@ -17,7 +17,7 @@ import numpy as np
 from numpy.typing import NDArray
 from rapidfuzz import fuzz, process
 
-from symbiosis.matching.index import Side
+from symbiosis.matching.index import Side, merge_strongest
 from symbiosis.matching.lexicon import Lexicon
 from symbiosis.matching.model import RESOURCES, Item, Match
 from symbiosis.matching.normalise import content_tokens
@@ -185,10 +185,10 @@ class Matcher:
                     take(rows, SHARED_WORD)
         if not chunks:
             return np.empty(0, dtype=np.int64), np.empty(0)
-        found_rows, found = _strongest(chunks, strengths, side.scratch)
+        found_rows, found = merge_strongest(chunks, strengths, side.scratch)
         bonus = np.zeros(len(found_rows))
         if code_chunks:
-            code_rows, code_strength = _strongest(
+            code_rows, code_strength = merge_strongest(
                 code_chunks, code_strengths, side.scratch
             )
             bonus[np.searchsorted(found_rows, code_rows)] = code_strength
@@ -369,29 +369,6 @@ class Matcher:
                 if item is not None:
                     results[item.id] = self.match(item, top)
         return results
-
-
-def _strongest(
-    chunks: list[NDArray[np.int64]],
-    strengths: list[NDArray[np.float64]],
-    scratch: NDArray[np.float64],
-) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
-    """Unique rows, ascending, each with the strongest strength it was given.
-
-    ``scratch`` is a zeroed array as long as the side: each chunk's rows are
-    unique, so a running maximum per row needs no sort; it is zeroed again
-    before returning.
-    """
-    for rows, strength in zip(chunks, strengths, strict=True):
-        scratch[rows] = np.maximum(scratch[rows], strength)
-    touched = np.concatenate(chunks)
-    if len(touched) * 8 < len(scratch):  # few rows: sorting them is cheaper
-        rows = np.unique(touched)
-    else:
-        rows = np.flatnonzero(scratch[: int(touched.max()) + 1] > 0)
-    best = scratch[rows].copy()
-    scratch[rows] = 0.0
-    return rows.astype(np.int64), best
 
 
 def _names(request: Item | None, offer: Item | None) -> bool:

@@ -147,3 +147,26 @@ class Side:
 
     def __len__(self) -> int:
         return len(self.row_of)
+
+
+def merge_strongest(
+    chunks: list[NDArray[np.int64]],
+    strengths: list[NDArray[np.float64]],
+    scratch: NDArray[np.float64],
+) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
+    """Unique rows, ascending, each with the strongest strength it was given.
+
+    ``scratch`` is a zeroed array as long as the side: each chunk's rows are
+    unique, so a running maximum per row needs no sort; it is zeroed again
+    before returning.
+    """
+    for rows, strength in zip(chunks, strengths, strict=True):
+        scratch[rows] = np.maximum(scratch[rows], strength)
+    touched = np.concatenate(chunks)
+    if len(touched) * 8 < len(scratch):  # few rows: sorting them is cheaper
+        rows = np.unique(touched)
+    else:
+        rows = np.flatnonzero(scratch[: int(touched.max()) + 1] > 0)
+    best = scratch[rows].copy()
+    scratch[rows] = 0.0
+    return rows.astype(np.int64), best

@@ -2,20 +2,32 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from flask_babel import format_date, get_locale, gettext, ngettext
+from flask_babel import lazy_gettext as _l
 
-from symbiosis.labels import unit_label
 from symbiosis.matching.explain import ewc_display
 from symbiosis.services.matching import lexicon
+
+# Sentences naming the two materials: %(offered)s and %(requested)s.
+MATERIAL = {
+    "material_same": _l("same material: %(offered)s"),
+    "material_narrower": _l("%(offered)s is a kind of %(requested)s"),
+    "material_broader": _l("%(offered)s may include %(requested)s"),
+    "material_uses": _l("%(offered)s can serve as %(requested)s"),
+    "material_sibling": _l("related materials: %(offered)s and %(requested)s"),
+}
 
 
 def sentence(reason: dict[str, Any]) -> str:
     """One reason ("same waste code 15 01 03", "4.2 km") in the UI language."""
     code, p = reason.get("code"), reason.get("params", {})
-    lang = str(get_locale() or "fr")
-    label = lexicon().label
+    if code in MATERIAL:
+        lang = str(get_locale() or "fr")
+        names = {k: lexicon().label(p[k], lang) for k in ("offered", "requested")}
+        return str(MATERIAL[code]) % names
     match code:
         case "same_ewc":
             return gettext("same waste code %(code)s", code=ewc_display(p["code"]))
@@ -23,32 +35,6 @@ def sentence(reason: dict[str, Any]) -> str:
             return gettext(
                 "waste code %(code)s, accepted by the request",
                 code=ewc_display(p["code"]),
-            )
-        case "material_same":
-            return gettext("same material: %(name)s", name=label(p["offered"], lang))
-        case "material_narrower":
-            return gettext(
-                "%(offered)s is a kind of %(requested)s",
-                offered=label(p["offered"], lang),
-                requested=label(p["requested"], lang),
-            )
-        case "material_broader":
-            return gettext(
-                "%(offered)s may include %(requested)s",
-                offered=label(p["offered"], lang),
-                requested=label(p["requested"], lang),
-            )
-        case "material_uses":
-            return gettext(
-                "%(offered)s can serve as %(requested)s",
-                offered=label(p["offered"], lang),
-                requested=label(p["requested"], lang),
-            )
-        case "material_sibling":
-            return gettext(
-                "related materials: %(offered)s and %(requested)s",
-                offered=label(p["offered"], lang),
-                requested=label(p["requested"], lang),
             )
         case "similar_words":
             return gettext("similar wording")
@@ -59,8 +45,6 @@ def sentence(reason: dict[str, Any]) -> str:
                 "covers %(percent)d %% of the yearly need", percent=p["percent"]
             )
         case "available_from":
-            from datetime import date
-
             return gettext(
                 "available from %(date)s",
                 date=format_date(date.fromisoformat(p["date"]), format="MMMM y"),
@@ -79,6 +63,3 @@ def sentence(reason: dict[str, Any]) -> str:
 
 def sentences(reasons: list[dict[str, Any]]) -> list[str]:
     return [sentence(r) for r in reasons]
-
-
-__all__ = ["sentence", "sentences", "unit_label"]
