@@ -37,6 +37,7 @@ SAME_SUBCHAPTER = 0.6
 SHARED_WORD = 0.35  # a rare word in common, for materials outside the lexicon
 SECONDARY = 0.8  # a material named only in the description counts for less
 CODE_SHARE = 0.15  # part of the material score that an agreeing waste code adds
+RATIO_SHARE = 0.2  # of the text part; the rest is the IDF-weighted word overlap
 MAX_CANDIDATES = 8000  # the strongest this many are scored (national indexes)
 RARE_WORD_SHARE = 0.02  # a word on more than 2 % of a side is not rare
 SHORTLIST = 40  # candidates that get a text score
@@ -278,7 +279,10 @@ class Matcher:
             process.cdist([text], texts, scorer=fuzz.ratio, dtype=np.uint8)[0] / 100.0
         )
         overlap = self._shared_words(words, [side.words[r] for r in rows[shortlist]])
-        parts["text"][shortlist] = 0.5 * similarity + 0.5 * overlap
+        # Shared rare words say more than letter-level likeness, which is
+        # weak across three languages.
+        mixed = RATIO_SHARE * similarity + (1 - RATIO_SHARE) * overlap
+        parts["text"][shortlist] = mixed
         score = total(parts)
         ranked = shortlist[np.argsort(-score[shortlist], kind="stable")]
         chosen = [int(i) for i in ranked if score[i] >= MIN_SCORE][:top]
