@@ -134,3 +134,9 @@ def login(client: FlaskClient, user: User | None) -> FlaskClient:
         session["_user_id"] = user.get_id()
         session["_fresh"] = True
     return client
+
+
+def as_user(app: Flask, client: FlaskClient, user_id: int) -> FlaskClient:
+    """Sign ``client`` in as the user with this id (outside any app context)."""
+    with app.app_context():
+        return login(client, db.session.get(User, user_id))

@@ -14,7 +14,7 @@ from openpyxl import Workbook
 from symbiosis.extensions import db
 from symbiosis.models import Listing, User
 from tests.builders import make_listing, make_org, make_reference, make_user, make_zone
-from tests.conftest import login
+from tests.conftest import as_user
 
 HEADER = "kind;resource;title;description;ewc_code;quantity;unit;frequency;available_from;available_until;locality;anonymous;sdgs"
 FRENCH_ROW = "offre;matière;Palettes en bois (EUR);Palettes « bon état »;15 01 03;2,5;t;mensuel;01/12/2026;31/12/2027;Contern;non;12;13"
@@ -38,11 +38,6 @@ def world(app: Flask) -> dict[str, int]:
         return ids
 
 
-def signed_in(app: Flask, client: FlaskClient, user_id: int) -> FlaskClient:
-    with app.app_context():
-        return login(client, db.session.get(User, user_id))
-
-
 def count(app: Flask) -> int:
     with app.app_context():
         return db.session.scalar(sa.select(sa.func.count(Listing.id)))
@@ -60,7 +55,7 @@ def upload(
 def test_french_locale_csv_with_bom_and_cp1252(
     app: Flask, client: FlaskClient, world: dict
 ) -> None:
-    signed_in(app, client, world["member"])
+    as_user(app, client, world["member"])
     text = HEADER + "\r\n" + FRENCH_ROW.replace(";12;13", ';"12;13"') + "\r\n"
     for encoded in (b"\xef\xbb\xbf" + text.encode("utf-8"), text.encode("cp1252")):
         response = upload(client, encoded)
@@ -83,7 +78,7 @@ def test_french_locale_csv_with_bom_and_cp1252(
 def test_one_bad_row_among_a_thousand_writes_nothing(
     app: Flask, client: FlaskClient, world: dict
 ) -> None:
-    signed_in(app, client, world["member"])
+    as_user(app, client, world["member"])
     lines = [HEADER]
     for n in range(1000):
         quantity = "-4" if n == 637 else f"{n + 1},5"
@@ -123,7 +118,7 @@ def test_unreadable_files_are_refused_with_a_reason(
     name: str,
     message: str,
 ) -> None:
-    signed_in(app, client, world["member"])
+    as_user(app, client, world["member"])
     response = upload(client, content, name)
     assert response.status_code == 400
     error = (
@@ -138,7 +133,7 @@ def test_unreadable_files_are_refused_with_a_reason(
 def test_row_errors_name_row_and_column(
     app: Flask, client: FlaskClient, world: dict
 ) -> None:
-    signed_in(app, client, world["member"])
+    as_user(app, client, world["member"])
     bad = (
         HEADER
         + "\noffer;material;;;99 99 99;abc;furlong;monthly;01/06/2027;01/01/2027;Atlantis;peut-être;18\n"
@@ -167,7 +162,7 @@ def test_xlsx_import(app: Flask, client: FlaskClient, world: dict) -> None:
     )
     buffer = io.BytesIO()
     book.save(buffer)
-    signed_in(app, client, world["member"])
+    as_user(app, client, world["member"])
     assert upload(client, buffer.getvalue(), "listings.xlsx").status_code == 302
     with app.app_context():
         listing = db.session.scalar(sa.select(Listing))
@@ -181,7 +176,7 @@ def test_xlsx_import(app: Flask, client: FlaskClient, world: dict) -> None:
 def test_member_cannot_import_for_another_organisation(
     app: Flask, client: FlaskClient, world: dict
 ) -> None:
-    signed_in(app, client, world["member"])
+    as_user(app, client, world["member"])
     content = (
         "organisation;"
         + HEADER
@@ -198,7 +193,7 @@ def test_member_cannot_import_for_another_organisation(
 def test_facilitator_imports_a_zone_diagnostic(
     app: Flask, client: FlaskClient, world: dict
 ) -> None:
-    signed_in(app, client, world["facilitator"])
+    as_user(app, client, world["facilitator"])
     row = FRENCH_ROW.replace(";12;13", ";")
     content = f"organisation;{HEADER}\nBoulangerie du Sud;{row}\nFIRM B;{row}\n"
     assert upload(client, content.encode()).status_code == 302
@@ -211,7 +206,7 @@ def test_upload_over_the_limit_is_413(
     app: Flask, client: FlaskClient, world: dict
 ) -> None:
     app.config["IMPORT_MAX_BYTES"] = 1000
-    signed_in(app, client, world["member"])
+    as_user(app, client, world["member"])
     assert upload(client, b"x" * 2000).status_code == 413
     assert count(app) == 0
 
@@ -232,7 +227,7 @@ def test_export_neutralises_formulas_and_reimports(
             by=db.session.get(User, world["other_member"]),
             title="Not ours",
         )
-    signed_in(app, client, world["member"])
+    as_user(app, client, world["member"])
     response = client.get("/listings/export.csv")
     assert response.status_code == 200
     text = response.get_data(as_text=True).lstrip("\ufeff")
@@ -245,7 +240,7 @@ def test_export_neutralises_formulas_and_reimports(
 
 
 def test_template_downloads(app: Flask, client: FlaskClient, world: dict) -> None:
-    signed_in(app, client, world["member"])
+    as_user(app, client, world["member"])
     response = client.get("/listings/template.csv")
     assert response.mimetype == "text/csv"
     assert upload(client, response.get_data()).status_code == 302

@@ -8,9 +8,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from symbiosis.extensions import db
-from symbiosis.models import Listing, User
+from symbiosis.models import Listing
 from tests.builders import make_listing, make_org, make_reference, make_user, make_zone
-from tests.conftest import login
+from tests.conftest import as_user
 
 FORM = {
     "kind": "offer",
@@ -54,11 +54,6 @@ def world(app: Flask) -> dict:
             "secret": secret.id,
             "firm": firm.id,
         }
-
-
-def as_user(app: Flask, client: FlaskClient, user_id: int) -> FlaskClient:
-    with app.app_context():
-        return login(client, db.session.get(User, user_id))
 
 
 def test_post_a_listing_through_the_form(

@@ -8,9 +8,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from symbiosis.extensions import db
-from symbiosis.models import Match, User
+from symbiosis.models import Match
 from tests.builders import make_listing, make_org, make_reference, make_user, make_zone
-from tests.conftest import login
+from tests.conftest import as_user
 
 
 @pytest.fixture
@@ -35,11 +35,6 @@ def world(app: Flask) -> dict:
             "request": request.id,
             "match": match.id,
         }
-
-
-def as_user(app: Flask, client: FlaskClient, user_id: int) -> FlaskClient:
-    with app.app_context():
-        return login(client, db.session.get(User, user_id))
 
 
 def test_matches_on_the_listing_and_the_matches_page(

@@ -10,7 +10,7 @@ from flask.testing import FlaskClient
 from symbiosis.extensions import db
 from symbiosis.models import Organisation, User, ZoneRequest
 from tests.builders import make_org, make_reference, make_user, make_zone
-from tests.conftest import login
+from tests.conftest import as_user
 
 
 @pytest.fixture
@@ -40,11 +40,6 @@ def world(app: Flask) -> dict[str, int]:
         }
         db.session.commit()
         return ids
-
-
-def as_user(app: Flask, client: FlaskClient, user_id: int) -> FlaskClient:
-    with app.app_context():
-        return login(client, db.session.get(User, user_id))
 
 
 def role_of(app: Flask, user_id: int) -> tuple[int | None, str | None]:
