@@ -301,7 +301,7 @@ def expire_listings(today: date | None = None) -> tuple[int, int]:
             Listing.expiry_notice_sent_at.is_(None),
         )
     ):
-        for user in _members(listing.organisation_id):
+        for user in notify.members_of(listing.organisation_id):
             notify.notify(
                 user,
                 gettext(
@@ -325,16 +325,6 @@ def expire_listings(today: date | None = None) -> tuple[int, int]:
         expired += 1
     db.session.commit()
     return warned, expired
-
-
-def _members(org_id: int) -> list[User]:
-    return list(
-        db.session.scalars(
-            sa.select(User).where(
-                User.organisation_id == org_id, User.org_role.in_(["member", "admin"])
-            )
-        )
-    )
 
 
 def quantity_label(listing: Listing) -> str:

@@ -26,7 +26,7 @@ from symbiosis.matching.engine import Matcher
 from symbiosis.matching.lexicon import Lexicon
 from symbiosis.matching.model import Item
 from symbiosis.matching.model import Match as Found
-from symbiosis.models import Listing, Match, User
+from symbiosis.models import Listing, Match
 from symbiosis.models.base import utcnow
 from symbiosis.services import notify
 from symbiosis.workflow.listing import ListingState
@@ -130,10 +130,12 @@ def _store(
     listing_ids: Iterable[int],
     found: list[Found],
     keep: set[tuple[int, int]] | None = None,
-) -> int:
+) -> tuple[list[Match], int]:
     """Replace the proposals of ``listing_ids`` with ``found``; keep dismissals.
 
     Pairs in ``keep`` stay too (they rank in the other listing's top list).
+
+    :returns: the proposals of ``found`` as stored, and how many are new.
     """
     ids = list(listing_ids)
     existing = {
@@ -154,6 +156,7 @@ def _store(
         )
     )
     kept: set[tuple[int, int]] = set()
+    stored: list[Match] = []
     created = 0
     for result in found:
         if result.offer_id not in live or result.request_id not in live:
@@ -166,6 +169,7 @@ def _store(
             db.session.add(match)
             existing[pair] = match
             created += 1
+        stored.append(match)
         if match.dismissed_at is None:
             match.score = result.score
             match.distance_km = result.distance_km
@@ -178,7 +182,7 @@ def _store(
             and match.dismissed_at is None
         ):
             db.session.delete(match)
-    return created
+    return stored, created
 
 
 def match_listing(listing_id: int) -> int:
@@ -208,8 +212,8 @@ def match_listing(listing_id: int) -> int:
                 and other is not None
             ) and pair in {m.pair for m in matcher.match(other, TOP)}:
                 keep.add(pair)
-        created = _store([listing_id], found, keep)
-        _notify_new(found)
+        stored, created = _store([listing_id], found, keep)
+        _notify_new(stored)
         db.session.commit()
         return created
 
@@ -266,34 +270,21 @@ def run_batch(
             if item is not None:
                 results.extend(matcher.match(item, TOP))
         unique = {f.pair: f for f in results}
-        _store(ids, list(unique.values()))
-        _notify_new(list(unique.values()))
+        _notify_new(_store(ids, list(unique.values()))[0])
         db.session.commit()
         return len(ids), len(unique)
 
 
-def _notify_new(found: list[Found]) -> None:
-    good = [f for f in found if f.score >= GOOD_SCORE]
-    if not good:
-        return
-    db.session.flush()
-    for result in good:
-        match = db.session.scalar(
-            sa.select(Match).where(
-                Match.offer_id == result.offer_id, Match.request_id == result.request_id
-            )
-        )
-        if match is None or match.notified or match.dismissed_at is not None:
+def _notify_new(stored: list[Match]) -> None:
+    """Tell both organisations, once, about each proposal that scores well."""
+    db.session.flush()  # the new rows get their listings loaded
+    for match in stored:
+        if match.score < GOOD_SCORE or match.notified or match.dismissed_at:
             continue
         match.notified = True
         for listing in (match.offer, match.request):
             other = match.other(listing.id)
-            for user in db.session.scalars(
-                sa.select(User).where(
-                    User.organisation_id == listing.organisation_id,
-                    User.org_role.in_(["member", "admin"]),
-                )
-            ):
+            for user in notify.members_of(listing.organisation_id):
                 notify.notify(
                     user,
                     gettext("New match for “%(title)s”", title=listing.title),

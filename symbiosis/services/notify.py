@@ -31,6 +31,18 @@ def notify(
     return note
 
 
+def members_of(organisation_id: int) -> list[User]:
+    """The accepted members of an organisation: who hears about its listings."""
+    return list(
+        db.session.scalars(
+            sa.select(User).where(
+                User.organisation_id == organisation_id,
+                User.org_role.in_(["member", "admin"]),
+            )
+        )
+    )
+
+
 def unread_count(user: User) -> int:
     return (
         db.session.scalar(
