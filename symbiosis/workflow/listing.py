@@ -61,3 +61,11 @@ def next_state(state: ListingState, action: ListingAction) -> ListingState:
 def allowed_actions(state: ListingState) -> list[ListingAction]:
     """Return the owner's actions possible from ``state``, in display order."""
     return [a for a in OWNER_ACTIONS if (state, a) in TRANSITIONS]
+
+
+def action_to(state: str, wanted: object) -> ListingAction | None:
+    """The owner's action that takes a listing from ``state`` to ``wanted``."""
+    for action in OWNER_ACTIONS:
+        if TRANSITIONS.get((ListingState(state), action)) == wanted:
+            return action
+    return None

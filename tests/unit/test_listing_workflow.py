@@ -7,6 +7,7 @@ from symbiosis.workflow.listing import (
     ListingAction,
     ListingState,
     TransitionNotAllowed,
+    action_to,
     allowed_actions,
     next_state,
 )
@@ -48,3 +49,11 @@ def test_owner_actions_never_include_expiry() -> None:
         ListingAction.CLOSE,
     ]
     assert allowed_actions(ListingState.EXPIRED) == [ListingAction.REOPEN]
+
+
+def test_action_to_a_wanted_state_comes_from_the_table() -> None:
+    assert action_to("active", "paused") is ListingAction.PAUSE
+    assert action_to("expired", "active") is ListingAction.REOPEN
+    assert action_to("active", "expired") is None  # expiry is not the owner's
+    assert action_to("closed", "paused") is None
+    assert action_to("active", ["paused"]) is None

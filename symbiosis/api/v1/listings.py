@@ -18,6 +18,7 @@ from symbiosis.models import Listing, Organisation
 from symbiosis.services import imports
 from symbiosis.services import listings as service
 from symbiosis.services.listing_search import Filters, search
+from symbiosis.workflow.listing import action_to
 
 MAX_PER_PAGE = 100
 
@@ -163,7 +164,7 @@ def listings_update(listing_id: int) -> ResponseReturnValue:
         if body:
             service.update_listing(current_user, listing, body)
         if state is not None:
-            action = _action_for(listing.state, state)
+            action = action_to(listing.state, state)
             if action is None:
                 return error(
                     409,
@@ -179,18 +180,6 @@ def listings_update(listing_id: int) -> ResponseReturnValue:
     except FieldErrors as errors:
         return field_errors(errors)
     return jsonify(serialise(listing))
-
-
-def _action_for(current: str, wanted: object) -> str | None:
-    moves = {
-        ("active", "paused"): "pause",
-        ("paused", "active"): "resume",
-        ("active", "closed"): "close",
-        ("paused", "closed"): "close",
-        ("closed", "active"): "reopen",
-        ("expired", "active"): "reopen",
-    }
-    return moves.get((current, wanted)) if isinstance(wanted, str) else None
 
 
 @bp.delete("/listings/<int:listing_id>")
