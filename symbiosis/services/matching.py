@@ -194,7 +194,7 @@ def match_listing(listing_id: int) -> int:
             _store([listing_id], [])
             db.session.commit()
             return 0
-        ranked = matcher.match(to_item(listing), SHORTLIST)
+        ranked = matcher.match(matcher.item(listing_id) or to_item(listing), SHORTLIST)
         found = ranked[:TOP] + _entering_other_lists(listing_id, ranked[TOP:])
         mine = {f.pair for f in ranked[:TOP]}
         # A pair that left this listing's list may still rank in the other's.

@@ -73,7 +73,7 @@ def combination_for(listing: Listing) -> tuple[list[Listing], int] | None:
 
     with _cache.lock:
         matcher = _cache.get()
-        found = combination(matcher, to_item(listing))
+        found = combination(matcher, matcher.item(listing.id) or to_item(listing))
     if found is None:
         return None
     offers = [db.session.get(Listing, m.offer_id) for m in found.offers]
