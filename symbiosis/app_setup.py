@@ -150,6 +150,7 @@ def register_request_hooks(app: Flask) -> None:
 
     app.add_template_filter(_decimal, "decimal")
     app.add_template_filter(_dateformat, "dateformat")
+    app.add_template_filter(_datetimeformat, "datetimeformat")
 
 
 def _ewc_codes() -> list[Any]:
@@ -179,6 +180,12 @@ def _dateformat(value: Any) -> str:
     from flask_babel import format_date
 
     return str(format_date(value, format="medium")) if value else ""
+
+
+def _datetimeformat(value: Any) -> str:
+    from flask_babel import format_datetime
+
+    return str(format_datetime(value, format="short")) if value else ""
 
 
 def register_blueprints(app: Flask) -> None:

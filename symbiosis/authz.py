@@ -11,10 +11,13 @@ from collections.abc import Callable
 from enum import StrEnum
 from typing import Any, TypeVar
 
+import sqlalchemy as sa
 from flask import Flask, abort, current_app, request
 from flask_login import current_user
 
-from symbiosis.models import Listing, Organisation, User, Zone
+from symbiosis.extensions import db
+from symbiosis.models import Agreement, Listing, Organisation, User, Zone
+from symbiosis.workflow.agreement import REVEALED
 from symbiosis.workflow.listing import ListingState
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -35,6 +38,8 @@ class Perm(StrEnum):
     VIEW_LISTING = "view_listing"  # obj: Listing
     EDIT_LISTING = "edit_listing"  # obj: Listing
     SEE_LISTING_OWNER = "see_listing_owner"  # obj: Listing (anonymity)
+    VIEW_AGREEMENT = "view_agreement"  # obj: Agreement (parties, facilitators)
+    ACT_ON_AGREEMENT = "act_on_agreement"  # obj: Agreement (the two parties)
 
 
 def _role_level(user: User, perm: Perm) -> bool:
@@ -60,6 +65,10 @@ def _role_level(user: User, perm: Perm) -> bool:
             return user.is_org_member or user.is_facilitator
         case Perm.VIEW_LISTING | Perm.SEE_LISTING_OWNER:
             return True
+        case Perm.VIEW_AGREEMENT:
+            return user.is_org_member or user.is_facilitator
+        case Perm.ACT_ON_AGREEMENT:
+            return user.is_org_member
     return False  # pragma: no cover - every member of Perm is handled above
 
 
@@ -73,13 +82,48 @@ def _listing_rules(user: User, perm: Perm, listing: Listing) -> bool:
         case Perm.SEE_LISTING_OWNER:
             # Anonymous listings hide their firm from every other firm (and from
             # zone managers); the facilitator, who runs the network, sees it.
-            return not listing.anonymous or owner or user.is_facilitator
+            return (
+                not listing.anonymous
+                or owner
+                or user.is_facilitator
+                or _revealed_by_agreement(user, listing)
+            )
     return False
+
+
+def _revealed_by_agreement(user: User, listing: Listing) -> bool:
+    """Parties of an accepted agreement on ``listing`` know who posted it."""
+    if not user.is_org_member:
+        return False
+    org = user.organisation_id
+    found = db.session.scalar(
+        sa.select(Agreement.id)
+        .where(
+            sa.or_(
+                Agreement.offer_id == listing.id, Agreement.request_id == listing.id
+            ),
+            sa.or_(Agreement.supplier_id == org, Agreement.receiver_id == org),
+            Agreement.state.in_([str(s) for s in REVEALED]),
+        )
+        .limit(1)
+    )
+    return found is not None
+
+
+def _agreement_rules(user: User, perm: Perm, agreement: Agreement) -> bool:
+    party = user.is_org_member and user.organisation_id in agreement.party_ids()
+    if perm is Perm.VIEW_AGREEMENT:
+        return party or user.is_facilitator
+    if perm is Perm.ACT_ON_AGREEMENT:
+        return party
+    return _role_level(user, perm)
 
 
 def _object_level(user: User, perm: Perm, obj: object) -> bool:
     if isinstance(obj, Listing):
         return _listing_rules(user, perm, obj)
+    if isinstance(obj, Agreement):
+        return _agreement_rules(user, perm, obj)
     own_org = isinstance(obj, Organisation) and user.organisation_id == obj.id
     match perm:
         case Perm.VIEW_ORG_PRIVATE:

@@ -177,7 +177,19 @@ def matching_lexicon(folder: Path) -> Any:
     return Lexicon.load(folder)
 
 
+agreements_cli = AppGroup("agreements", help="Agreements between organisations.")
+
+
+@agreements_cli.command("expire")
+def agreements_expire() -> None:
+    """Expire proposals that nobody answered within AGREEMENT_EXPIRY_DAYS."""
+    from symbiosis.services.agreement_thread import expire
+
+    click.echo(f"{expire()} proposals expired")
+
+
 def register(app: Flask) -> None:
     app.cli.add_command(seed)
+    app.cli.add_command(agreements_cli)
     app.cli.add_command(listings_cli)
     app.cli.add_command(match_cli)

@@ -69,6 +69,10 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "EXPIRY_WARNING_DAYS": 7,
         "IMPORT_MAX_BYTES": 5 * 1024 * 1024,
         "IMPORT_MAX_ROWS": 5000,
+        # Agreements: an unanswered proposal expires after this many days.
+        "AGREEMENT_EXPIRY_DAYS": 14,
+        # Impact: road distance = straight-line distance x circuity.
+        "IMPACT_CIRCUITY": 1.3,
         # Map: no tiles unless a tile server is configured (works offline).
         "MAP_TILE_URL": "",
         "MAP_TILE_ATTRIBUTION": "",

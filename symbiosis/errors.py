@@ -41,3 +41,19 @@ class FieldErrors(DomainError):
                     form_errors.append(message)
                 continue
             field.errors = [*field.errors, message]
+
+
+class Forbidden(DomainError):
+    """The actor is a party but may not take this step (e.g. answer itself)."""
+
+    def __init__(self, message: str, allowed: Iterable[str] = ()) -> None:
+        super().__init__(message)
+        self.allowed = list(allowed)
+
+
+class InvalidTransition(DomainError):
+    """The state table has no such step from the current state."""
+
+    def __init__(self, message: str, allowed: Iterable[str] = ()) -> None:
+        super().__init__(message)
+        self.allowed = list(allowed)

@@ -69,7 +69,22 @@ def forget_listing(listing_id: int) -> None:
     _in_app(forget, listing_id)
 
 
+def expire_agreements() -> int:
+    from symbiosis.services.agreement_thread import expire
+
+    return int(_in_app(expire))
+
+
+def expire_listings() -> tuple[int, int]:
+    from symbiosis.services.listings import expire_listings as run
+
+    result: tuple[int, int] = _in_app(run)
+    return result
+
+
 JOBS: dict[str, Any] = {
+    "expire_agreements": expire_agreements,
+    "expire_listings": expire_listings,
     "match_listing": match_listing,
     "match_listings": match_listings,
     "forget_listing": forget_listing,

@@ -55,3 +55,56 @@ def unit_label(unit: str) -> str:
 
 def frequency_label(frequency: str) -> str:
     return str(FREQUENCY.get(frequency, frequency))
+
+
+AGREEMENT_STATE = {
+    "proposed": _l("proposed"),
+    "accepted": _l("accepted"),
+    "active": _l("under way"),
+    "completed": _l("completed"),
+    "declined": _l("declined"),
+    "withdrawn": _l("withdrawn"),
+    "expired": _l("expired"),
+    "terminated": _l("terminated"),
+}
+AGREEMENT_ACTION = {
+    "propose": _l("proposed"),
+    "accept": _l("accepted"),
+    "decline": _l("declined"),
+    "counter": _l("new terms proposed"),
+    "withdraw": _l("withdrawn"),
+    "start": _l("started"),
+    "complete": _l("completed"),
+    "terminate": _l("terminated"),
+    "expire": _l("expired"),
+}
+# The buttons that take each step.
+AGREEMENT_BUTTON = {
+    "accept": _l("Accept the terms"),
+    "decline": _l("Decline"),
+    "counter": _l("Propose other terms"),
+    "withdraw": _l("Withdraw"),
+    "start": _l("Start the exchange"),
+    "complete": _l("Mark as completed"),
+    "terminate": _l("Terminate"),
+}
+TRANSPORT_BY = {
+    "supplier": _l("The supplier"),
+    "receiver": _l("The receiver"),
+    "third_party": _l("A third party"),
+}
+CHECKLIST = {
+    "authorisation": _l(
+        "The receiver holds an authorisation to accept and treat this waste"
+    ),
+    "carrier": _l("The carrier is registered to transport hazardous waste"),
+    "documents": _l(
+        "The transport document and waste identification form are prepared"
+    ),
+    "packaging": _l("Packaging and labelling follow the ADR rules for this waste"),
+}
+
+
+def action_label(action: str) -> str:
+    """What a step did, for the timeline and notifications ("accepted")."""
+    return str(AGREEMENT_ACTION.get(action, AGREEMENT_STATE.get(action, action)))

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import itertools
 import secrets
+from decimal import Decimal
 from typing import Any
 
 from symbiosis.extensions import db
 from symbiosis.matching.normalise import fold, slugify
 from symbiosis.models import (
+    EmissionFactor,
     EwcChapter,
     EwcCode,
     Listing,
@@ -25,6 +27,35 @@ from symbiosis.services.passwords import hash_password
 
 _seq = itertools.count(1)
 PASSWORD = "correct horse battery"
+
+
+def _factor(source_id: str, levels: tuple[str, ...], column: str, unit: str,
+            value: str) -> EmissionFactor:  # fmt: skip
+    return EmissionFactor(
+        factor_set="DESNZ-2025",
+        source_id=source_id,
+        level_1=levels[0],
+        level_2=levels[1],
+        level_3=levels[2],
+        column_text=column,
+        unit=unit,
+        kg_co2e_per_unit=Decimal(value),
+    )
+
+
+def emission_factors() -> list[EmissionFactor]:
+    """The rows of seeds/reference/emission-factors.csv that wood exchanges use."""
+    return [
+    _factor("27_304_3140_14_1", ("Freighting goods", "HGV (all diesel)", "All HGVs"),
+            "Average laden", "tonne.km", "0.10163"),
+    _factor("28_907_3140_14_1",
+            ("WTT- delivery vehs & freight", "WTT- HGV (all diesel)", "All HGVs"),
+            "Average laden", "tonne.km", "0.02359"),
+    _factor("19_500_5048_15_1", ("Material use", "Construction", "Wood"),
+            "Primary material production", "tonnes", "269.50416"),
+    _factor("19_500_5049_15_1", ("Material use", "Construction", "Wood"),
+            "Re-used", "tonnes", "38.54288"),
+    ]  # fmt: skip
 
 
 def make_reference() -> None:
@@ -113,6 +144,7 @@ def make_reference() -> None:
                 ),
                 NaceCode(code="10.71", level="class", parent="10.7", label_en="Bread"),
                 NaceCode(code="38.11", level="class", parent="38.1", label_en="Waste"),
+                *emission_factors(),
             ]
         )
         db.session.flush()

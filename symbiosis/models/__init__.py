@@ -1,5 +1,13 @@
 """Every model, imported here so that Alembic sees the whole metadata."""
 
+from symbiosis.models.agreement import (
+    Agreement,
+    AgreementCheck,
+    AgreementEvent,
+    AgreementMessage,
+    Delivery,
+    ImpactRecord,
+)
 from symbiosis.models.base import Base
 from symbiosis.models.listing import Listing, listing_sdgs
 from symbiosis.models.match import Match
@@ -17,11 +25,17 @@ from symbiosis.models.user import OrgRole, User
 from symbiosis.models.zone import Zone, ZoneRequest, ZoneRequestState, zone_managers
 
 __all__ = [
+    "Agreement",
+    "AgreementCheck",
+    "AgreementEvent",
+    "AgreementMessage",
     "ApiToken",
     "Base",
+    "Delivery",
     "EmissionFactor",
     "EwcChapter",
     "EwcCode",
+    "ImpactRecord",
     "Listing",
     "Locality",
     "Match",

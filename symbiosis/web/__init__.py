@@ -9,6 +9,7 @@ def register_blueprints(app: Flask) -> None:
     from symbiosis.api.v1 import bp as api_v1
     from symbiosis.web.account.routes import bp as account
     from symbiosis.web.admin.routes import bp as admin
+    from symbiosis.web.agreements.routes import bp as agreements
     from symbiosis.web.auth.routes import bp as auth
     from symbiosis.web.listings.routes import bp as listings
     from symbiosis.web.main.routes import bp as main
@@ -24,6 +25,7 @@ def register_blueprints(app: Flask) -> None:
         zones,
         listings,
         matches,
+        agreements,
         admin,
         api_v1,
     ):

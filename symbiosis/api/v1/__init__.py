@@ -44,4 +44,10 @@ def json_body() -> dict[str, Any] | None:
     return body if isinstance(body, dict) else None
 
 
-from symbiosis.api.v1 import auth, listings, matches, reference  # noqa: E402,F401 - routes
+from symbiosis.api.v1 import (  # noqa: E402,F401 - routes
+    agreements,
+    auth,
+    listings,
+    matches,
+    reference,
+)

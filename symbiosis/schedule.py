@@ -1,0 +1,14 @@
+"""Daily jobs for RQ's cron scheduler: ``rq cron symbiosis.schedule``.
+
+With Redis (``REDIS_URL``) a process running ``rq cron`` enqueues these jobs
+at the times below and the ``rq worker symbiosis`` processes run them; the
+embedded default has no scheduler, so run ``flask agreements expire`` and
+``flask listings expire`` from the system's cron instead.
+"""
+
+from rq import cron
+
+from symbiosis import jobs
+
+cron.register(jobs.expire_agreements, jobs.QUEUE, cron="10 2 * * *")
+cron.register(jobs.expire_listings, jobs.QUEUE, cron="20 2 * * *")

@@ -1,0 +1,117 @@
+"""Terms of an agreement: checked against the offer, copied, snapshotted."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, timedelta
+from typing import Any
+
+from flask import current_app
+from flask_babel import gettext
+
+from symbiosis import agreement_fields as fields
+from symbiosis.errors import FieldErrors
+from symbiosis.extensions import db
+from symbiosis.models import Agreement, Listing, User
+from symbiosis.services.listings import translate
+from symbiosis.workflow.listing import ListingState
+
+
+def check_terms(
+    raw: Mapping[str, Any], offer: Listing, *, confirm: bool
+) -> dict[str, Any]:
+    """Checked terms; quantities above the offer need ``confirm``.
+
+    :raises FieldErrors: with every problem found.
+    """
+    parsed = fields.parse_terms(raw)
+    errors = translate(parsed.problems)
+    values = parsed.values
+    if not errors and not fields.same_dimension(values["unit"], offer.unit):
+        errors.append(
+            ("unit", gettext("Use a unit of the same kind as the offer's (%(unit)s).",
+                             unit=offer.unit))
+        )  # fmt: skip
+    if not errors:
+        wanted = fields.yearly(values["quantity"], values["unit"], values["frequency"])
+        if wanted > offer.yearly_quantity and not confirm:
+            errors.append(
+                (
+                    "quantity",
+                    gettext(
+                        "This is more than the offer makes available "
+                        "(%(available)s %(unit)s a year); confirm to propose it "
+                        "anyway.",
+                        available=f"{offer.yearly_quantity.normalize():f}",
+                        unit=offer.base_unit,
+                    ),
+                )
+            )
+        values["over_availability"] = wanted > offer.yearly_quantity
+    if errors:
+        raise FieldErrors(errors)
+    return values
+
+
+def set_terms(agreement: Agreement, values: dict[str, Any]) -> dict[str, Any]:
+    agreement.quantity = values["quantity"]
+    agreement.unit = values["unit"].value
+    agreement.frequency = values["frequency"].value
+    agreement.start_on = values["start"]
+    agreement.end_on = values["end"]
+    agreement.price_terms = values["price_terms"]
+    agreement.price_per_unit = values["price_per_unit"]
+    agreement.transport_by = values["transport_by"]
+    agreement.conditions = values["conditions"]
+    agreement.over_availability = values["over_availability"]
+    days = current_app.config["AGREEMENT_EXPIRY_DAYS"]
+    agreement.expires_on = date.today() + timedelta(days=days)
+    return terms_of(agreement)
+
+
+def terms_of(agreement: Agreement) -> dict[str, Any]:
+    """The terms as plain JSON values (event snapshots, API)."""
+    return {
+        "quantity": float(agreement.quantity),
+        "unit": agreement.unit,
+        "frequency": agreement.frequency,
+        "start": agreement.start_on.isoformat(),
+        "end": agreement.end_on.isoformat() if agreement.end_on else None,
+        "price_terms": agreement.price_terms,
+        "price_per_unit": float(agreement.price_per_unit)
+        if agreement.price_per_unit is not None
+        else None,
+        "transport_by": agreement.transport_by,
+        "conditions": agreement.conditions,
+    }
+
+
+def listings_pair(
+    actor: User, offer_id: Any, request_id: Any
+) -> tuple[Listing, Listing]:
+    offer = db.session.get(Listing, offer_id) if isinstance(offer_id, int) else None
+    request = (
+        db.session.get(Listing, request_id) if isinstance(request_id, int) else None
+    )
+    errors = []
+    if offer is None or offer.kind != "offer":
+        errors.append(("offer_id", gettext("Choose an offer.")))
+    if request is None or request.kind != "request":
+        errors.append(("request_id", gettext("Choose a request.")))
+    if errors:
+        raise FieldErrors(errors)
+    assert offer is not None  # noqa: S101 - narrowed for mypy
+    assert request is not None  # noqa: S101
+    mine = actor.organisation_id
+    if mine not in (offer.organisation_id, request.organisation_id):
+        raise FieldErrors(
+            [("offer_id", gettext("One of the two listings must be yours."))]
+        )
+    if offer.organisation_id == request.organisation_id:
+        raise FieldErrors(
+            [("request_id", gettext("Both listings belong to the same organisation."))]
+        )
+    for name, listing in (("offer_id", offer), ("request_id", request)):
+        if listing.state != ListingState.ACTIVE:
+            raise FieldErrors([(name, gettext("This listing is no longer active."))])
+    return offer, request

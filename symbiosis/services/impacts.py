@@ -1,0 +1,162 @@
+"""Impact records: each delivery and each completion, priced with stored factors."""
+
+from __future__ import annotations
+
+import csv
+from datetime import date
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+
+import sqlalchemy as sa
+from flask import current_app
+from geopy.distance import geodesic
+
+from symbiosis import impact, units
+from symbiosis.extensions import db
+from symbiosis.models import Agreement, Delivery, EmissionFactor, ImpactRecord
+from symbiosis.services.matching import lexicon
+
+FACTOR_SET = "DESNZ-2025"
+# Freighting goods › HGV (all diesel) › All HGVs › Average laden, tonne.km,
+# and its well-to-tank row (DESNZ/DEFRA 2025, seeds/reference/emission-factors.csv).
+TRANSPORT_ROWS = ("27_304_3140_14_1", "28_907_3140_14_1")
+PRIMARY = "Primary material production"
+
+
+@cache
+def _material_table(folder: str) -> dict[str, tuple[str, str]]:
+    """material key -> (DESNZ level_3, secondary column), from the seeds."""
+    path = Path(folder) / "impact-materials.csv"
+    if not path.exists():
+        return {}
+    with path.open(encoding="utf-8") as handle:
+        return {
+            row["material_key"]: (row["level_3"], row["secondary"])
+            for row in csv.DictReader(handle)
+        }
+
+
+def _table() -> dict[str, tuple[str, str]]:
+    return _material_table(str(Path(current_app.config["SEEDS_PATH"]) / "reference"))
+
+
+def _factor(row: EmissionFactor) -> impact.Factor:
+    label = " › ".join(filter(None, (row.level_2, row.level_3, row.column_text)))
+    return impact.Factor(row.factor_set, row.source_id, row.kg_co2e_per_unit, label)
+
+
+def transport_factors() -> tuple[impact.Factor, ...]:
+    rows = db.session.scalars(
+        sa.select(EmissionFactor).where(
+            EmissionFactor.factor_set == FACTOR_SET,
+            EmissionFactor.source_id.in_(TRANSPORT_ROWS),
+        )
+    )
+    return tuple(_factor(row) for row in rows)
+
+
+def material_key(agreement: Agreement) -> str | None:
+    """The most precise material of the offer that has a priced production."""
+    offer = agreement.offer
+    lex = lexicon()
+    keys = sorted(lex.keys_in_text(offer.title))
+    ewc_key = lex.key_for_ewc(offer.ewc_code)
+    if ewc_key:
+        keys.append(ewc_key)
+    return impact.material_for(keys, {key: key for key in _table()})
+
+
+def material_factors(key: str | None) -> impact.MaterialFactors | None:
+    if key is None:
+        return None
+    level_3, secondary = _table()[key]
+    rows = {
+        row.column_text: row
+        for row in db.session.scalars(
+            sa.select(EmissionFactor).where(
+                EmissionFactor.factor_set == FACTOR_SET,
+                EmissionFactor.level_1 == "Material use",
+                EmissionFactor.level_3 == level_3,
+                EmissionFactor.column_text.in_((PRIMARY, secondary)),
+            )
+        )
+    }
+    if PRIMARY not in rows or secondary not in rows:
+        return None
+    return impact.MaterialFactors(_factor(rows[PRIMARY]), _factor(rows[secondary]))
+
+
+def distance_km(agreement: Agreement) -> float:
+    offer, request = agreement.offer, agreement.request
+    return float(geodesic((offer.lat, offer.lon), (request.lat, request.lon)).km)
+
+
+def record(
+    agreement: Agreement,
+    quantity: Decimal,
+    unit: str,
+    *,
+    kind: str,
+    on: date,
+    delivery: Delivery | None = None,
+) -> ImpactRecord:
+    """Add the impact of ``quantity`` ``unit`` moved under ``agreement`` (no commit)."""
+    base = units.base_unit(units.Unit(unit)).value
+    amount = units.to_base(quantity, units.Unit(unit))
+    key = material_key(agreement)
+    material = material_factors(key)
+    transport = transport_factors()
+    circuity = Decimal(str(current_app.config["IMPACT_CIRCUITY"]))
+    result = impact.estimate(
+        amount,
+        base,
+        distance_km(agreement),
+        transport=transport,
+        material=material,
+        circuity=circuity,
+    )
+    entry = ImpactRecord(
+        agreement_id=agreement.id,
+        delivery=delivery,
+        kind=kind,
+        recorded_on=on,
+        quantity=amount,
+        base_unit=base,
+        distance_km=result.distance_km,
+        road_km=result.road_km,
+        circuity=circuity,
+        material_key=key if material else None,
+        factor_set=FACTOR_SET if (transport or material) else None,
+        transport_source_ids="+".join(f.source_id for f in transport) or None,
+        transport_factor=sum((f.kg_co2e for f in transport), Decimal(0))
+        if transport
+        else None,
+        transport_kg_co2e=result.transport_kg_co2e,
+        primary_source_id=material.primary.source_id if material else None,
+        primary_factor=material.primary.kg_co2e if material else None,
+        secondary_source_id=material.secondary.source_id if material else None,
+        secondary_factor=material.secondary.kg_co2e if material else None,
+        avoided_kg_co2e=result.avoided_kg_co2e,
+    )
+    db.session.add(entry)
+    agreement.impacts.append(entry)
+    return entry
+
+
+def totals(agreement: Agreement) -> dict[str, Decimal | str | None]:
+    """Sums over the agreement's records (quantity in its base unit)."""
+    records = agreement.impacts
+    if not records:
+        return {}
+
+    def total(name: str) -> Decimal | None:
+        values = [getattr(r, name) for r in records if getattr(r, name) is not None]
+        return sum(values, Decimal(0)) if values else None
+
+    return {
+        "quantity": total("quantity"),
+        "base_unit": records[0].base_unit,
+        "transport_kg_co2e": total("transport_kg_co2e"),
+        "avoided_kg_co2e": total("avoided_kg_co2e"),
+    }

@@ -1,0 +1,127 @@
+"""Agreement forms: shapes only; the agreement services check the values."""
+
+from __future__ import annotations
+
+import secrets
+
+from flask_babel import lazy_gettext as _l
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import Optional
+
+from symbiosis import labels
+from symbiosis.agreement_fields import MAX_CONDITIONS, MAX_MESSAGE, MAX_REASON
+from symbiosis.web.forms import BaseForm, strip
+from symbiosis.web.orgs.forms import MultiCheckboxField
+
+
+def _choices(table: dict[str, object]) -> list[SelectChoice]:
+    return [SelectChoice(key, label) for key, label in table.items()]
+
+
+def new_key() -> str:
+    """A one-time key: a form sent twice creates one object, not two."""
+    return secrets.token_urlsafe(24)
+
+
+class TermsForm(BaseForm):
+    mine = SelectField(
+        _l("Your listing"), choices=[], coerce=int, validate_choice=False
+    )
+    quantity = StringField(
+        _l("Quantity"), filters=[strip], render_kw={"inputmode": "decimal"}
+    )
+    unit = SelectField(_l("Unit"), choices=_choices(labels.UNIT))
+    frequency = SelectField(_l("How often"), choices=_choices(labels.FREQUENCY))
+    start = DateField(_l("Start"), validators=[Optional()])
+    end = DateField(_l("End (optional)"), validators=[Optional()])
+    price_terms = SelectField(_l("Price"), choices=_choices(labels.PRICE_TERMS))
+    price_per_unit = StringField(
+        _l("Price per unit in euros"),
+        filters=[strip],
+        render_kw={"inputmode": "decimal"},
+    )
+    transport_by = RadioField(
+        _l("Who transports"),
+        choices=_choices(labels.TRANSPORT_BY),
+        default="receiver",
+    )
+    conditions = TextAreaField(
+        _l("Conditions (optional)"),
+        filters=[strip],
+        description=_l("Quality, packaging, access hours, documents…"),
+        render_kw={"rows": 4, "maxlength": MAX_CONDITIONS},
+    )
+    confirm = BooleanField(
+        _l("I confirm these terms although they exceed what the offer makes available")
+    )
+    submission = HiddenField(default=new_key)
+
+    def raw(self) -> dict[str, object]:
+        data = {
+            name: self[name].data
+            for name in (
+                "quantity", "unit", "frequency", "start", "end", "price_terms",
+                "price_per_unit", "transport_by", "conditions",
+            )
+        }  # fmt: skip
+        if data["price_terms"] != "price_per_unit":
+            data["price_per_unit"] = None
+        return data
+
+
+class StepForm(BaseForm):
+    """One step of the state machine: the version seen, a reason or comment."""
+
+    version = HiddenField()
+    reason = TextAreaField(
+        _l("Reason"), filters=[strip], render_kw={"rows": 2, "maxlength": MAX_REASON}
+    )
+    actual_quantity = StringField(
+        _l("Quantity actually exchanged in total"),
+        filters=[strip],
+        render_kw={"inputmode": "decimal"},
+    )
+    actual_unit = SelectField(_l("Unit"), choices=_choices(labels.UNIT))
+
+
+class DeliveryForm(BaseForm):
+    delivered_on = DateField(_l("Delivered on"), validators=[Optional()])
+    quantity = StringField(
+        _l("Quantity"), filters=[strip], render_kw={"inputmode": "decimal"}
+    )
+    unit = SelectField(_l("Unit"), choices=_choices(labels.UNIT))
+    note = StringField(
+        _l("Note (optional)"), filters=[strip], render_kw={"maxlength": MAX_REASON}
+    )
+    submission = HiddenField(default=new_key)
+
+    def raw(self) -> dict[str, object]:
+        return {
+            name: self[name].data
+            for name in ("delivered_on", "quantity", "unit", "note")
+        }
+
+
+class MessageForm(BaseForm):
+    body = TextAreaField(
+        _l("Message"),
+        filters=[strip],
+        render_kw={"rows": 3, "maxlength": MAX_MESSAGE},
+    )
+
+
+class ChecklistForm(BaseForm):
+    items = MultiCheckboxField(
+        _l("Hazardous waste checklist"),
+        choices=_choices(labels.CHECKLIST),
+        validate_choice=False,
+    )
