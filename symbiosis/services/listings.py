@@ -13,7 +13,7 @@ from flask_babel import gettext
 
 from symbiosis import geo, jobs, units
 from symbiosis.authz import Perm, can
-from symbiosis.errors import FieldErrors, NotAllowed
+from symbiosis.errors import FieldErrors, InvalidTransition, NotAllowed
 from symbiosis.extensions import db
 from symbiosis.labels import frequency_label, unit_label
 from symbiosis.listing_fields import N_, Problem, parse_listing
@@ -255,8 +255,25 @@ def allowed_actions_of(listing: Listing) -> list[str]:
 
 
 def delete_listing(actor: User, listing: Listing) -> None:
+    """Delete a listing that no agreement refers to.
+
+    :raises InvalidTransition: when agreements keep its trail; close it instead.
+    """
+    from symbiosis.models import Agreement
+
     if not can(actor, Perm.EDIT_LISTING, listing):
         raise NotAllowed(gettext("You may not change this listing."))
+    in_use = db.session.scalar(
+        sa.select(Agreement.id)
+        .where(
+            sa.or_(Agreement.offer_id == listing.id, Agreement.request_id == listing.id)
+        )
+        .limit(1)
+    )
+    if in_use is not None:
+        raise InvalidTransition(
+            gettext("Agreements refer to this listing: close it instead."), ["close"]
+        )
     listing_id = listing.id
     db.session.delete(listing)
     db.session.commit()

@@ -83,18 +83,44 @@ MATRIX: dict[tuple[str, str], tuple[object, ...]] = {
     ("api_v1.listings_create", "POST"): (401, 400, 400, 400, 400),
     ("api_v1.listings_detail", "GET"): (401, 200, 200, 200, 200),
     ("api_v1.listings_update", "PATCH"): (401, 400, 400, 404, 400),
-    ("api_v1.listings_delete", "DELETE"): (401, 204, 204, 404, 204),
+    ("api_v1.listings_delete", "DELETE"): (401, 409, 409, 404, 409),
     ("api_v1.listings_import", "POST"): (401, 400, 400, 400, 400),
     ("api_v1.reference_ewc", "GET"): (401, 200, 200, 200, 200),
     ("api_v1.listing_matches", "GET"): (401, 200, 200, 404, 200),
     ("api_v1.dismiss", "POST"): (401, 200, 200, 404, 200),
     ("matches.index", "GET"): (LOGIN, 200, 200, 200, 200),
     ("matches.dismiss_submit", "POST"): (LOGIN, 302, 302, 404, 302),
+    # Agreements: firm B proposed to firm A (member, org_admin); the zone
+    # manager's and the facilitator's organisation is not a party.
+    ("agreements.index", "GET"): (LOGIN, 200, 200, 200, 200),
+    ("agreements.new", "GET"): (LOGIN, 200, 200, 200, 200),
+    ("agreements.new", "POST"): (LOGIN, 422, 422, 422, 422),
+    ("agreements.detail", "GET"): (LOGIN, 200, 200, 404, 200),
+    ("agreements.act", "POST"): (LOGIN, 302, 302, 404, 403),
+    ("agreements.counter", "GET"): (LOGIN, 200, 200, 404, 403),
+    ("agreements.counter", "POST"): (LOGIN, 422, 422, 404, 403),
+    ("agreements.checklist", "POST"): (LOGIN, 302, 302, 404, 403),
+    ("agreements.deliveries", "POST"): (LOGIN, 422, 422, 404, 403),
+    ("agreements.messages", "POST"): (LOGIN, 422, 422, 404, 403),
+    ("agreements.printable", "GET"): (LOGIN, 200, 200, 404, 200),
+    ("api_v1.agreements_index", "GET"): (401, 200, 200, 200, 200),
+    ("api_v1.agreements_create", "POST"): (401, 400, 400, 400, 400),
+    ("api_v1.agreements_detail", "GET"): (401, 200, 200, 404, 200),
+    ("api_v1.agreements_act", "POST"): (401, 400, 400, 400, 400),
+    ("api_v1.agreements_deliver", "POST"): (401, 400, 400, 400, 400),
+    ("api_v1.agreements_messages", "GET"): (401, 200, 200, 404, 200),
+    ("api_v1.agreements_message_create", "POST"): (401, 400, 400, 400, 400),
 }
 
 
 # Where one URL argument name means different things on different routes.
-ENDPOINT_PARAMS = {"listings.action_submit": {"action": "pause"}}
+ENDPOINT_PARAMS = {
+    "listings.action_submit": {"action": "pause"},
+    "agreements.act": {"action": "withdraw"},
+    "api_v1.agreements_act": {"action": "accept"},
+}
+# Query-string arguments: endpoint -> {argument: key of World.params}.
+QUERY = {"agreements.new": {"listing": "other_listing_id"}}
 
 
 @dataclass
@@ -118,10 +144,19 @@ def build_world() -> World:
     from symbiosis.extensions import db
 
     listing = make_listing(org=org_a, by=member)
-    make_listing(org=org_b, by=make_user(org=org_b), kind="request", title="Palettes")
+    author_b = make_user(org=org_b)
+    other = make_listing(org=org_b, by=author_b, kind="request", title="Palettes")
     from symbiosis.models import Match
+    from symbiosis.services.agreements import propose
 
     match = db.session.scalar(sa.select(Match))
+    agreement = propose(
+        author_b,
+        listing.id,
+        other.id,
+        {"quantity": "1", "unit": "t", "frequency": "monthly",
+         "start": "2030-01-01", "price_terms": "free", "transport_by": "receiver"},
+    )  # fmt: skip
     db.session.commit()
     return World(
         users={
@@ -139,6 +174,8 @@ def build_world() -> World:
             "request_id": request.id,
             "listing_id": listing.id,
             "match_id": match.id,
+            "other_listing_id": other.id,
+            "agreement_id": agreement.id,
             "token_id": 999999,
             "filename": "css/app.css",
         },
@@ -189,7 +226,8 @@ def test_matrix(app: Flask, endpoint: str, method: str, role: str) -> None:
         rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
         with app.test_request_context():
             params = {**world.params, **ENDPOINT_PARAMS.get(endpoint, {})}
-            url = url_for(endpoint, **{a: params[a] for a in rule.arguments})
+            query = {k: params[v] for k, v in QUERY.get(endpoint, {}).items()}
+            url = url_for(endpoint, **{a: params[a] for a in rule.arguments}, **query)
     client = app.test_client()
     if user is not None:
         with app.app_context():

@@ -11,7 +11,7 @@ from flask_login import current_user
 
 from symbiosis.api.v1 import bp, error, field_errors, json_body
 from symbiosis.authz import Perm, can, requires
-from symbiosis.errors import FieldErrors, NotAllowed
+from symbiosis.errors import FieldErrors, InvalidTransition, NotAllowed
 from symbiosis.extensions import db
 from symbiosis.listing_fields import COLUMNS
 from symbiosis.models import Listing, Organisation
@@ -188,7 +188,10 @@ def listings_delete(listing_id: int) -> ResponseReturnValue:
     listing = _get(listing_id, Perm.EDIT_LISTING)
     if listing is None:
         return _not_found()
-    service.delete_listing(current_user, listing)
+    try:
+        service.delete_listing(current_user, listing)
+    except InvalidTransition as refusal:
+        return error(409, refusal.message, allowed_actions=refusal.allowed)
     return "", 204
 
 

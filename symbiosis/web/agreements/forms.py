@@ -39,11 +39,15 @@ class TermsForm(BaseForm):
     quantity = StringField(
         _l("Quantity"), filters=[strip], render_kw={"inputmode": "decimal"}
     )
-    unit = SelectField(_l("Unit"), choices=_choices(labels.UNIT))
-    frequency = SelectField(_l("How often"), choices=_choices(labels.FREQUENCY))
+    unit = SelectField(_l("Unit"), choices=_choices(labels.UNIT), validate_choice=False)
+    frequency = SelectField(
+        _l("How often"), choices=_choices(labels.FREQUENCY), validate_choice=False
+    )
     start = DateField(_l("Start"), validators=[Optional()])
     end = DateField(_l("End (optional)"), validators=[Optional()])
-    price_terms = SelectField(_l("Price"), choices=_choices(labels.PRICE_TERMS))
+    price_terms = SelectField(
+        _l("Price"), choices=_choices(labels.PRICE_TERMS), validate_choice=False
+    )
     price_per_unit = StringField(
         _l("Price per unit in euros"),
         filters=[strip],
@@ -53,6 +57,7 @@ class TermsForm(BaseForm):
         _l("Who transports"),
         choices=_choices(labels.TRANSPORT_BY),
         default="receiver",
+        validate_choice=False,
     )
     conditions = TextAreaField(
         _l("Conditions (optional)"),
@@ -90,7 +95,9 @@ class StepForm(BaseForm):
         filters=[strip],
         render_kw={"inputmode": "decimal"},
     )
-    actual_unit = SelectField(_l("Unit"), choices=_choices(labels.UNIT))
+    actual_unit = SelectField(
+        _l("Unit"), choices=_choices(labels.UNIT), validate_choice=False
+    )
 
 
 class DeliveryForm(BaseForm):
@@ -98,7 +105,7 @@ class DeliveryForm(BaseForm):
     quantity = StringField(
         _l("Quantity"), filters=[strip], render_kw={"inputmode": "decimal"}
     )
-    unit = SelectField(_l("Unit"), choices=_choices(labels.UNIT))
+    unit = SelectField(_l("Unit"), choices=_choices(labels.UNIT), validate_choice=False)
     note = StringField(
         _l("Note (optional)"), filters=[strip], render_kw={"maxlength": MAX_REASON}
     )

@@ -47,6 +47,14 @@ def _load(agreement_id: int) -> Agreement:
         abort(404)
 
 
+def _load_as_party(agreement_id: int) -> Agreement:
+    """The agreement for one of its parties: 404 unseen, 403 for onlookers."""
+    agreement = _load(agreement_id)
+    if service.party_of(current_user, agreement) is None:
+        abort(403)
+    return agreement
+
+
 def party_name(agreement: Agreement, organisation_id: int) -> str:
     """The organisation's name, or a neutral wording while it stays anonymous."""
     org = agreement.supplier if organisation_id == agreement.supplier_id else None
@@ -126,7 +134,7 @@ def new() -> ResponseReturnValue:
     if request.method == "GET":
         _prefill(form, theirs, mine)
     if form.validate_on_submit():
-        own = db.session.get(Listing, form.mine.data)
+        own = db.session.get(Listing, form.mine.data) if form.mine.data else None
         offer, req = (theirs, own) if theirs.kind == "offer" else (own, theirs)
         try:
             agreement = service.propose(
@@ -151,7 +159,7 @@ def new() -> ResponseReturnValue:
         match=match,
         agreement=None,
         labels=labels,
-    )
+    ), (422 if request.method == "POST" else 200)
 
 
 def _place(errors: FieldErrors, form: TermsForm) -> None:
@@ -222,12 +230,13 @@ def _render_detail(agreement: Agreement, **forms: Any) -> ResponseReturnValue:
 @bp.post("/<int:agreement_id>/step/<action>")
 @requires(Perm.ACT_ON_AGREEMENT)
 def act(agreement_id: int, action: str) -> ResponseReturnValue:
-    agreement = _load(agreement_id)
+    agreement = _load_as_party(agreement_id)
     if action not in {a.value for a in AgreementAction} - {"expire", "counter"}:
         abort(404)
     form = StepForm()
     if not form.validate_on_submit():
-        abort(400)
+        if "csrf_token" in form.errors:
+            abort(400)
     raw = {
         "reason": form.reason.data,
         "actual_quantity": form.actual_quantity.data,
@@ -254,7 +263,7 @@ def act(agreement_id: int, action: str) -> ResponseReturnValue:
 @bp.route("/<int:agreement_id>/counter", methods=["GET", "POST"])
 @requires(Perm.ACT_ON_AGREEMENT)
 def counter(agreement_id: int) -> ResponseReturnValue:
-    agreement = _load(agreement_id)
+    agreement = _load_as_party(agreement_id)
     if AgreementAction.COUNTER not in service.actions_for(current_user, agreement):
         flash(_("New terms cannot be proposed at this stage."), "warning")
         return redirect(url_for(".detail", agreement_id=agreement.id))
@@ -314,7 +323,7 @@ def counter(agreement_id: int) -> ResponseReturnValue:
 @bp.post("/<int:agreement_id>/checklist")
 @requires(Perm.ACT_ON_AGREEMENT)
 def checklist(agreement_id: int) -> ResponseReturnValue:
-    agreement = _load(agreement_id)
+    agreement = _load_as_party(agreement_id)
     form = ChecklistForm()
     if not form.validate_on_submit():
         abort(400)
@@ -332,10 +341,10 @@ def checklist(agreement_id: int) -> ResponseReturnValue:
 @bp.post("/<int:agreement_id>/deliveries")
 @requires(Perm.ACT_ON_AGREEMENT)
 def deliveries(agreement_id: int) -> ResponseReturnValue:
-    agreement = _load(agreement_id)
+    agreement = _load_as_party(agreement_id)
     form = DeliveryForm()
     if not form.validate_on_submit():
-        if form.csrf_token.errors:
+        if "csrf_token" in form.errors:
             abort(400)
         return _render_detail(agreement, delivery=form, failed="delivery")
     try:
@@ -357,10 +366,10 @@ def deliveries(agreement_id: int) -> ResponseReturnValue:
 @bp.post("/<int:agreement_id>/messages")
 @requires(Perm.ACT_ON_AGREEMENT)
 def messages(agreement_id: int) -> ResponseReturnValue:
-    agreement = _load(agreement_id)
+    agreement = _load_as_party(agreement_id)
     form = MessageForm()
     if not form.validate_on_submit():
-        if form.csrf_token.errors:
+        if "csrf_token" in form.errors:
             abort(400)
         return _render_detail(agreement, message=form, failed="message")
     try:

@@ -1,0 +1,187 @@
+"""Agreement pages: propose, answer, follow up — through the test client."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+
+from symbiosis.extensions import db
+from symbiosis.models import Agreement, Delivery
+from tests.builders import make_listing, make_org, make_reference, make_user, make_zone
+from tests.conftest import as_user
+
+FORM: dict[str, Any] = {
+    "quantity": "2",
+    "unit": "t",
+    "frequency": "monthly",
+    "start": date.today().isoformat(),
+    "price_terms": "free",
+    "transport_by": "receiver",
+    "conditions": "Palettes triées",
+}
+
+
+@pytest.fixture
+def world(app: Flask) -> dict[str, int]:
+    with app.app_context():
+        make_reference()
+        zone = make_zone(name="Contern (Contern)")
+        supplier, receiver, third = (make_org(zone=zone) for _ in range(3))
+        ua, ub, uc = (make_user(org=o) for o in (supplier, receiver, third))
+        offer = make_listing(org=supplier, by=ua, anonymous=True)
+        request = make_listing(org=receiver, by=ub, kind="request", title="Pallets")
+        db.session.commit()
+        return {
+            "ua": ua.id, "ub": ub.id, "uc": uc.id, "offer": offer.id,
+            "request": request.id, "supplier_name": supplier.name,
+        }  # fmt: skip
+
+
+def _propose(app: Flask, client: FlaskClient, w: dict[str, Any], **form: Any) -> Any:
+    as_user(app, client, w["ub"])
+    return client.post(
+        f"/agreements/new?listing={w['offer']}",
+        data={"mine": w["request"], "submission": "k1", **FORM, **form},
+    )
+
+
+def _agreement(app: Flask) -> Agreement:
+    with app.app_context():
+        agreement = db.session.scalars(sa.select(Agreement)).one()
+        db.session.expunge(agreement)
+        return agreement
+
+
+def test_propose_from_a_listing(app, client, world):
+    as_user(app, client, world["ub"])
+    page = client.get(f"/agreements/new?listing={world['offer']}")
+    assert page.status_code == 200
+    assert b'name="mine"' in page.data
+    response = _propose(app, client, world)
+    assert response.status_code == 302
+    agreement = _agreement(app)
+    assert response.headers["Location"] == f"/agreements/{agreement.id}"
+    detail = client.get(response.headers["Location"]).data.decode()
+    assert "Palettes triées" in detail
+    # The offer is anonymous: its firm stays hidden until the terms are accepted.
+    assert world["supplier_name"] not in detail
+    again = _propose(app, client, world)  # the same form sent twice
+    assert again.headers["Location"] == f"/agreements/{agreement.id}"
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(Agreement.id))) == 1
+
+
+def test_bad_terms_are_shown_next_to_their_fields(app, client, world):
+    response = _propose(app, client, world, quantity="abc", start="", end="")
+    assert response.status_code == 422
+    html = response.data.decode()
+    assert 'id="quantity-error"' in html
+    assert 'id="start-error"' in html
+    assert 'aria-invalid="true"' in html
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(Agreement.id))) == 0
+
+
+def test_too_much_asks_for_confirmation(app, client, world):
+    response = _propose(app, client, world, quantity="50")
+    assert response.status_code == 422
+    assert b'name="confirm"' in response.data
+    confirmed = _propose(app, client, world, quantity="50", confirm="y")
+    assert confirmed.status_code == 302
+
+
+def test_accept_start_deliver_complete(app, client, world):
+    _propose(app, client, world)
+    agreement = _agreement(app)
+    as_user(app, client, world["ua"])
+    detail = client.get(f"/agreements/{agreement.id}").data.decode()
+    assert "Accepter les conditions" in detail  # French by default
+    url = f"/agreements/{agreement.id}/step"
+    assert client.post(f"{url}/accept", data={"version": "1"}).status_code == 302
+    # The other member's page was loaded at version 1: reload, nothing changed.
+    stale = client.post(f"{url}/decline", data={"version": "1", "reason": "x"})
+    assert stale.status_code == 302
+    assert _agreement(app).state == "accepted"
+    as_user(app, client, world["ub"])
+    assert world["supplier_name"] in client.get(f"/agreements/{agreement.id}").text
+    assert client.post(f"{url}/start", data={"version": "2"}).status_code == 302
+    bad = client.post(
+        f"/agreements/{agreement.id}/deliveries",
+        data={"delivered_on": (date.today() + timedelta(days=3)).isoformat(),
+              "quantity": "1", "unit": "t", "submission": "d1"},
+    )  # fmt: skip
+    assert bad.status_code == 422
+    assert 'id="delivered_on-error"' in bad.text
+    good = client.post(
+        f"/agreements/{agreement.id}/deliveries",
+        data={"delivered_on": date.today().isoformat(), "quantity": "1",
+              "unit": "t", "submission": "d2"},
+    )  # fmt: skip
+    assert good.status_code == 302
+    no_totals = client.post(f"{url}/complete", data={"version": "3"})
+    assert no_totals.status_code == 422
+    assert 'id="actual_quantity-complete-error"' in no_totals.text
+    done = client.post(
+        f"{url}/complete",
+        data={"version": "3", "actual_quantity": "1", "actual_unit": "t"},
+    )
+    assert done.status_code == 302
+    page = client.get(f"/agreements/{agreement.id}").text
+    assert "CO₂" in page
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(Delivery.id))) == 1
+    printable = client.get(f"/agreements/{agreement.id}/print")
+    assert printable.status_code == 200
+    assert "SYM-" in printable.text
+
+
+def test_decline_needs_a_reason_next_to_the_field(app, client, world):
+    _propose(app, client, world)
+    agreement = _agreement(app)
+    as_user(app, client, world["ua"])
+    response = client.post(
+        f"/agreements/{agreement.id}/step/decline", data={"version": "1"}
+    )
+    assert response.status_code == 422
+    assert 'id="reason-decline-error"' in response.text
+    assert _agreement(app).state == "proposed"
+
+
+def test_counter_and_messages(app, client, world):
+    _propose(app, client, world)
+    agreement = _agreement(app)
+    as_user(app, client, world["ua"])
+    form = client.get(f"/agreements/{agreement.id}/counter")
+    assert 'value="2"' in form.text
+    countered = client.post(
+        f"/agreements/{agreement.id}/counter",
+        data={**FORM, "quantity": "1", "version": "1", "comment": "Un peu moins"},
+    )
+    assert countered.status_code == 302
+    assert _agreement(app).proposer_id != agreement.proposer_id
+    empty = client.post(f"/agreements/{agreement.id}/messages", data={"body": " "})
+    assert empty.status_code == 422
+    assert 'id="body-error"' in empty.text
+    huge = client.post(
+        f"/agreements/{agreement.id}/messages", data={"body": "x" * 100_000}
+    )
+    assert huge.status_code == 422
+    sent = client.post(f"/agreements/{agreement.id}/messages", data={"body": "Merci"})
+    assert sent.status_code == 302
+    assert "Merci" in client.get(f"/agreements/{agreement.id}").text
+
+
+def test_third_firm_gets_404(app, client, world):
+    _propose(app, client, world)
+    agreement = _agreement(app)
+    as_user(app, client, world["uc"])
+    assert client.get(f"/agreements/{agreement.id}").status_code == 404
+    step = client.post(f"/agreements/{agreement.id}/step/accept", data={"version": 1})
+    assert step.status_code == 404
+    assert _agreement(app).state == "proposed"
+    assert f"/agreements/{agreement.id}" not in client.get("/agreements/").text
