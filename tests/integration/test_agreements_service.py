@@ -330,3 +330,21 @@ def test_unanswered_proposals_expire(world, app):
     ).first()
     assert (event.action, event.actor_id) == ("expire", None)
     assert thread.expire(later) == 0
+
+
+def test_the_expiry_command_and_its_nightly_schedule(world, app):
+    agreement = propose(world)
+    agreement.expires_on = date.today() - timedelta(days=1)
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["agreements", "expire"])
+    assert result.exit_code == 0, result.output
+    assert "1 proposals expired" in result.output
+    assert db.session.get(Agreement, agreement.id).state == "expired"
+
+    from redis import Redis
+    from rq.cron import CronScheduler
+
+    scheduler = CronScheduler(connection=Redis.from_url("redis://127.0.0.1:1/0"))
+    scheduler.load_config_from_file("symbiosis.schedule")
+    jobs = {job.func.__name__: job.cron for job in scheduler.get_jobs()}
+    assert set(jobs) == {"expire_agreements", "expire_listings"}

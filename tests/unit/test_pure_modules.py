@@ -11,6 +11,7 @@ PURE = [
     ROOT / "impact.py",
     ROOT / "geo.py",
     ROOT / "listing_fields.py",
+    ROOT / "agreement_fields.py",
 ]
 BANNED = (
     "flask",
