@@ -48,7 +48,8 @@ def seed_demo() -> None:
     """Load the demo organisations, accounts and listings (needs the reference)."""
     report = seeding.load_demo(_seeds() / "demo")
     listings = seeding.load_demo_listings(_seeds() / "demo")
-    report.add("listing", listings.inserted.get("listing", 0), 0)
+    for table, count in listings.inserted.items():
+        report.add(table, count, listings.updated.get(table, 0))
     _print(report)
 
 

@@ -294,14 +294,16 @@ def act(
 
     def work() -> Agreement:
         nonlocal snapshot
-        if wanted is A.COUNTER:
-            snapshot = set_terms(agreement, values)
-            agreement.proposer_id = _org_of(actor)
-        if wanted is A.COMPLETE:
-            _complete(agreement, totals.values)
-        agreement.state = target
-        if target is not AgreementState.PROPOSED:
-            agreement.expires_on = None
+        # Every change first, then one flush: one versioned UPDATE per step.
+        with db.session.no_autoflush:
+            if wanted is A.COUNTER:
+                snapshot = set_terms(agreement, values)
+                agreement.proposer_id = _org_of(actor)
+            if wanted is A.COMPLETE:
+                _complete(agreement, totals.values)
+            agreement.state = target
+            if target is not AgreementState.PROPOSED:
+                agreement.expires_on = None
         db.session.flush()  # the versioned UPDATE: a concurrent change fails here
         event(agreement, actor, wanted.value, before, comment, snapshot)
         _tell_other_party(agreement, actor, wanted.value, comment)

@@ -280,8 +280,11 @@ def load_demo_listings(root: Path, today: date | None = None) -> LoadReport:
     """Import ``listings.csv`` through the import service (all rows or none).
 
     Rows already present (same organisation, kind and title) are skipped.
+    Then the demo agreements between these listings are replayed
+    (:mod:`symbiosis.services.demo_agreements`), once matching has run.
     """
     from symbiosis.listing_fields import parse_date
+    from symbiosis.services.demo_agreements import load_demo_agreements
     from symbiosis.services.imports import import_rows, read_rows
 
     report = LoadReport()
@@ -316,4 +319,7 @@ def load_demo_listings(root: Path, today: date | None = None) -> LoadReport:
             )
             raise RuntimeError(f"demo listings do not import: {problems}")
     report.add("listing", len(rows), 0)
+    agreements = load_demo_agreements(root)
+    for table, inserted in agreements.inserted.items():
+        report.add(table, inserted, agreements.updated.get(table, 0))
     return report

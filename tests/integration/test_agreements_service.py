@@ -259,11 +259,13 @@ def test_completion_records_what_deliveries_did_not(world):
     with pytest.raises(FieldErrors) as errors:
         service.act(world["ua"], agreement.id, "complete", agreement.version, {})
     assert {f for f, _ in errors.value.errors} == {"actual_quantity", "actual_unit"}
+    before = agreement.version
     done = service.act(
         world["ua"], agreement.id, "complete", agreement.version,
         {"actual_quantity": "5", "actual_unit": "t"},
     )  # fmt: skip
     assert done.state == "completed"
+    assert done.version == before + 1  # one versioned UPDATE per step
     assert [(r.kind, r.quantity) for r in done.impacts] == [
         ("delivery", Decimal("2")),
         ("completion", Decimal("3")),

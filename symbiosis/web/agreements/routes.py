@@ -234,9 +234,8 @@ def act(agreement_id: int, action: str) -> ResponseReturnValue:
     if action not in {a.value for a in AgreementAction} - {"expire", "counter"}:
         abort(404)
     form = StepForm()
-    if not form.validate_on_submit():
-        if "csrf_token" in form.errors:
-            abort(400)
+    if not form.validate_on_submit() and "csrf_token" in form.errors:
+        abort(400)
     raw = {
         "reason": form.reason.data,
         "actual_quantity": form.actual_quantity.data,
