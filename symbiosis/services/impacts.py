@@ -104,9 +104,10 @@ def record(
     """Add the impact of ``quantity`` ``unit`` moved under ``agreement`` (no commit)."""
     base = units.base_unit(units.Unit(unit)).value
     amount = units.to_base(quantity, units.Unit(unit))
-    key = material_key(agreement)
+    # The seeded factors are per tonne: other flows keep their quantity only.
+    key = material_key(agreement) if base == "t" else None
     material = material_factors(key)
-    transport = transport_factors()
+    transport = transport_factors() if base == "t" else ()
     circuity = Decimal(str(current_app.config["IMPACT_CIRCUITY"]))
     result = impact.estimate(
         amount,

@@ -350,3 +350,29 @@ def test_the_expiry_command_and_its_nightly_schedule(world, app):
     scheduler.load_config_from_file("symbiosis.schedule")
     jobs = {job.func.__name__: job.cron for job in scheduler.get_jobs()}
     assert set(jobs) == {"expire_agreements", "expire_listings"}
+
+
+def test_volume_flows_keep_their_quantity_without_co2(world):
+    offer = make_listing(
+        org=world["supplier"], by=world["ua"], title="Huiles usagées",
+        ewc_code="", quantity="800", unit="L",
+    )  # fmt: skip
+    request = make_listing(
+        org=world["receiver"], by=world["ub"], kind="request", title="Used oil",
+        ewc_code="", quantity="800", unit="L",
+    )  # fmt: skip
+    start = (date.today() - timedelta(days=5)).isoformat()
+    agreement = service.propose(
+        world["ub"], offer.id, request.id, {**TERMS, "unit": "L", "start": start}
+    )
+    agreement = _active_from(world, agreement)
+    thread.log_delivery(
+        world["ua"], agreement.id,
+        {"delivered_on": date.today().isoformat(), "quantity": "800", "unit": "L"},
+    )  # fmt: skip
+    [record] = agreement.impacts
+    assert (record.quantity, record.base_unit) == (Decimal("0.8"), "m3")
+    assert record.transport_kg_co2e is None
+    assert record.avoided_kg_co2e is None
+    assert record.factor_set is None
+    assert record.primary_source_id is None
