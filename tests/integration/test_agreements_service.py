@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -376,3 +377,16 @@ def test_volume_flows_keep_their_quantity_without_co2(world):
     assert record.avoided_kg_co2e is None
     assert record.factor_set is None
     assert record.primary_source_id is None
+
+
+def test_each_step_mails_the_other_party_after_the_commit(world, caplog):
+    caplog.set_level(logging.INFO, logger="symbiosis")
+    agreement = propose(world)
+    service.act(world["ua"], agreement.id, "accept", 1)
+    mails = [
+        r.getMessage() for r in caplog.records if r.getMessage().startswith("mail to")
+    ]
+    assert len(mails) == 2
+    assert mails[0].startswith(f"mail to {world['ua'].email}:")
+    assert mails[1].startswith(f"mail to {world['ub'].email}:")
+    assert f"/agreements/{agreement.id}" in mails[1]

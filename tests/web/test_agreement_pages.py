@@ -70,6 +70,7 @@ def test_propose_from_a_listing(app, client, world):
     assert "Palettes triées" in detail
     # The offer is anonymous: its firm stays hidden until the terms are accepted.
     assert world["supplier_name"] not in detail
+    assert world["supplier_name"] not in client.get(f"/listings/{world['offer']}").text
     again = _propose(app, client, world)  # the same form sent twice
     assert again.headers["Location"] == f"/agreements/{agreement.id}"
     with app.app_context():
@@ -109,6 +110,8 @@ def test_accept_start_deliver_complete(app, client, world):
     assert _agreement(app).state == "accepted"
     as_user(app, client, world["ub"])
     assert world["supplier_name"] in client.get(f"/agreements/{agreement.id}").text
+    # Accepted terms reveal the anonymous listing's firm on its page too.
+    assert world["supplier_name"] in client.get(f"/listings/{world['offer']}").text
     assert client.post(f"{url}/start", data={"version": "2"}).status_code == 302
     bad = client.post(
         f"/agreements/{agreement.id}/deliveries",
