@@ -17,7 +17,6 @@ from flask_login import current_user
 
 from symbiosis.extensions import db
 from symbiosis.models import Agreement, Listing, Organisation, User, Zone
-from symbiosis.workflow.agreement import REVEALED
 from symbiosis.workflow.listing import ListingState
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -103,7 +102,7 @@ def _revealed_by_agreement(user: User, listing: Listing) -> bool:
                 Agreement.offer_id == listing.id, Agreement.request_id == listing.id
             ),
             sa.or_(Agreement.supplier_id == org, Agreement.receiver_id == org),
-            Agreement.state.in_([str(s) for s in REVEALED]),
+            Agreement.revealed_at.is_not(None),
         )
         .limit(1)
     )

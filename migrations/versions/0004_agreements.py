@@ -41,6 +41,7 @@ def upgrade():
     sa.Column('over_availability', sa.Boolean(), nullable=False),
     sa.Column('hazardous', sa.Boolean(), nullable=False),
     sa.Column('expires_on', sa.Date(), nullable=True),
+    sa.Column('revealed_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('actual_quantity', sa.Numeric(precision=16, scale=4), nullable=True),
     sa.Column('actual_unit', sa.String(length=10), nullable=True),
     sa.Column('submission_key', sa.String(length=64), nullable=True),
@@ -72,6 +73,7 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_agreement_request_id'), ['request_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_agreement_state'), ['state'], unique=False)
         batch_op.create_index(batch_op.f('ix_agreement_supplier_id'), ['supplier_id'], unique=False)
+        batch_op.create_index('uq_agreement_open_pair', ['offer_id', 'request_id'], unique=True, sqlite_where=sa.text("state IN ('proposed', 'accepted', 'active')"), postgresql_where=sa.text("state IN ('proposed', 'accepted', 'active')"))
 
     op.create_table('agreement_check',
     sa.Column('agreement_id', sa.Integer(), nullable=False),
@@ -193,6 +195,7 @@ def downgrade():
     op.drop_table('agreement_event')
     op.drop_table('agreement_check')
     with op.batch_alter_table('agreement', schema=None) as batch_op:
+        batch_op.drop_index('uq_agreement_open_pair', sqlite_where=sa.text("state IN ('proposed', 'accepted', 'active')"), postgresql_where=sa.text("state IN ('proposed', 'accepted', 'active')"))
         batch_op.drop_index(batch_op.f('ix_agreement_supplier_id'))
         batch_op.drop_index(batch_op.f('ix_agreement_state'))
         batch_op.drop_index(batch_op.f('ix_agreement_request_id'))

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from symbiosis.models.user import User
 
 TRANSPORT_BY = ("supplier", "receiver", "third_party")
+OPEN_STATES = "state IN ('proposed', 'accepted', 'active')"
 IMPACT_KINDS = ("delivery", "completion")
 
 
@@ -37,6 +38,16 @@ class Agreement(TimestampMixin, Base):
         sa.CheckConstraint("quantity > 0", name="quantity_positive"),
         sa.CheckConstraint("end_on IS NULL OR end_on >= start_on", name="dates"),
         sa.CheckConstraint("supplier_id <> receiver_id", name="two_parties"),
+        # At most one agreement under way per pair of listings, even when both
+        # parties propose at the same moment.
+        sa.Index(
+            "uq_agreement_open_pair",
+            "offer_id",
+            "request_id",
+            unique=True,
+            sqlite_where=sa.text(OPEN_STATES),
+            postgresql_where=sa.text(OPEN_STATES),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -73,6 +84,8 @@ class Agreement(TimestampMixin, Base):
     over_availability: Mapped[bool] = mapped_column(default=False)
     hazardous: Mapped[bool] = mapped_column(default=False)
     expires_on: Mapped[date | None] = mapped_column(index=True)
+    # First acceptance: from then on anonymous parties know each other.
+    revealed_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     actual_quantity: Mapped[Decimal | None] = mapped_column(sa.Numeric(16, 4))
     actual_unit: Mapped[str | None] = mapped_column(sa.String(10))
     # One form submission creates at most one agreement.

@@ -14,7 +14,10 @@ from symbiosis.errors import FieldErrors
 from symbiosis.extensions import db
 from symbiosis.models import Agreement, Listing, User
 from symbiosis.services.listings import translate
+from symbiosis.workflow.agreement import NEEDS_REASON, AgreementAction
 from symbiosis.workflow.listing import ListingState
+
+HAZARDOUS_CHECKLIST = ("authorisation", "carrier", "documents", "packaging")
 
 
 def check_terms(
@@ -115,3 +118,42 @@ def listings_pair(
         if listing.state != ListingState.ACTIVE:
             raise FieldErrors([(name, gettext("This listing is no longer active."))])
     return offer, request
+
+
+def step_comment(action: AgreementAction, raw: Mapping[str, Any]) -> str | None:
+    if action in NEEDS_REASON:
+        parsed = fields.parse_text(
+            raw.get("reason"), "reason", max_length=fields.MAX_REASON
+        )
+        if parsed.problems:
+            raise FieldErrors(translate(parsed.problems))
+        return str(parsed.values["reason"])
+    text = raw.get("comment") or raw.get("reason")
+    if not text:
+        return None
+    parsed = fields.parse_text(text, "comment", max_length=fields.MAX_REASON)
+    if parsed.problems:
+        raise FieldErrors(translate(parsed.problems))
+    return str(parsed.values["comment"])
+
+
+def require_checklist(agreement: Agreement) -> None:
+    ticked = {(c.item, c.organisation_id) for c in agreement.checks}
+    missing = [
+        item
+        for item in HAZARDOUS_CHECKLIST
+        for org in agreement.party_ids()
+        if (item, org) not in ticked
+    ]
+    if missing:
+        raise FieldErrors(
+            [
+                (
+                    "checklist",
+                    gettext(
+                        "Hazardous waste: both parties tick every item of the "
+                        "checklist before the exchange starts."
+                    ),
+                )
+            ]
+        )

@@ -15,7 +15,13 @@ from symbiosis.errors import FieldErrors, NotAllowed
 from symbiosis.extensions import db
 from symbiosis.models import Agreement, AgreementCheck, AgreementMessage, Delivery, User
 from symbiosis.services import impacts, notify
-from symbiosis.services.agreements import HAZARDOUS_CHECKLIST, event, get, party_of
+from symbiosis.services.agreement_terms import HAZARDOUS_CHECKLIST
+from symbiosis.services.agreements import (
+    event,
+    get,
+    party_of,
+    scoped_key,
+)
 from symbiosis.services.listings import translate
 from symbiosis.workflow.agreement import (
     AgreementAction,
@@ -110,6 +116,10 @@ def ticked(agreement: Any) -> dict[str, set[int]]:
     return result
 
 
+def _delivery_by_key(key: str) -> Delivery | None:
+    return db.session.scalar(sa.select(Delivery).where(Delivery.submission_key == key))
+
+
 def log_delivery(
     actor: User,
     agreement_id: int,
@@ -123,12 +133,10 @@ def log_delivery(
         that is not under way; nothing is written.
     """
     agreement = _party(actor, agreement_id)
-    if submission_key:
-        done = db.session.scalar(
-            sa.select(Delivery).where(Delivery.submission_key == submission_key)
-        )
-        if done is not None and done.agreement_id == agreement.id:
-            return done  # the same form sent twice
+    # A key replays only a delivery of this agreement.
+    key = scoped_key(agreement.id, submission_key) if submission_key else None
+    if key and (done := _delivery_by_key(key)) is not None:
+        return done  # the same form sent twice
     if agreement.state != AgreementState.ACTIVE:
         raise FieldErrors(
             [
@@ -167,7 +175,7 @@ def log_delivery(
         unit=values["unit"].value,
         note=values.get("note"),
         created_by=actor,
-        submission_key=submission_key,
+        submission_key=key,
     )
     try:
         db.session.add(delivery)
@@ -183,12 +191,8 @@ def log_delivery(
         db.session.commit()
     except sa.exc.IntegrityError:
         db.session.rollback()
-        if submission_key:
-            done = db.session.scalar(
-                sa.select(Delivery).where(Delivery.submission_key == submission_key)
-            )
-            if done is not None:
-                return done  # the twin submission won the race
+        if key and (done := _delivery_by_key(key)) is not None:
+            return done  # the twin submission won the race
         raise
     return delivery
 

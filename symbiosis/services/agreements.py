@@ -9,6 +9,7 @@ other party after the commit.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Mapping
 from datetime import date
 from decimal import Decimal
@@ -31,16 +32,18 @@ from symbiosis.errors import (
 from symbiosis.extensions import db
 from symbiosis.labels import action_label
 from symbiosis.models import Agreement, AgreementEvent, Match, User
+from symbiosis.models.base import utcnow
 from symbiosis.services import impacts, notify
 from symbiosis.services.agreement_terms import (
     check_terms,
     listings_pair,
+    require_checklist,
     set_terms,
+    step_comment,
 )
 from symbiosis.services.listings import translate
 from symbiosis.workflow.agreement import (
     FINAL,
-    NEEDS_REASON,
     AgreementAction,
     AgreementState,
     NotYourTurn,
@@ -53,7 +56,6 @@ from symbiosis.workflow.agreement import (
 
 T = TypeVar("T")
 A = AgreementAction
-HAZARDOUS_CHECKLIST = ("authorisation", "carrier", "documents", "packaging")
 
 
 # -- who is who --------------------------------------------------------------
@@ -95,7 +97,7 @@ def shows_party(user: Any, agreement: Agreement, organisation_id: int) -> bool:
         if organisation_id == agreement.supplier_id
         else agreement.request
     )
-    return not listing.anonymous or is_revealed(AgreementState(agreement.state))
+    return not listing.anonymous or agreement.revealed_at is not None
 
 
 def actions_for(user: Any, agreement: Agreement) -> list[AgreementAction]:
@@ -181,10 +183,14 @@ def propose(
     """
     if not actor.is_org_member:
         raise NotAllowed(gettext("Join an organisation before proposing."))
-    if submission_key:
-        done = _by_key(submission_key)
-        if done is not None:
-            return done  # the same form sent twice
+    # A key replays only the same organisation's proposal of the same pair.
+    key = (
+        scoped_key(actor.organisation_id, offer_id, request_id, submission_key)
+        if submission_key
+        else None
+    )
+    if key and (done := _by_key(key)) is not None:
+        return done  # the same form sent twice
     offer, request = listings_pair(actor, offer_id, request_id)
     open_one = db.session.scalar(
         sa.select(Agreement.id).where(
@@ -194,9 +200,9 @@ def propose(
         )
     )
     if open_one is not None:
-        raise FieldErrors(
-            [("offer_id", gettext("An agreement on these two listings is under way."))]
-        )
+        if key and (done := _by_key(key)) is not None:
+            return done  # the twin submission committed meanwhile
+        raise _under_way()
     values = check_terms(raw, offer, confirm=confirm)
     match = db.session.get(Match, match_id) if match_id else None
     if match is not None and (match.offer_id, match.request_id) != (
@@ -214,7 +220,7 @@ def propose(
         match=match,
         state=AgreementState.PROPOSED,
         hazardous=offer.hazardous,
-        submission_key=submission_key,
+        submission_key=key,
     )
 
     def work() -> Agreement:
@@ -228,9 +234,22 @@ def propose(
     try:
         return _commit(work)
     except sa.exc.IntegrityError:
-        if submission_key and (done := _by_key(submission_key)) is not None:
-            return done  # the twin submission won the race
-        raise
+        # The twin submission, or the other party's proposal on the same pair,
+        # committed first (unique key; one open agreement per pair).
+        if key and (done := _by_key(key)) is not None:
+            return done
+        raise _under_way() from None
+
+
+def _under_way() -> FieldErrors:
+    return FieldErrors(
+        [("offer_id", gettext("An agreement on these two listings is under way."))]
+    )
+
+
+def scoped_key(*parts: object) -> str:
+    """A one-time key bound to who sent it and for what (64 hex characters)."""
+    return hashlib.sha256("/".join(str(p) for p in parts).encode()).hexdigest()
 
 
 def _by_key(key: str) -> Agreement | None:
@@ -280,13 +299,13 @@ def act(
         ) from None
     if str(expected_version) != str(agreement.version):
         raise StaleObject(gettext("This agreement changed in the meantime; reload it."))
-    comment = _comment(wanted, raw)
+    comment = step_comment(wanted, raw)
     before = agreement.state
     snapshot = None
     if wanted is A.COUNTER:
         values = check_terms(raw, agreement.offer, confirm=confirm)
     if wanted is A.START and agreement.hazardous:
-        _require_checklist(agreement)
+        require_checklist(agreement)
     if wanted is A.COMPLETE:
         totals = fields.parse_totals(raw)
         if totals.problems:
@@ -302,6 +321,8 @@ def act(
             if wanted is A.COMPLETE:
                 _complete(agreement, totals.values)
             agreement.state = target
+            if is_revealed(target) and agreement.revealed_at is None:
+                agreement.revealed_at = utcnow()
             if target is not AgreementState.PROPOSED:
                 agreement.expires_on = None
         db.session.flush()  # the versioned UPDATE: a concurrent change fails here
@@ -310,45 +331,6 @@ def act(
         return agreement
 
     return _commit(work, agreement.id)
-
-
-def _comment(action: AgreementAction, raw: Mapping[str, Any]) -> str | None:
-    if action in NEEDS_REASON:
-        parsed = fields.parse_text(
-            raw.get("reason"), "reason", max_length=fields.MAX_REASON
-        )
-        if parsed.problems:
-            raise FieldErrors(translate(parsed.problems))
-        return str(parsed.values["reason"])
-    text = raw.get("comment") or raw.get("reason")
-    if not text:
-        return None
-    parsed = fields.parse_text(text, "comment", max_length=fields.MAX_REASON)
-    if parsed.problems:
-        raise FieldErrors(translate(parsed.problems))
-    return str(parsed.values["comment"])
-
-
-def _require_checklist(agreement: Agreement) -> None:
-    ticked = {(c.item, c.organisation_id) for c in agreement.checks}
-    missing = [
-        item
-        for item in HAZARDOUS_CHECKLIST
-        for org in agreement.party_ids()
-        if (item, org) not in ticked
-    ]
-    if missing:
-        raise FieldErrors(
-            [
-                (
-                    "checklist",
-                    gettext(
-                        "Hazardous waste: both parties tick every item of the "
-                        "checklist before the exchange starts."
-                    ),
-                )
-            ]
-        )
 
 
 def _complete(agreement: Agreement, totals: dict[str, Any]) -> None:

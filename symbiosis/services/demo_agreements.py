@@ -249,8 +249,10 @@ def _propose(story: _Story, actor: User, step: dict[str, Any]) -> None:
         story.request.id,
         _raw_terms(story),
         match_id=match_id,
-        submission_key=story.key,
     )
+    # Readable marks instead of the hashed form keys: a second load finds them.
+    agreement.submission_key = story.key
+    db.session.commit()
     story.agreement_id = agreement.id
 
 
@@ -268,7 +270,7 @@ def _act(story: _Story, actor: User, step: dict[str, Any]) -> None:
 
 def _deliver(story: _Story, actor: User, step: dict[str, Any], day: date) -> None:
     story.deliveries += 1
-    agreement_thread.log_delivery(
+    delivery = agreement_thread.log_delivery(
         actor,
         story.id,
         {
@@ -277,8 +279,9 @@ def _deliver(story: _Story, actor: User, step: dict[str, Any], day: date) -> Non
             "unit": step["unit"],
             "note": step.get("note"),
         },
-        submission_key=f"{story.key}-{story.deliveries}",
     )
+    delivery.submission_key = f"{story.key}-{story.deliveries}"
+    db.session.commit()
 
 
 def _expire(story: _Story, day: date) -> None:

@@ -43,6 +43,7 @@ from symbiosis.models import (
 )
 from symbiosis.services import agreements as service
 from symbiosis.services import tokens
+from symbiosis.services.agreements import scoped_key
 from tests.builders import make_listing, make_org, make_reference, make_user, make_zone
 from tests.conftest import (
     TEST_CONFIG,
@@ -416,7 +417,7 @@ def test_one_delivery_sent_twice_at_once_is_logged_once(served: Served) -> None:
                 sa.select(ImpactRecord).where(ImpactRecord.agreement_id == agreement_id)
             ).all()
             assert [(d.id, d.submission_key) for d in deliveries] == [
-                (replies[0].body["id"], key)
+                (replies[0].body["id"], scoped_key(agreement_id, key))
             ]
             assert [(i.kind, i.delivery_id) for i in impacts] == [
                 ("delivery", deliveries[0].id)
@@ -464,13 +465,7 @@ def test_one_proposal_sent_twice_at_once_makes_one_agreement(served: Served) -> 
     print(f"[{served.backend}] proposal sent twice:", dict(outcomes))
 
 
-# -- defects found on the way (xfail until the services are fixed) ----------------
-@pytest.mark.xfail(
-    strict=True,
-    reason="services.agreements.propose checks for an open agreement on the pair "
-    "and then inserts, with no lock or constraint between: two proposals that "
-    "pass the check together both open an agreement on the same pair",
-)
+# -- races found on the way, each fixed in the services -------------------------
 def test_two_proposals_on_one_pair_open_one_agreement(
     served: Served, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -524,12 +519,6 @@ def test_two_proposals_on_one_pair_open_one_agreement(
     assert open_ones == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="propose() looks the submission key up before the listings and the "
-    "open-pair check; when the twin submission commits in between, the replay is "
-    "refused with 'an agreement is under way' instead of returning the agreement",
-)
 def test_a_replay_after_its_twin_committed_gets_the_agreement(
     served: Served, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -578,12 +567,6 @@ def test_a_replay_after_its_twin_committed_gets_the_agreement(
     assert outcome == [first]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="propose() replays any agreement stored under the Idempotency-Key, "
-    "whoever proposed it: another firm reusing a key gets that agreement back "
-    "(201, with its terms and trail) and its own proposal is never made",
-)
 def test_a_proposal_key_of_another_firm_is_not_replayed(served: Served) -> None:
     first, other = make_pair(served.app), make_pair(served.app)
     key = f"order-{uuid.uuid4().hex[:8]}"
@@ -614,12 +597,6 @@ def test_a_proposal_key_of_another_firm_is_not_replayed(served: Served) -> None:
         assert mine.body["request_id"] == own_request
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="log_delivery() compares the agreement before inserting but not after "
-    "the unique Idempotency-Key collides: a key already used on another "
-    "agreement returns that agreement's delivery and logs nothing",
-)
 def test_a_delivery_key_of_another_agreement_is_not_replayed(served: Served) -> None:
     first, other = make_pair(served.app), make_pair(served.app)
     theirs_id, mine_id = active(served.app, first), active(served.app, other)

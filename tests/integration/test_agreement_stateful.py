@@ -55,6 +55,7 @@ from symbiosis.models import (
 )
 from symbiosis.services import agreement_thread as thread
 from symbiosis.services import agreements as service
+from symbiosis.services.agreement_terms import HAZARDOUS_CHECKLIST
 from symbiosis.workflow.agreement import (
     FINAL,
     NEEDS_REASON,
@@ -77,7 +78,7 @@ TERMS: dict[str, Any] = {
     "price_terms": "free",
     "transport_by": "receiver",
 }
-CHECKLIST = service.HAZARDOUS_CHECKLIST
+CHECKLIST = HAZARDOUS_CHECKLIST
 SIDES = ("supplier", "receiver")  # members of the two parties
 OUTSIDERS = ("third", "facilitator")
 ACTORS = SIDES + OUTSIDERS

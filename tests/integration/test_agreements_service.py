@@ -22,6 +22,7 @@ from symbiosis.extensions import db
 from symbiosis.models import Agreement, AgreementEvent, ImpactRecord, Notification
 from symbiosis.services import agreement_thread as thread
 from symbiosis.services import agreements as service
+from symbiosis.services.agreement_terms import HAZARDOUS_CHECKLIST
 from tests.builders import make_listing, make_org, make_reference, make_user, make_zone
 
 TERMS: dict[str, Any] = {
@@ -288,7 +289,7 @@ def test_hazardous_agreements_start_only_with_the_checklist(world):
     with pytest.raises(FieldErrors) as errors:
         service.act(world["ub"], agreement.id, "start", 2)
     assert errors.value.errors[0][0] == "checklist"
-    items = list(service.HAZARDOUS_CHECKLIST)
+    items = list(HAZARDOUS_CHECKLIST)
     thread.tick(world["ub"], agreement.id, items)
     with pytest.raises(FieldErrors):  # one party is not enough
         service.act(world["ub"], agreement.id, "start", 2)
@@ -319,6 +320,10 @@ def test_anonymous_parties_are_revealed_on_acceptance(world):
     assert service.shows_party(world["ua"], agreement, world["receiver"].id)
     assert service.shows_party(world["facilitator"], agreement, world["supplier"].id)
     service.act(world["ua"], agreement.id, "accept", 1)
+    assert service.shows_party(world["ub"], agreement, world["supplier"].id)
+    # Reopening the terms does not hide again a firm already known.
+    service.act(world["ub"], agreement.id, "counter", 2, TERMS)
+    assert agreement.state == "proposed"
     assert service.shows_party(world["ub"], agreement, world["supplier"].id)
 
 

@@ -20,6 +20,7 @@ from symbiosis.models import (
     User,
 )
 from symbiosis.services import agreements, seeding
+from symbiosis.services.agreement_terms import HAZARDOUS_CHECKLIST
 from symbiosis.services.demo_agreements import (
     DemoScriptError,
     load_demo_agreements,
@@ -130,9 +131,7 @@ def test_exchanges_have_deliveries_impacts_messages_and_a_checklist(
     for agreement in hazardous:
         ticks = {(c.item, c.organisation_id) for c in agreement.checks}
         assert ticks == {
-            (item, org)
-            for item in agreements.HAZARDOUS_CHECKLIST
-            for org in agreement.party_ids()
+            (item, org) for item in HAZARDOUS_CHECKLIST for org in agreement.party_ids()
         }
     # Both parties heard of each step; old notifications are read already.
     notes = db.session.scalars(
