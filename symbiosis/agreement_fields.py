@@ -27,6 +27,7 @@ from symbiosis.listing_fields import (
     clean_text,
     parse_choice,
     parse_date,
+    price_problems,
 )
 
 TRANSPORT_BY = ("supplier", "receiver", "third_party")
@@ -94,15 +95,7 @@ def parse_terms(raw: Mapping[str, Any]) -> Parsed:
     start, end = values.get("start"), values.get("end")
     if start and end and end < start:
         problems.append(Problem("end", N_("The end comes before the start.")))
-    terms, price = values.get("price_terms"), values.get("price_per_unit")
-    if terms == "price_per_unit" and price is None:
-        problems.append(Problem("price_per_unit", N_("Give the price per unit.")))
-    if terms in ("free", "negotiable") and price is not None:
-        problems.append(
-            Problem(
-                "price_per_unit", N_("A price is only given with 'price per unit'.")
-            )
-        )
+    problems.extend(price_problems(values))
     return parsed
 
 

@@ -354,13 +354,18 @@ def _cross_checks(values: dict[str, Any], raw: Mapping[str, Any]) -> list[Proble
         problems.append(
             Problem("lon", N_("The place must be in Luxembourg or next to it."))
         )
-    terms, price = values.get("price_terms"), values.get("price_per_unit")
-    if terms == "price_per_unit" and price is None and "price_terms" in raw:
-        problems.append(Problem("price_per_unit", N_("Give the price per unit.")))
-    if terms in ("free", "negotiable") and price is not None:
-        problems.append(
-            Problem(
-                "price_per_unit", N_("A price is only given with 'price per unit'.")
-            )
-        )
+    problems.extend(price_problems(values, required="price_terms" in raw))
     return problems
+
+
+def price_problems(
+    values: Mapping[str, Any], *, required: bool = True
+) -> list[Problem]:
+    """A price goes with "price per unit" terms, and only with them."""
+    terms, price = values.get("price_terms"), values.get("price_per_unit")
+    if terms == "price_per_unit" and price is None and required:
+        return [Problem("price_per_unit", N_("Give the price per unit."))]
+    if terms in ("free", "negotiable") and price is not None:
+        message = N_("A price is only given with 'price per unit'.")
+        return [Problem("price_per_unit", message)]
+    return []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import secrets
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -228,3 +229,14 @@ def make_listing(
         org.lat, org.lon = 49.6, 6.15
     author = by or make_user(org=org, facilitator=True)
     return post_listing(author, org, {**LISTING, **fields})
+
+
+# Agreement terms that every test can start from (the start is today).
+AGREEMENT_TERMS: dict[str, Any] = {
+    "quantity": "2",
+    "unit": "t",
+    "frequency": "monthly",
+    "start": date.today().isoformat(),
+    "price_terms": "free",
+    "transport_by": "receiver",
+}

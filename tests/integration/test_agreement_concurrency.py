@@ -44,7 +44,14 @@ from symbiosis.models import (
 from symbiosis.services import agreements as service
 from symbiosis.services import tokens
 from symbiosis.services.agreements import scoped_key
-from tests.builders import make_listing, make_org, make_reference, make_user, make_zone
+from tests.builders import (
+    AGREEMENT_TERMS,
+    make_listing,
+    make_org,
+    make_reference,
+    make_user,
+    make_zone,
+)
 from tests.conftest import (
     TEST_CONFIG,
     create_pg_database,
@@ -56,14 +63,7 @@ from tests.conftest import (
 pytestmark = pytest.mark.xdist_group("agreement_concurrency")
 
 ROUNDS = 10  # races per case and database
-TERMS: dict[str, Any] = {
-    "quantity": "2",
-    "unit": "t",
-    "frequency": "monthly",
-    "start": date.today().isoformat(),
-    "price_terms": "free",
-    "transport_by": "receiver",
-}
+TERMS = AGREEMENT_TERMS
 PAST_START = (date.today() - timedelta(days=5)).isoformat()
 STALE_OR_REFUSED = 409  # StaleObject and InvalidTransition both answer 409
 

@@ -23,16 +23,16 @@ from symbiosis.models import Agreement, AgreementEvent, ImpactRecord, Notificati
 from symbiosis.services import agreement_thread as thread
 from symbiosis.services import agreements as service
 from symbiosis.services.agreement_terms import HAZARDOUS_CHECKLIST
-from tests.builders import make_listing, make_org, make_reference, make_user, make_zone
+from tests.builders import (
+    AGREEMENT_TERMS,
+    make_listing,
+    make_org,
+    make_reference,
+    make_user,
+    make_zone,
+)
 
-TERMS: dict[str, Any] = {
-    "quantity": "2",
-    "unit": "t",
-    "frequency": "monthly",
-    "start": date.today().isoformat(),
-    "price_terms": "free",
-    "transport_by": "receiver",
-}
+TERMS = AGREEMENT_TERMS
 
 
 @pytest.fixture
