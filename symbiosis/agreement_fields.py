@@ -52,7 +52,7 @@ class Parsed:
     problems: list[Problem]
 
 
-def _collect(
+def collect_fields(
     raw: Mapping[str, Any], parsers: dict[str, Any], required: set[str]
 ) -> Parsed:
     values: dict[str, Any] = {}
@@ -74,7 +74,7 @@ def _collect(
 
 def parse_terms(raw: Mapping[str, Any]) -> Parsed:
     """Quantity, unit, frequency, dates, price, transport and conditions."""
-    parsed = _collect(
+    parsed = collect_fields(
         raw,
         {
             "quantity": _quantity,
@@ -100,7 +100,7 @@ def parse_terms(raw: Mapping[str, Any]) -> Parsed:
 
 
 def parse_delivery(raw: Mapping[str, Any]) -> Parsed:
-    return _collect(
+    return collect_fields(
         raw,
         {
             "delivered_on": parse_date,
@@ -116,7 +116,7 @@ def parse_delivery(raw: Mapping[str, Any]) -> Parsed:
 
 def parse_totals(raw: Mapping[str, Any]) -> Parsed:
     """The actual totals asked for when an agreement is completed."""
-    return _collect(
+    return collect_fields(
         raw,
         {"actual_quantity": _quantity, "actual_unit": _unit},
         {"actual_quantity", "actual_unit"},

@@ -17,6 +17,7 @@ from flask_login import current_user
 
 from symbiosis.extensions import db
 from symbiosis.models import Agreement, Listing, Organisation, User, Zone
+from symbiosis.models.working_group import WorkingGroup
 from symbiosis.workflow.listing import ListingState
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -39,6 +40,10 @@ class Perm(StrEnum):
     SEE_LISTING_OWNER = "see_listing_owner"  # obj: Listing (anonymity)
     VIEW_AGREEMENT = "view_agreement"  # obj: Agreement (parties, facilitators)
     ACT_ON_AGREEMENT = "act_on_agreement"  # obj: Agreement (the two parties)
+    # obj: WorkingGroup (its members, the zone manager, facilitators) or Zone
+    VIEW_WORKING_GROUP = "view_working_group"
+    # Pooled services: propose in one's zone (members, its manager, facilitators)
+    PROPOSE_POOLED = "propose_pooled"
 
 
 def _role_level(user: User, perm: Perm) -> bool:
@@ -68,6 +73,10 @@ def _role_level(user: User, perm: Perm) -> bool:
             return user.is_org_member or user.is_facilitator
         case Perm.ACT_ON_AGREEMENT:
             return user.is_org_member
+        case Perm.PROPOSE_POOLED:
+            return user.is_org_member or user.is_zone_manager or user.is_facilitator
+        case Perm.VIEW_WORKING_GROUP:
+            return user.is_org_member or user.is_zone_manager or user.is_facilitator
     return False  # pragma: no cover - every member of Perm is handled above
 
 
@@ -118,7 +127,32 @@ def _agreement_rules(user: User, perm: Perm, agreement: Agreement) -> bool:
     return _role_level(user, perm)
 
 
+def _working_group_rules(user: User, perm: Perm, obj: WorkingGroup | Zone) -> bool:
+    """Members see their group; the zone's manager and facilitators run it.
+
+    On a Zone, VIEW_WORKING_GROUP means "may open the zone's list of groups":
+    people of the zone's organisations, its manager and facilitators.
+    """
+    zone_id = obj.zone_id if isinstance(obj, WorkingGroup) else obj.id
+    runs = user.manages(zone_id) or user.is_facilitator
+    if perm is Perm.MANAGE_ZONE:
+        return runs
+    if perm is not Perm.VIEW_WORKING_GROUP:
+        return _role_level(user, perm)
+    if isinstance(obj, WorkingGroup):
+        return runs or obj.member(user.id) is not None
+    return runs or (
+        user.is_org_member
+        and user.organisation is not None
+        and user.organisation.zone_id == zone_id
+    )
+
+
 def _object_level(user: User, perm: Perm, obj: object) -> bool:
+    if isinstance(obj, WorkingGroup) or (
+        perm is Perm.VIEW_WORKING_GROUP and isinstance(obj, Zone)
+    ):
+        return _working_group_rules(user, perm, obj)
     if isinstance(obj, Listing):
         return _listing_rules(user, perm, obj)
     if isinstance(obj, Agreement):

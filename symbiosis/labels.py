@@ -108,3 +108,50 @@ CHECKLIST = {
 def action_label(action: str) -> str:
     """What a step did, for the timeline and notifications ("accepted")."""
     return str(AGREEMENT_ACTION.get(action, AGREEMENT_STATE.get(action, action)))
+
+
+# Pooled services and practice sheets share these categories
+# (symbiosis.workflow.pooled_categories.CATEGORIES).
+POOL_CATEGORY = {
+    "waste_collection": _l("Collective waste collection"),
+    "mobility": _l("Mobility: shuttle, car-pool, bikes"),
+    "shared_equipment": _l("Shared equipment or space"),
+    "joint_purchasing": _l("Joint purchasing"),
+    "awareness": _l("Awareness campaign"),
+    "energy": _l("Energy"),
+    "other": _l("Other"),
+}
+POOL_STATE = {
+    "proposed": _l("awaiting approval"),
+    "open": _l("open for enrolment"),
+    "active": _l("under way"),
+    "closed": _l("closed"),
+    "rejected": _l("rejected"),
+}
+POOL_ACTION = {
+    "propose": _l("proposed"),
+    "approve": _l("approved, open for enrolment"),
+    "reject": _l("rejected"),
+    "start": _l("started"),
+    "close": _l("closed"),
+    "enrol": _l("enrolled"),
+    "leave": _l("left"),
+}
+POOL_BUTTON = {
+    "approve": _l("Approve and open enrolment"),
+    "reject": _l("Reject"),
+    "start": _l("Start the service"),
+    "close": _l("Close the service"),
+}
+COST_SPLIT = {
+    "equal": _l("Equal shares"),
+    "by_volume": _l("In proportion to volumes"),
+    "by_headcount": _l("In proportion to staff"),
+    "sponsored": _l("Paid by a sponsor"),
+    "other": _l("Other (see notes)"),
+}
+COMMITMENT = {"interested": _l("interested"), "committed": _l("committed")}
+
+
+def pool_action_label(action: str) -> str:
+    return str(POOL_ACTION.get(action, action))

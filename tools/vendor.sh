@@ -25,4 +25,14 @@ cp "$mods/leaflet/dist/leaflet.js" \
    "$mods/leaflet/LICENSE" "$dest/"
 cp "$mods/leaflet/dist/images/"* "$dest/images/"
 
+# ECharts: the full minified bundle (it has the sankey series and the SVG
+# renderer), its licence (Apache-2.0) and NOTICE, and the licences of what the
+# bundle embeds: zrender (BSD-3-Clause) and parts of d3 (BSD-3-Clause).
+dest="$root/static/vendor/echarts"
+rm -rf "$dest" && mkdir -p "$dest"
+cp "$mods/echarts/dist/echarts.min.js" \
+   "$mods/echarts/LICENSE" "$mods/echarts/NOTICE" "$dest/"
+cp "$mods/echarts/licenses/LICENSE-d3" "$dest/LICENSE-d3"
+cp "$mods/zrender/LICENSE" "$dest/LICENSE-zrender"
+
 echo "vendored: $(ls "$root/static/vendor")"

@@ -25,6 +25,8 @@
 
   // Approximate bounds of Luxembourg (south-west, north-east) as [lat, lng].
   const LU_BOUNDS = [[49.44, 5.73], [50.19, 6.53]];
+  // data-fit="markers" (the zone page): frame the listings, not the country.
+  let markerBounds = null;
 
   // Marker styles. Offers: solid dark-green disc with a white halo. Requests: dark-orange
   // ring (thick stroke) with a white centre, so the kind is told apart by shape as well
@@ -263,6 +265,7 @@
       makeFocusable(marker, kindLabel(kind) + ": " + (textOf(props.title) || "#" + textOf(props.id)));
       count += 1;
     });
+    markerBounds = group.getBounds();
     return count;
   }
 
@@ -317,6 +320,9 @@
 
   Promise.all([listingsDone, outlineDone]).then(function (results) {
     const count = results[0];
+    if (data.fit === "markers" && markerBounds && markerBounds.isValid()) {
+      map.fitBounds(markerBounds.pad(0.5), { animate: false, maxZoom: 13 });
+    }
     describe(count);
     container.dataset.count = String(count);
     container.dataset.loaded = "true";

@@ -13,6 +13,13 @@ from symbiosis.models.listing import Listing, listing_sdgs
 from symbiosis.models.match import Match
 from symbiosis.models.notification import ApiToken, Notification
 from symbiosis.models.organisation import Organisation, OrgKind, organisation_sdgs
+from symbiosis.models.pooled import (
+    PooledService,
+    PoolEvent,
+    PoolParticipant,
+    PoolWasteLine,
+)
+from symbiosis.models.practice import Practice, practice_sdgs
 from symbiosis.models.reference import (
     EmissionFactor,
     EwcChapter,
@@ -22,6 +29,12 @@ from symbiosis.models.reference import (
     Sdg,
 )
 from symbiosis.models.user import OrgRole, User
+from symbiosis.models.working_group import (
+    GroupAction,
+    GroupMeeting,
+    WorkingGroup,
+    WorkingGroupMember,
+)
 from symbiosis.models.zone import Zone, ZoneRequest, ZoneRequestState, zone_managers
 
 __all__ = [
@@ -35,6 +48,8 @@ __all__ = [
     "EmissionFactor",
     "EwcChapter",
     "EwcCode",
+    "GroupAction",
+    "GroupMeeting",
     "ImpactRecord",
     "Listing",
     "Locality",
@@ -44,12 +59,20 @@ __all__ = [
     "OrgKind",
     "OrgRole",
     "Organisation",
+    "PoolEvent",
+    "PoolParticipant",
+    "PoolWasteLine",
+    "PooledService",
+    "Practice",
     "Sdg",
     "User",
+    "WorkingGroup",
+    "WorkingGroupMember",
     "Zone",
     "ZoneRequest",
     "ZoneRequestState",
     "listing_sdgs",
     "organisation_sdgs",
+    "practice_sdgs",
     "zone_managers",
 ]

@@ -249,7 +249,7 @@ def _row_organisation(
     return default
 
 
-def _neutralise(value: Any) -> str:
+def neutralise(value: Any) -> str:
     """Keep spreadsheets from running a cell as a formula (CSV injection)."""
     text = "" if value is None else str(value)
     if text and text[0] in "=+-@\t\r":
@@ -275,7 +275,7 @@ def export_csv(listings: Iterable[Any]) -> str:
             listing.organisation.name,
             listing.state,
         ]
-        writer.writerow([_neutralise("" if c is None else c) for c in cells])
+        writer.writerow([neutralise("" if c is None else c) for c in cells])
     return out.getvalue()
 
 

@@ -36,6 +36,7 @@ from symbiosis.models import (
 )
 from symbiosis.services import organisations
 from symbiosis.services.passwords import hash_password
+from symbiosis.services.practice_seed import load_practices
 
 
 @dataclass
@@ -207,6 +208,7 @@ def load_reference(root: Path) -> LoadReport:
         ],
         update=False,
     )
+    report.add("practice", load_practices(root), 0)
     db.session.commit()
     return report
 
@@ -322,4 +324,14 @@ def load_demo_listings(root: Path, today: date | None = None) -> LoadReport:
     agreements = load_demo_agreements(root)
     for table, inserted in agreements.inserted.items():
         report.add(table, inserted, agreements.updated.get(table, 0))
+    from symbiosis.services.demo_pooled import load_demo_pooled
+
+    pooled = load_demo_pooled(root)
+    for table, inserted in pooled.inserted.items():
+        report.add(table, inserted, pooled.updated.get(table, 0))
+    from symbiosis.services.demo_groups import load_demo_groups
+
+    groups = load_demo_groups(root)
+    for table, inserted in groups.inserted.items():
+        report.add(table, inserted, groups.updated.get(table, 0))
     return report

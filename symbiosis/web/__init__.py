@@ -11,10 +11,13 @@ def register_blueprints(app: Flask) -> None:
     from symbiosis.web.admin.routes import bp as admin
     from symbiosis.web.agreements.routes import bp as agreements
     from symbiosis.web.auth.routes import bp as auth
+    from symbiosis.web.groups.routes import bp as groups
     from symbiosis.web.listings.routes import bp as listings
     from symbiosis.web.main.routes import bp as main
     from symbiosis.web.matches.routes import bp as matches
     from symbiosis.web.orgs.routes import bp as orgs
+    from symbiosis.web.pooled.routes import bp as pooled
+    from symbiosis.web.practices.routes import bp as practices
     from symbiosis.web.zones.routes import bp as zones
 
     for blueprint in (
@@ -26,6 +29,9 @@ def register_blueprints(app: Flask) -> None:
         listings,
         matches,
         agreements,
+        pooled,
+        groups,
+        practices,
         admin,
         api_v1,
     ):

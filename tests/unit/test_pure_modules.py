@@ -12,6 +12,8 @@ PURE = [
     ROOT / "geo.py",
     ROOT / "listing_fields.py",
     ROOT / "agreement_fields.py",
+    ROOT / "pooled_fields.py",
+    ROOT / "diagnostic_flows.py",
 ]
 BANNED = (
     "flask",

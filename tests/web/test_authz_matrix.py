@@ -7,6 +7,7 @@ here, so no route can ship without a declared, tested rule.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 import pytest
 import sqlalchemy as sa
@@ -53,6 +54,10 @@ MATRIX: dict[tuple[str, str], tuple[object, ...]] = {
     ("zones.location_submit", "POST"): (LOGIN, 403, 403, 400, 400),
     ("zones.requests", "GET"): (LOGIN, 403, 403, 200, 200),
     ("zones.decide_submit", "POST"): (LOGIN, 403, 403, 400, 400),
+    # Diagnostic of zone 1: its manager and the facilitator only.
+    ("zones.diagnostic", "GET"): (LOGIN, 403, 403, 200, 200),
+    ("zones.diagnostic_csv", "GET"): (LOGIN, 403, 403, 200, 200),
+    ("api_v1.zone_diagnostic", "GET"): (401, 403, 403, 200, 200),
     ("admin.users", "GET"): (LOGIN, 403, 403, 403, 200),
     ("admin.zones", "GET"): (LOGIN, 403, 403, 403, 200),
     ("admin.manager_submit", "POST"): (LOGIN, 403, 403, 403, 302),
@@ -110,6 +115,41 @@ MATRIX: dict[tuple[str, str], tuple[object, ...]] = {
     ("api_v1.agreements_deliver", "POST"): (401, 400, 400, 400, 400),
     ("api_v1.agreements_messages", "GET"): (401, 200, 200, 404, 200),
     ("api_v1.agreements_message_create", "POST"): (401, 400, 400, 400, 400),
+    # Pooled services: one open service in zone 1, where firm A is; the zone
+    # manager runs it; the facilitator decides too but belongs to no firm there.
+    ("pooled.index", "GET"): (LOGIN, 200, 200, 200, 200),
+    ("pooled.new", "GET"): (LOGIN, 200, 200, 200, 200),
+    ("pooled.new", "POST"): (LOGIN, 422, 422, 422, 422),
+    ("pooled.detail", "GET"): (LOGIN, 200, 200, 200, 200),
+    ("pooled.step", "POST"): (LOGIN, 403, 403, 302, 302),
+    ("pooled.enrol", "POST"): (LOGIN, 302, 302, 403, 403),
+    ("pooled.leave", "POST"): (LOGIN, 302, 302, 403, 403),
+    ("pooled.census", "POST"): (LOGIN, 422, 422, 422, 422),
+    ("pooled.census_delete", "POST"): (LOGIN, 404, 404, 404, 404),
+    ("api_v1.pooled_index", "GET"): (401, 200, 200, 200, 200),
+    ("api_v1.pooled_create", "POST"): (401, 400, 400, 400, 400),
+    ("api_v1.pooled_detail", "GET"): (401, 200, 200, 200, 200),
+    ("api_v1.pooled_act", "POST"): (401, 400, 400, 400, 400),
+    # Working groups: one group in zone 1, run by its manager, with the member
+    # of firm A in it (not the org admin); an open action owned by the member.
+    ("groups.mine", "GET"): (LOGIN, 200, 200, 200, 200),
+    ("groups.index", "GET"): (LOGIN, 200, 200, 200, 200),
+    ("groups.create_submit", "POST"): (LOGIN, 403, 403, 422, 422),
+    ("groups.detail", "GET"): (LOGIN, 200, 404, 200, 200),
+    ("groups.member_submit", "POST"): (LOGIN, 403, 403, 422, 422),
+    ("groups.member_remove_submit", "POST"): (LOGIN, 403, 403, 302, 302),
+    ("groups.meeting_submit", "POST"): (LOGIN, 422, 404, 422, 422),
+    ("groups.action_submit", "POST"): (LOGIN, 422, 404, 422, 422),
+    ("groups.action_state_submit", "POST"): (LOGIN, 302, 404, 302, 302),
+    ("groups.archive_submit", "POST"): (LOGIN, 403, 403, 302, 302),
+    # Good-practice library: everyone reads, facilitators write.
+    ("practices.index", "GET"): (200, 200, 200, 200, 200),
+    ("practices.detail", "GET"): (200, 200, 200, 200, 200),
+    ("practices.new", "GET"): (LOGIN, 403, 403, 403, 200),
+    ("practices.new_submit", "POST"): (LOGIN, 403, 403, 403, 422),
+    ("practices.edit", "GET"): (LOGIN, 403, 403, 403, 200),
+    ("practices.edit_submit", "POST"): (LOGIN, 403, 403, 403, 302),
+    ("api_v1.practices_index", "GET"): (200, 200, 200, 200, 200),
 }
 
 
@@ -118,6 +158,10 @@ ENDPOINT_PARAMS = {
     "listings.action_submit": {"action": "pause"},
     "agreements.act": {"action": "withdraw"},
     "api_v1.agreements_act": {"action": "accept"},
+    "pooled.step": {"action": "start"},
+    "api_v1.pooled_act": {"action": "enrol"},
+    "groups.action_state_submit": {"state": "done"},
+    "groups.archive_submit": {"change": "archive"},
 }
 # Query-string arguments: endpoint -> {argument: key of World.params}.
 QUERY = {"agreements.new": {"listing": "other_listing_id"}}
@@ -157,6 +201,26 @@ def build_world() -> World:
         {"quantity": "1", "unit": "t", "frequency": "monthly",
          "start": "2030-01-01", "price_terms": "free", "transport_by": "receiver"},
     )  # fmt: skip
+    from symbiosis.services import pooled
+
+    pool = pooled.propose(
+        member,
+        zone1,
+        {"category": "mobility", "title": "Navette", "cost_split": "equal"},
+    )
+    pooled.act(manager, pool.id, "approve", 1)
+    from symbiosis.services import working_groups
+
+    group = working_groups.create_group(manager, zone1.id, {"name": "Mobilité"})
+    working_groups.add_member(manager, group.id, {"user_id": member.id})
+    group_action = working_groups.add_action(
+        manager,
+        group.id,
+        {"title": "Enquête", "owner_id": member.id, "due_on": date.today()},
+    )
+    from tests.practice_builders import make_practice
+
+    practice = make_practice(title="Gobelets réutilisables")
     db.session.commit()
     return World(
         users={
@@ -171,11 +235,17 @@ def build_world() -> World:
             "user_id": member.id,
             "action": "promote",
             "zone_id": zone1.id,
+            "zone_slug": zone1.slug,
             "request_id": request.id,
             "listing_id": listing.id,
             "match_id": match.id,
             "other_listing_id": other.id,
             "agreement_id": agreement.id,
+            "service_id": pool.id,
+            "line_id": 999999,
+            "group_id": group.id,
+            "group_action_id": group_action.id,
+            "slug": practice.slug,
             "token_id": 999999,
             "filename": "css/app.css",
         },

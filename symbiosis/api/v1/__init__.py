@@ -49,5 +49,8 @@ from symbiosis.api.v1 import (  # noqa: E402,F401 - routes
     auth,
     listings,
     matches,
+    pooled,
+    practices,
     reference,
+    zones_diagnostic,
 )

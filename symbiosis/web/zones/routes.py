@@ -1,9 +1,11 @@
-"""Zones: directory, manager's queue of requests, location corrections."""
+"""Zones: directory, zone page, diagnostic, manager's queue, location corrections."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -13,7 +15,8 @@ from symbiosis.authz import Perm, can, ensure, requires
 from symbiosis.errors import FieldErrors, NotAllowed
 from symbiosis.extensions import db
 from symbiosis.models import Organisation, Zone
-from symbiosis.services import proposals
+from symbiosis.services import diagnostic as diagnostic_service
+from symbiosis.services import proposals, zone_overview
 from symbiosis.services import zones as zone_service
 from symbiosis.web.zones.forms import DecisionForm, LocationForm
 
@@ -34,20 +37,69 @@ def index() -> ResponseReturnValue:
     return render_template("zones/index.html", zones=zones, counts=counts)
 
 
-@bp.get("/<int:zone_id>")
-@requires(Perm.SIGNED_IN)
-def detail(zone_id: int) -> ResponseReturnValue:
-    zone = db.get_or_404(Zone, zone_id)
+def _detail_page(
+    zone: Zone,
+    form: LocationForm | None,
+    pools: list[dict[str, Any]],
+    status: int = 200,
+) -> ResponseReturnValue:
     orgs = db.session.scalars(
         sa.select(Organisation)
         .where(Organisation.zone_id == zone.id)
         .order_by(Organisation.name_key)
     ).all()
+    return render_template(
+        "zones/detail.html",
+        zone=zone,
+        orgs=orgs,
+        form=form,
+        pools=pools,
+        labels=labels,
+        overview=zone_overview.overview(current_user, zone),
+    ), status
+
+
+@bp.get("/<int:zone_id>")
+@requires(Perm.SIGNED_IN)
+def detail(zone_id: int) -> ResponseReturnValue:
+    zone = db.get_or_404(Zone, zone_id)
     manager = can(current_user, Perm.MANAGE_ZONE, zone)
     form = LocationForm(obj=zone) if manager else None
     pools = proposals.pooling_for(zone.id) if manager else []
+    return _detail_page(zone, form, pools)
+
+
+def _diagnostic_of(zone_id: int) -> diagnostic_service.Diagnostic:
+    zone = db.get_or_404(Zone, zone_id)
+    ensure(Perm.MANAGE_ZONE, zone)
+    return diagnostic_service.diagnostic(current_user, zone)
+
+
+@bp.get("/<int:zone_id>/diagnostic")
+@requires(Perm.MANAGE_ZONE)
+def diagnostic(zone_id: int) -> ResponseReturnValue:
+    diag = _diagnostic_of(zone_id)
     return render_template(
-        "zones/detail.html", zone=zone, orgs=orgs, form=form, pools=pools, labels=labels
+        "zones/diagnostic.html",
+        diag=diag,
+        zone=diag.zone,
+        charts=diag.charts(),
+        labels=labels,
+    )
+
+
+@bp.get("/<int:zone_id>/diagnostic.csv")
+@requires(Perm.MANAGE_ZONE)
+def diagnostic_csv(zone_id: int) -> ResponseReturnValue:
+    diag = _diagnostic_of(zone_id)
+    return Response(
+        diagnostic_service.to_csv(diag),
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": (
+                f"attachment; filename={diag.zone.slug}-diagnostic.csv"
+            )
+        },
     )
 
 
@@ -67,12 +119,7 @@ def location_submit(zone_id: int) -> ResponseReturnValue:
         else:
             flash(_("The zone's point is saved."), "success")
             return redirect(url_for("zones.detail", zone_id=zone.id))
-    orgs = db.session.scalars(
-        sa.select(Organisation).where(Organisation.zone_id == zone.id)
-    ).all()
-    return render_template(
-        "zones/detail.html", zone=zone, orgs=orgs, form=form, pools=[], labels=labels
-    ), 400
+    return _detail_page(zone, form, [], status=400)
 
 
 @bp.get("/requests")
