@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import Field, Form, StringField, TextAreaField
+from wtforms import Field, Form, SelectChoice, StringField, TextAreaField
 from wtforms.validators import ValidationError
 
 
@@ -61,3 +61,8 @@ def safe_next(target: str | None) -> str | None:
     if "\\" in target:
         return None
     return target
+
+
+def choices(table: dict[str, object]) -> list[SelectChoice]:
+    """Select options from a ``{value: translated label}`` table of labels.py."""
+    return [SelectChoice(key, label) for key, label in table.items()]

@@ -10,7 +10,6 @@ from wtforms import (
     DateField,
     HiddenField,
     RadioField,
-    SelectChoice,
     SelectField,
     StringField,
     TextAreaField,
@@ -19,12 +18,8 @@ from wtforms.validators import Optional
 
 from symbiosis import labels
 from symbiosis.agreement_fields import MAX_CONDITIONS, MAX_MESSAGE, MAX_REASON
-from symbiosis.web.forms import BaseForm, strip
+from symbiosis.web.forms import BaseForm, choices, strip
 from symbiosis.web.orgs.forms import MultiCheckboxField
-
-
-def _choices(table: dict[str, object]) -> list[SelectChoice]:
-    return [SelectChoice(key, label) for key, label in table.items()]
 
 
 def new_key() -> str:
@@ -39,14 +34,14 @@ class TermsForm(BaseForm):
     quantity = StringField(
         _l("Quantity"), filters=[strip], render_kw={"inputmode": "decimal"}
     )
-    unit = SelectField(_l("Unit"), choices=_choices(labels.UNIT), validate_choice=False)
+    unit = SelectField(_l("Unit"), choices=choices(labels.UNIT), validate_choice=False)
     frequency = SelectField(
-        _l("How often"), choices=_choices(labels.FREQUENCY), validate_choice=False
+        _l("How often"), choices=choices(labels.FREQUENCY), validate_choice=False
     )
     start = DateField(_l("Start"), validators=[Optional()])
     end = DateField(_l("End (optional)"), validators=[Optional()])
     price_terms = SelectField(
-        _l("Price"), choices=_choices(labels.PRICE_TERMS), validate_choice=False
+        _l("Price"), choices=choices(labels.PRICE_TERMS), validate_choice=False
     )
     price_per_unit = StringField(
         _l("Price per unit in euros"),
@@ -55,7 +50,7 @@ class TermsForm(BaseForm):
     )
     transport_by = RadioField(
         _l("Who transports"),
-        choices=_choices(labels.TRANSPORT_BY),
+        choices=choices(labels.TRANSPORT_BY),
         default="receiver",
         validate_choice=False,
     )
@@ -96,7 +91,7 @@ class StepForm(BaseForm):
         render_kw={"inputmode": "decimal"},
     )
     actual_unit = SelectField(
-        _l("Unit"), choices=_choices(labels.UNIT), validate_choice=False
+        _l("Unit"), choices=choices(labels.UNIT), validate_choice=False
     )
 
 
@@ -105,7 +100,7 @@ class DeliveryForm(BaseForm):
     quantity = StringField(
         _l("Quantity"), filters=[strip], render_kw={"inputmode": "decimal"}
     )
-    unit = SelectField(_l("Unit"), choices=_choices(labels.UNIT), validate_choice=False)
+    unit = SelectField(_l("Unit"), choices=choices(labels.UNIT), validate_choice=False)
     note = StringField(
         _l("Note (optional)"), filters=[strip], render_kw={"maxlength": MAX_REASON}
     )
@@ -129,6 +124,6 @@ class MessageForm(BaseForm):
 class ChecklistForm(BaseForm):
     items = MultiCheckboxField(
         _l("Hazardous waste checklist"),
-        choices=_choices(labels.CHECKLIST),
+        choices=choices(labels.CHECKLIST),
         validate_choice=False,
     )

@@ -16,12 +16,8 @@ from wtforms import (
 from wtforms.validators import Optional
 
 from symbiosis import labels
-from symbiosis.web.forms import BaseForm, strip
+from symbiosis.web.forms import BaseForm, choices, strip
 from symbiosis.web.orgs.forms import MultiCheckboxField
-
-
-def _choices(table: dict[str, object]) -> list[SelectChoice]:
-    return [SelectChoice(key, label) for key, label in table.items()]
 
 
 class ListingForm(BaseForm):
@@ -33,7 +29,7 @@ class ListingForm(BaseForm):
         ],
         default="offer",
     )
-    resource = SelectField(_l("Resource"), choices=_choices(labels.RESOURCE))
+    resource = SelectField(_l("Resource"), choices=choices(labels.RESOURCE))
     title = StringField(_l("Title"), filters=[strip], render_kw={"maxlength": 200})
     description = TextAreaField(
         _l("Description"), filters=[strip], render_kw={"rows": 4, "maxlength": 5000}
@@ -47,8 +43,8 @@ class ListingForm(BaseForm):
     quantity = StringField(
         _l("Quantity"), filters=[strip], render_kw={"inputmode": "decimal"}
     )
-    unit = SelectField(_l("Unit"), choices=_choices(labels.UNIT))
-    frequency = SelectField(_l("How often"), choices=_choices(labels.FREQUENCY))
+    unit = SelectField(_l("Unit"), choices=choices(labels.UNIT))
+    frequency = SelectField(_l("How often"), choices=choices(labels.FREQUENCY))
     available_from = DateField(_l("Available from"), validators=[Optional()])
     available_until = DateField(
         _l("Available until (optional)"),
@@ -75,7 +71,7 @@ class ListingForm(BaseForm):
         render_kw={"inputmode": "numeric"},
     )
     price_terms = SelectField(
-        _l("Price"), choices=_choices(labels.PRICE_TERMS), default="negotiable"
+        _l("Price"), choices=choices(labels.PRICE_TERMS), default="negotiable"
     )
     price_per_unit = StringField(
         _l("Price per unit in euros"),

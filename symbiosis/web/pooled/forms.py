@@ -6,24 +6,19 @@ from flask_babel import lazy_gettext as _l
 from wtforms import (
     HiddenField,
     RadioField,
-    SelectChoice,
     SelectField,
     StringField,
     TextAreaField,
 )
 
 from symbiosis import labels
-from symbiosis.web.forms import BaseForm, strip
-
-
-def _choices(table: dict[str, object]) -> list[SelectChoice]:
-    return [SelectChoice(key, label) for key, label in table.items()]
+from symbiosis.web.forms import BaseForm, choices, strip
 
 
 class ServiceForm(BaseForm):
     zone = SelectField(_l("Zone"), choices=[], coerce=int, validate_choice=False)
     category = SelectField(
-        _l("Category"), choices=_choices(labels.POOL_CATEGORY), validate_choice=False
+        _l("Category"), choices=choices(labels.POOL_CATEGORY), validate_choice=False
     )
     title = StringField(_l("Title"), filters=[strip], render_kw={"maxlength": 200})
     description = TextAreaField(
@@ -44,7 +39,7 @@ class ServiceForm(BaseForm):
     )
     cost_split = SelectField(
         _l("How the cost is split"),
-        choices=_choices(labels.COST_SPLIT),
+        choices=choices(labels.COST_SPLIT),
         validate_choice=False,
     )
     cost_notes = TextAreaField(
@@ -74,7 +69,7 @@ class StepForm(BaseForm):
 class EnrolForm(BaseForm):
     commitment = RadioField(
         _l("Our organisation is"),
-        choices=_choices(labels.COMMITMENT),
+        choices=choices(labels.COMMITMENT),
         default="interested",
         validate_choice=False,
     )
@@ -90,9 +85,9 @@ class WasteForm(BaseForm):
     quantity = StringField(
         _l("Quantity"), filters=[strip], render_kw={"inputmode": "decimal"}
     )
-    unit = SelectField(_l("Unit"), choices=_choices(labels.UNIT), validate_choice=False)
+    unit = SelectField(_l("Unit"), choices=choices(labels.UNIT), validate_choice=False)
     frequency = SelectField(
-        _l("How often"), choices=_choices(labels.FREQUENCY), validate_choice=False
+        _l("How often"), choices=choices(labels.FREQUENCY), validate_choice=False
     )
 
     def raw(self) -> dict[str, object]:
