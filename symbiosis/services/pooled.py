@@ -15,6 +15,7 @@ from flask_babel import gettext
 from sqlalchemy.orm.exc import StaleDataError
 
 from symbiosis import pooled_fields, units
+from symbiosis.agreement_fields import MAX_REASON, parse_text
 from symbiosis.errors import (
     FieldErrors,
     Forbidden,
@@ -240,8 +241,6 @@ def _reason(action: PoolAction, raw: Mapping[str, Any]) -> str | None:
     text = raw.get("reason")
     if action not in NEEDS_REASON and not text:
         return None
-    from symbiosis.agreement_fields import MAX_REASON, parse_text
-
     parsed = parse_text(text, "reason", max_length=MAX_REASON)
     if parsed.problems:
         raise FieldErrors(translate(parsed.problems))
