@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 from flask import Flask
+from flask.testing import FlaskClient
 
 from symbiosis.extensions import db
 from symbiosis.models import GroupAction, GroupMeeting, User, WorkingGroup, Zone
@@ -17,6 +18,13 @@ from tests.builders import make_org, make_user, make_zone
 from tests.conftest import as_user
 
 TODAY = date.today()
+
+
+@pytest.fixture(autouse=True)
+def english(client: FlaskClient) -> None:
+    """These tests read the English wording: switch the session's language."""
+    with client.session_transaction() as session:
+        session["lang"] = "en"
 
 
 @pytest.fixture
