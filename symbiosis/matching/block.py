@@ -17,10 +17,19 @@ from numpy.typing import NDArray
 
 from symbiosis.matching.index import FAR_FUTURE, Side, unit_code, unit_vector
 from symbiosis.matching.model import Item
-from symbiosis.matching.score import EARTH_KM, WEIGHTS, distance_part, quantity_fit
+from symbiosis.matching.score import (
+    EARTH_KM,
+    LOCAL_KM,
+    WEIGHTS,
+    distance_part,
+    quantity_fit,
+)
 
 FIELDS = ("rough", "km", "row", "material", "distance", "quantity")
 BLOCK = 1 << 17  # pairs scored at once: the temporaries stay in the cache
+SPATIAL = 1 << 15  # from this many pairs, a block is split by place
+CELL_DEGREES = 0.1  # grid of the spatial blocking (about 11 × 7 km here)
+SLACK = 1e-9  # rounding room when comparing a rough score with a bound
 NO_ORG = -2  # a query without organisation: never equal to a row's (-1 at worst)
 
 
@@ -135,44 +144,99 @@ class Best:
             )
         )
 
+    def take(self, columns: NDArray[np.int64]) -> Best:
+        return Best(
+            *(
+                np.take_along_axis(getattr(self, name), columns, axis=1)
+                for name in FIELDS
+            )
+        )
+
     def worst(self) -> NDArray[np.float64]:
         """Rough score of each query's last kept candidate (-inf: not full)."""
         result: NDArray[np.float64] = self.rough.min(axis=1)
         return result
 
 
-def score(
-    queries: Queries,
-    side: Side,
-    rows: NDArray[np.int64],
-    material: NDArray[np.float64],
-    default_km: float,
-) -> Best:
-    """Rough scores of every (query, candidate) pair, -inf where a rule says no."""
-    xyz = np.stack([side.x[rows], side.y[rows], side.z[rows]])
-    chord = 2.0 - 2.0 * (queries.xyz @ xyz)
+@dataclass
+class Candidates:
+    """Columns of the candidate rows of one stage, gathered once."""
+
+    rows: NDArray[np.int64]
+    material: NDArray[np.float64]
+    xyz: NDArray[np.float64]  # 3 × candidates
+    max_km: NDArray[np.float64]
+    start: NDArray[np.int32]
+    end: NDArray[np.int32]
+    org: NDArray[np.int64]
+    unit: NDArray[np.int8]
+    yearly: NDArray[np.float64]
+
+    @classmethod
+    def of(
+        cls, side: Side, rows: NDArray[np.int64], material: NDArray[np.float64]
+    ) -> Candidates:
+        return cls(
+            rows,
+            material,
+            np.stack([side.x[rows], side.y[rows], side.z[rows]]),
+            side.max_km[rows],
+            side.start[rows],
+            side.end[rows],
+            side.org[rows],
+            side.unit[rows],
+            side.yearly[rows],
+        )
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def part(self, index: NDArray[np.int64]) -> Candidates:
+        return Candidates(
+            self.rows[index],
+            self.material[index],
+            self.xyz[:, index],
+            self.max_km[index],
+            self.start[index],
+            self.end[index],
+            self.org[index],
+            self.unit[index],
+            self.yearly[index],
+        )
+
+
+def kilometres(
+    xyz: NDArray[np.float64], others: NDArray[np.float64]
+) -> NDArray[np.float64]:
+    """Great-circle distances between unit vectors (rows of ``xyz``, columns of
+    ``others``), from their chords."""
+    chord = 2.0 - 2.0 * (xyz @ others)
     np.maximum(chord, 0.0, out=chord)
     np.sqrt(chord, out=chord)
     chord *= 0.5
     np.minimum(chord, 1.0, out=chord)
     km = np.arcsin(chord, out=chord)
     km *= 2 * EARTH_KM
-    limit = np.minimum(queries.max_km[:, None], side.max_km[rows])
+    return km
+
+
+def score(queries: Queries, cands: Candidates, default_km: float) -> Best:
+    """Rough scores of every (query, candidate) pair, -inf where a rule says no."""
+    km = kilometres(queries.xyz, cands.xyz)
+    limit = np.minimum(queries.max_km[:, None], cands.max_km)
     limit[np.isinf(limit)] = default_km
     keep = km <= limit
-    keep &= side.start[rows] <= queries.end[:, None]
-    keep &= side.end[rows] >= queries.start[:, None]
-    keep &= side.org[rows] != queries.org[:, None]
+    keep &= cands.start <= queries.end[:, None]
+    keep &= cands.end >= queries.start[:, None]
+    keep &= cands.org != queries.org[:, None]
     distance = distance_part(km, limit)
-    theirs = np.where(
-        side.unit[rows] == queries.unit[:, None], side.yearly[rows], np.nan
-    )
+    theirs = np.where(cands.unit == queries.unit[:, None], cands.yearly, np.nan)
     mine = queries.yearly[:, None]
     if queries.request:
         quantity = quantity_fit(theirs, mine)
     else:
         quantity = quantity_fit(mine, theirs)
-    rough = WEIGHTS["material"] * material + WEIGHTS["timing"]
+    rough = WEIGHTS["material"] * cands.material + WEIGHTS["timing"]
     rough = rough + WEIGHTS["distance"] * distance
     rough += WEIGHTS["quantity"] * quantity
     rough *= 100.0
@@ -181,8 +245,8 @@ def score(
     return Best(
         rough,
         km,
-        np.broadcast_to(rows, shape),
-        np.broadcast_to(material, shape),
+        np.broadcast_to(cands.rows, shape),
+        np.broadcast_to(cands.material, shape),
         distance,
         quantity,
     )
@@ -191,11 +255,10 @@ def score(
 def merge(best: Best, new: Best) -> Best:
     """The best ``size`` of both, by rough score, then distance, then row."""
     size = best.rough.shape[1]
+    if new.rough.shape[1] > size:  # the best of the block first: less to copy
+        new = new.take(top(new.rough, new.km, new.row, size))
     joined = Best.joined([best, new], axis=1)
-    chosen = top(joined.rough, joined.km, joined.row, size)
-    return Best(
-        *(np.take_along_axis(getattr(joined, name), chosen, axis=1) for name in FIELDS)
-    )
+    return joined.take(top(joined.rough, joined.km, joined.row, size))
 
 
 def top(
@@ -207,37 +270,116 @@ def top(
     """Columns of the ``size`` best of each line: rough desc, km asc, row asc."""
     lines, width = rough.shape
     cut = width - size
-    kth = np.partition(rough, cut, axis=1)[:, cut]
-    at_least = rough >= kth[:, None]
-    count = at_least.sum(axis=1)
+    kth = np.partition(rough, cut, axis=1)[:, cut, None]
+    above = rough > kth
+    tied = rough == kth
+    plain = above.sum(axis=1) + tied.sum(axis=1) == size
     chosen = np.empty((lines, size), dtype=np.int64)
-    plain = count == size
+    if plain.all():
+        chosen[:] = np.nonzero(above | tied)[1].reshape(-1, size)
+        return chosen
     if plain.any():
-        chosen[plain] = np.nonzero(at_least[plain])[1].reshape(-1, size)
-    for line in np.flatnonzero(~plain):  # ties at the cut, or too few candidates
-        candidates = np.flatnonzero(at_least[line])
-        order = np.lexsort(
-            (row[line, candidates], km[line, candidates], -rough[line, candidates])
-        )
+        chosen[plain] = np.nonzero((above | tied)[plain])[1].reshape(-1, size)
+    crowded = np.flatnonzero(~plain)  # more ties at the cut than places left
+    # the nearest of the tied candidates take the places left
+    key = np.where(
+        above[crowded], -np.inf, np.where(tied[crowded], km[crowded], np.inf)
+    )
+    picked = np.argpartition(key, size - 1, axis=1)[:, :size]
+    chosen[crowded] = picked
+    last = np.take_along_axis(key, picked, axis=1).max(axis=1, keepdims=True)
+    clash = ((key <= last).sum(axis=1) > size) & (kth[crowded, 0] > -np.inf)
+    for at in np.flatnonzero(clash):  # equal distances at the cut: the older row
+        line = crowded[at]
+        candidates = np.flatnonzero(key[at] <= last[at])
+        order = np.lexsort((row[line, candidates], key[at, candidates]))
         chosen[line] = candidates[order[:size]]
     return chosen
 
 
-def best_of(
-    queries: Queries,
-    side: Side,
-    rows: NDArray[np.int64],
-    material: NDArray[np.float64],
-    default_km: float,
-    best: Best,
-) -> Best:
-    """``best`` updated with the candidates ``rows``, in blocks of ``BLOCK`` pairs."""
-    step = max(1, BLOCK // max(len(rows), 1))
+def best_of(queries: Queries, cands: Candidates, default_km: float, best: Best) -> Best:
+    """``best`` updated with the candidates: near ones first, far ones if needed."""
+    if len(queries) * len(cands) < SPATIAL:
+        return _dense(queries, cands, default_km, best)
+    return _by_place(queries, cands, default_km, best)
+
+
+def _dense(queries: Queries, cands: Candidates, default_km: float, best: Best) -> Best:
+    """Every pair, in blocks of ``BLOCK`` pairs."""
+    step = max(1, BLOCK // max(len(cands), 1))
     if step >= len(queries):
-        return merge(best, score(queries, side, rows, material, default_km))
+        return merge(best, score(queries, cands, default_km))
     parts = []
     for begin in range(0, len(queries), step):
         span = slice(begin, begin + step)
-        scored = score(queries.part(span), side, rows, material, default_km)
-        parts.append(merge(best.part(span), scored))
+        parts.append(
+            merge(best.part(span), score(queries.part(span), cands, default_km))
+        )
     return Best.joined(parts)
+
+
+def _cells(xyz: NDArray[np.float64]) -> NDArray[np.int64]:
+    """A grid cell of about ``CELL_DEGREES`` per point (unit vectors, 3 × n)."""
+    lat = np.degrees(np.arcsin(np.clip(xyz[2], -1.0, 1.0)))
+    lon = np.degrees(np.arctan2(xyz[1], xyz[0]))
+    cell: NDArray[np.int64] = np.floor(lat / CELL_DEGREES).astype(np.int64) * 10_000
+    cell += np.floor(lon / CELL_DEGREES).astype(np.int64)
+    return cell
+
+
+def _by_place(
+    queries: Queries, cands: Candidates, default_km: float, best: Best
+) -> Best:
+    """Spatial blocking: each query cell scores the candidates near it, then
+    only the far cells whose best possible score could still enter a
+    shortlist (a cell's bound: its strongest material, the distance part at
+    its nearest possible point, a full quantity part)."""
+    order = np.argsort(_cells(cands.xyz), kind="stable")
+    cands = cands.part(order)
+    cell_of = _cells(cands.xyz)
+    starts = np.flatnonzero(np.r_[True, cell_of[1:] != cell_of[:-1]])
+    ends = np.r_[starts[1:], len(cell_of)]
+    centre = np.add.reduceat(cands.xyz, starts, axis=1)
+    centre /= np.linalg.norm(centre, axis=0)
+    member = np.repeat(np.arange(len(starts)), ends - starts)
+    spread = 2.0 - 2.0 * np.einsum("ij,ij->j", cands.xyz, centre[:, member])
+    radius = 2 * EARTH_KM * np.arcsin(np.minimum(np.sqrt(np.maximum(spread, 0)) / 2, 1))
+    radius = np.maximum.reduceat(radius, starts) + 1e-6
+    strongest = np.maximum.reduceat(cands.material, starts)
+    widest = np.maximum.reduceat(
+        np.where(np.isinf(cands.max_km), default_km, cands.max_km), starts
+    )
+    ceiling = WEIGHTS["material"] * strongest + WEIGHTS["quantity"] + WEIGHTS["timing"]
+    home = _cells(queries.xyz.T)
+    for cell in np.unique(home):
+        mine = np.flatnonzero(home == cell)
+        here, kept = queries.part(mine), best.part(mine)
+        nearest = np.maximum(kilometres(here.xyz, centre) - radius, 0.0)
+        near = np.asarray((nearest <= LOCAL_KM).any(axis=0))
+        kept = _dense(here, cands.part(_spans(starts, ends, near)), default_km, kept)
+        # the best a far cell could give each query, against its worst kept one
+        limit = np.minimum(here.max_km[:, None], widest)
+        bound = 100.0 * (ceiling + WEIGHTS["distance"] * distance_part(nearest, limit))
+        bound[nearest > limit] = -np.inf
+        bound[:, near] = -np.inf
+        wanted = bound >= kept.worst()[:, None] - SLACK
+        if wanted.any():
+            who = np.flatnonzero(wanted.any(axis=1))
+            needed = np.asarray(wanted.any(axis=0))
+            far = cands.part(_spans(starts, ends, needed))
+            kept.put(who, _dense(here.part(who), far, default_km, kept.part(who)))
+        best.put(mine, kept)
+    return best
+
+
+def _spans(
+    starts: NDArray[np.int64], ends: NDArray[np.int64], chosen: NDArray[np.bool_]
+) -> NDArray[np.int64]:
+    """Positions of the candidates of the chosen cells."""
+    begin, end = starts[chosen], ends[chosen]
+    counts = end - begin
+    offsets = np.cumsum(counts) - counts
+    result: NDArray[np.int64] = np.arange(int(counts.sum())) + np.repeat(
+        begin - offsets, counts
+    )
+    return result

@@ -17,13 +17,16 @@ row), so the block a listing was scored in makes no difference.
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Callable, Hashable, Iterable
+import gc
+from collections.abc import Hashable, Iterable, Iterator
+from contextlib import contextmanager
 from datetime import date
 
 import numpy as np
 
-from symbiosis.matching.block import Best, Queries, best_of
+from symbiosis.matching import batch
+from symbiosis.matching.batch import Progress
+from symbiosis.matching.block import SLACK, Best, Candidates, Queries, best_of
 from symbiosis.matching.candidates import resources_allowed, sources, stages
 from symbiosis.matching.index import Side, Vocabulary
 from symbiosis.matching.lexicon import Lexicon
@@ -34,9 +37,6 @@ from symbiosis.matching.shortlist import Features, Relation, finish
 
 SHORTLIST = 40  # candidates that get a text score
 OTHER = {"offer": "request", "request": "offer"}
-FINISH_AT = 2048  # listings whose shortlists are finished together in a batch
-SLACK = 1e-9  # rounding room when comparing a rough score with a bound
-Progress = Callable[[Iterable[list[Item]]], Iterable[list[Item]]]
 
 
 class Matcher:
@@ -84,7 +84,7 @@ class Matcher:
         text = " ".join(sorted(set(title_words or words)))
         return frozenset(keys), frozenset(primary), text, set(words)
 
-    def _features_of(self, item: Item) -> Features:
+    def features_of(self, item: Item) -> Features:
         """Features of an indexed listing are read back, others are computed."""
         side = self.sides[item.kind]
         row = side.row_of.get(item.id)
@@ -101,6 +101,10 @@ class Matcher:
         return Features(keys, primary, text, np.array(sorted(ids), np.int32), unknown)
 
     def add(self, items: Iterable[Item]) -> None:
+        with _bulk():
+            self._add(items)
+
+    def _add(self, items: Iterable[Item]) -> None:
         for item in items:
             keys, primary, text, words = self.described(item)
             side = self.sides[item.kind]
@@ -158,64 +162,26 @@ class Matcher:
 
     def match(self, item: Item, top: int = 5) -> list[Match]:
         """The best ``top`` listings of the other side for ``item``."""
-        features = [self._features_of(item)]
-        best = self._shortlists([item], features, top)
+        features = [self.features_of(item)]
+        best = self.shortlists([item], features, top)
         side = self.sides[OTHER[item.kind]]
         return finish(self, [item], features, side, best, top)[0]
 
     def match_many(
-        self, items: Iterable[Item], top: int = 5, progress: Progress | None = None
+        self,
+        items: Iterable[Item],
+        top: int = 5,
+        progress: Progress | None = None,
+        workers: int | None = None,
     ) -> dict[int, list[Match]]:
         """Top ``top`` matches of each of ``items`` (batch): what ``match`` gives.
 
-        Listings that name the same materials and codes are scored together;
+        Listings that name the same materials and codes are scored together,
+        large batches in two processes (``workers``; None: as many as pay).
         ``progress`` may wrap the iteration over these groups.
         """
-        groups: dict[Hashable, tuple[list[Item], list[Features]]] = defaultdict(
-            lambda: ([], [])
-        )
-        for item in items:
-            features = self._features_of(item)
-            members, found = groups[self._signature(item, features)]
-            members.append(item)
-            found.append(features)
-        results: dict[int, list[Match]] = {}
-        pending: dict[str, list[tuple[list[Item], list[Features], Best]]] = {
-            kind: [] for kind in OTHER
-        }
-        waiting = dict.fromkeys(OTHER, 0)
-        iterator: Iterable[list[Item]] = (members for members, _f in groups.values())
-        for members, (_same, found) in zip(
-            progress(iterator) if progress else iterator, groups.values(), strict=True
-        ):
-            kind = members[0].kind
-            pending[kind].append(
-                (members, found, self._shortlists(members, found, top))
-            )
-            waiting[kind] += len(members)
-            if waiting[kind] >= FINISH_AT:  # text and reasons: many groups at once
-                self._finish(pending[kind], top, results)
-                pending[kind], waiting[kind] = [], 0
-        for kind in OTHER:
-            self._finish(pending[kind], top, results)
-        return results
-
-    def _finish(
-        self,
-        done: list[tuple[list[Item], list[Features], Best]],
-        top: int,
-        results: dict[int, list[Match]],
-    ) -> None:
-        if not done:
-            return
-        items = [item for members, _f, _b in done for item in members]
-        features = [f for _m, found, _b in done for f in found]
-        side = self.sides[OTHER[items[0].kind]]
-        best = Best.joined([b for _m, _f, b in done])
-        for item, matches in zip(
-            items, finish(self, items, features, side, best, top), strict=True
-        ):
-            results[item.id] = matches
+        with _bulk():
+            return batch.match_many(self, items, top, progress, workers)
 
     def match_all(self, top: int = 5) -> dict[int, list[Match]]:
         """Top ``top`` matches of every listing, from both sides (batch)."""
@@ -224,7 +190,7 @@ class Matcher:
             top,
         )
 
-    def _signature(self, item: Item, features: Features) -> Hashable:
+    def signature(self, item: Item, features: Features) -> Hashable:
         """What decides a listing's candidates and their material strength."""
         return (
             item.kind,
@@ -243,10 +209,8 @@ class Matcher:
             return frozenset(self.described(item)[3])
         return frozenset(self.vocab.words[i] for i in features.word_ids.tolist())
 
-    def _shortlists(
-        self, items: list[Item], features: list[Features], top: int
-    ) -> Best:
-        """Shortlists of listings that share a signature (see ``_signature``)."""
+    def shortlists(self, items: list[Item], features: list[Features], top: int) -> Best:
+        """Shortlists of listings that share a signature (see ``signature``)."""
         first, mine = items[0], features[0]
         other = OTHER[first.kind]
         side = self.sides[other]
@@ -259,14 +223,9 @@ class Matcher:
         gathered = stages(side, found, resources_allowed(first), first)
         try:
             for rows, material, rest in gathered:
-                part = best.part(active)
+                cands = Candidates.of(side, rows, material)
                 part = best_of(
-                    queries.part(active),
-                    side,
-                    rows,
-                    material,
-                    self.default_max_km,
-                    part,
+                    queries.part(active), cands, self.default_max_km, best.part(active)
                 )
                 best.put(active, part)
                 # a query is done once its worst kept candidate beats any later one
@@ -276,3 +235,20 @@ class Matcher:
         finally:
             gathered.close()
         return best
+
+
+@contextmanager
+def _bulk() -> Iterator[None]:
+    """Pause the cyclic garbage collector while many objects are made.
+
+    Index rows and matches hold no reference cycles, so reference counting
+    frees them; the collector would only rescan the whole index, again and
+    again, as the objects pile up (it doubled the time of a batch).
+    """
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()

@@ -84,6 +84,21 @@ def shared_words(
     return share
 
 
+@dataclass
+class Ranked:
+    """The chosen pairs of a few queries, best first within each query.
+
+    Plain arrays, cheap to send from a worker process to the one that makes
+    the Match objects. ``query`` indexes the queries the shortlists were for.
+    """
+
+    query: NDArray[np.int64]
+    rows: NDArray[np.int64]
+    parts: dict[str, NDArray[np.float64]]
+    scores: NDArray[np.float64]
+    km: NDArray[np.float64]
+
+
 def finish(
     matcher: Matcher,
     items: list[Item],
@@ -92,10 +107,26 @@ def finish(
     best: Best,
     top: int,
 ) -> list[list[Match]]:
-    """The ``top`` matches of each query from its shortlist, best first.
+    """The ``top`` matches of each query from its shortlist, best first."""
+    return matches(
+        matcher, items, features, side, rank(matcher, features, side, best, top)
+    )
+
+
+def rank(
+    matcher: Matcher,
+    features: list[Features],
+    side: Side,
+    best: Best,
+    top: int,
+    *,
+    threads: bool = True,
+) -> Ranked:
+    """Text scores for the shortlists; the ``top`` pairs of each query.
 
     Ties in score go to the better rough score, then the nearer candidate,
-    then the older row.
+    then the older row. ``threads``: the letter ratio of a large block may
+    use every core.
     """
     query, column = np.nonzero(best.rough > -np.inf)
     rows = best.row[query, column]
@@ -105,7 +136,7 @@ def finish(
             [side.texts[r] for r in rows.tolist()],
             scorer=fuzz.ratio,
             dtype=np.uint8,
-            workers=-1 if len(rows) >= PARALLEL_TEXT else 1,
+            workers=-1 if threads and len(rows) >= PARALLEL_TEXT else 1,
         )
         / 100.0
         if len(rows)
@@ -131,40 +162,35 @@ def finish(
     owner = query[order]
     first = np.searchsorted(owner, owner)  # where each query's run starts
     order = order[np.arange(len(order)) - first < top]
-    return _matches(
-        matcher, items, features, side, order, query, rows, parts, scores, km
+    return Ranked(
+        query[order],
+        rows[order],
+        {name: part[order] for name, part in parts.items()},
+        scores[order],
+        km[order],
     )
 
 
-def _matches(
+def matches(
     matcher: Matcher,
     items: list[Item],
     features: list[Features],
     side: Side,
-    order: NDArray[np.int64],
-    query: NDArray[np.int64],
-    rows: NDArray[np.int64],
-    parts: dict[str, NDArray[np.float64]],
-    scores: NDArray[np.float64],
-    km: NDArray[np.float64],
+    ranked: Ranked,
 ) -> list[list[Match]]:
-    """Match objects for the pairs ``order`` picks, with their reasons."""
+    """Match objects of the ranked pairs, with their reasons."""
     results: list[list[Match]] = [[] for _ in items]
-    # Python's round: correct on the decimal value (0.2975 is stored below it)
-    values = zip(
-        *([round(v, 3) for v in parts[name][order].tolist()] for name in WEIGHTS),
-        strict=True,
-    )
+    values = zip(*(rounded(ranked.parts[name], 3) for name in WEIGHTS), strict=True)
     names = list(WEIGHTS)
     today = matcher.today
     others = side.items
-    for q, row, score, distance, rounded, exact in zip(
-        query[order].tolist(),
-        rows[order].tolist(),
-        [round(v, 1) for v in scores[order].tolist()],
-        [round(v, 2) for v in km[order].tolist()],
+    for q, row, score, distance, shown, exact in zip(
+        ranked.query.tolist(),
+        ranked.rows.tolist(),
+        rounded(ranked.scores, 1),
+        rounded(ranked.km, 2),
         values,
-        km[order].tolist(),
+        ranked.km.tolist(),
         strict=True,
     ):
         item, other = items[q], others[row]
@@ -176,7 +202,7 @@ def _matches(
         else:
             offer, request = other, item
             relation = matcher.best_relation(side.keys[row], features[q].keys)
-        part = dict(zip(names, rounded, strict=True))
+        part = dict(zip(names, shown, strict=True))
         results[q].append(
             Match(
                 offer_id=offer.id,
@@ -195,3 +221,19 @@ def _matches(
             )
         )
     return results
+
+
+def rounded(values: NDArray[np.float64], digits: int) -> list[float]:
+    """``[round(v, digits) for v in values]``, vectorised.
+
+    Python's round is exact on the stored value (0.2975 is stored a little
+    below, so it gives 0.297); NumPy's scaling can land on the other side of
+    a half. Values that close to a half go through Python's round.
+    """
+    scale = 10.0**digits
+    scaled = values * scale
+    result = np.rint(scaled) / scale
+    for i in np.flatnonzero(np.abs(scaled - np.floor(scaled) - 0.5) < 1e-6):
+        result[i] = round(float(values[i]), digits)
+    found: list[float] = result.tolist()
+    return found

@@ -238,3 +238,5 @@ def test_batch_gives_what_match_gives_one_by_one() -> None:
     assert sum(map(len, everything.values())) > 4 * len(everything)
     for item in items[1:]:
         assert matcher.match(item, 5) == everything[item.id]
+    # large batches split the groups between two processes: same answers
+    assert matcher.match_many(items[1:], 5, workers=2) == everything
