@@ -103,6 +103,9 @@ class Queries:
         )
 
 
+Last = tuple[float, float]
+
+
 @dataclass
 class Best:
     """The best ``size`` candidates of each query so far (rough = -inf: none)."""
@@ -151,6 +154,15 @@ class Best:
                 for name in FIELDS
             )
         )
+
+    def last(self) -> Last:
+        """The rough score and distance of the last kept candidate of a
+        one-query block (-inf, inf while it has room)."""
+        rough = self.rough[0]
+        worst = float(rough.min())
+        if worst == -np.inf:
+            return worst, np.inf
+        return worst, float(self.km[0][rough == worst].max())
 
     def worst(self) -> NDArray[np.float64]:
         """Rough score of each query's last kept candidate (-inf: not full)."""

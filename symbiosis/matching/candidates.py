@@ -11,14 +11,24 @@ stage could still score — no cap, no arbitrary cut among equal candidates.
 
 from __future__ import annotations
 
-from collections.abc import Generator
+import math
+from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
 
-from symbiosis.matching.index import Side
+from symbiosis.matching.index import (
+    CELL_LAT,
+    CELL_LON,
+    Cell,
+    Postings,
+    Side,
+    cell_of,
+)
 from symbiosis.matching.model import RESOURCES, Item
+from symbiosis.matching.score import EARTH_KM, LOCAL_KM, WEIGHTS
 
 SAME_EWC = 1.0
 SAME_SUBCHAPTER = 0.6
@@ -27,24 +37,39 @@ SECONDARY = 0.8  # a material named only in the description counts for less
 CODE_SHARE = 0.15  # part of the material score that an agreeing waste code adds
 RARE_WORD_SHARE = 0.02  # a word on more than 2 % of a side is not rare
 STAGE_POSTINGS = 256  # a stage takes strength levels until it has this many
+RINGS = 3  # rings of cells read one by one; beyond them, the rest at once
+SLACK = 1e-9  # rounding room when comparing a rough score with a bound
 ENERGY = RESOURCES.index("energy")
 MATERIAL = RESOURCES.index("material")
+
+
+class Posting(NamedTuple):
+    """One posting list: all its rows, and where to read them cell by cell."""
+
+    rows: NDArray[np.int32]
+    near: Postings[tuple[str, int, int]] | None
+    key: str
+
+    def at(self, cells: list[Cell] | None) -> NDArray[np.int32]:
+        """Its rows in ``cells`` (None: all of them)."""
+        if cells is None or self.near is None:
+            return self.rows
+        found = [self.near.rows((self.key, *cell)) for cell in cells]
+        return np.concatenate(found) if found else self.rows[:0]
 
 
 @dataclass
 class Sources:
     """Posting lists that can serve one query, grouped by strength."""
 
-    levels: dict[float, list[NDArray[np.int32]]] = field(default_factory=dict)
-    codes: list[tuple[NDArray[np.int32], float]] = field(default_factory=list)
+    levels: dict[float, list[Posting]] = field(default_factory=dict)
+    codes: list[tuple[Posting, float]] = field(default_factory=list)
 
-    def take(
-        self, rows: NDArray[np.int32], strength: float, *, code: bool = False
-    ) -> None:
-        if len(rows):
-            self.levels.setdefault(strength, []).append(rows)
+    def take(self, posting: Posting, strength: float, *, code: bool = False) -> None:
+        if len(posting.rows):
+            self.levels.setdefault(strength, []).append(posting)
             if code:
-                self.codes.append((rows, strength))
+                self.codes.append((posting, strength))
 
 
 def sources(
@@ -61,29 +86,35 @@ def sources(
     other side and how strongly they relate.
     """
     found = Sources()
+    near = side.near
     for key in keys:
         mine = 1.0 if key in primary else SECONDARY
         for related, strength in serving[key].items():
-            found.take(side.by_primary.rows(related), strength * mine)
-            found.take(side.by_key.rows(related), strength * mine * SECONDARY)
+            rows = side.by_primary.rows(related)
+            found.take(Posting(rows, near["primary"], related), strength * mine)
+            rows = side.by_key.rows(related)
+            found.take(Posting(rows, near["key"], related), strength * mine * SECONDARY)
     for code in item.codes:
-        found.take(side.by_ewc.rows(code), SAME_EWC, code=True)
-        found.take(side.by_ewc.rows(code[:4]), SAME_SUBCHAPTER, code=True)
+        for ewc, strength in ((code, SAME_EWC), (code[:4], SAME_SUBCHAPTER)):
+            rows = side.by_ewc.rows(ewc)
+            found.take(Posting(rows, near["ewc"], ewc), strength, code=True)
     if not keys:  # outside the lexicon, a rare word in common is a lead
         rare = max(3, int(RARE_WORD_SHARE * len(side)))
         for word in words:
             if 0 < side.by_token.count(word) <= rare:
-                found.take(side.by_token.rows(word), SHARED_WORD)
+                found.take(Posting(side.by_token.rows(word), None, word), SHARED_WORD)
     return found
 
 
-def bound_of(strength: float) -> float:
-    """Best rough score (no text) of a candidate of this material strength."""
-    from symbiosis.matching.score import WEIGHTS
-
+def bound_of(strength: float, km: float = 0.0, limit: float = math.inf) -> float:
+    """Best rough score (no text) of a candidate of this material strength,
+    at least ``km`` away, when no transport limit exceeds ``limit``."""
+    if km > limit:
+        return -math.inf
+    distance = 1.0 - max(km - LOCAL_KM, 0.0) / max(limit - LOCAL_KM, 1.0)
     best = (
         WEIGHTS["material"] * strength
-        + WEIGHTS["distance"]
+        + WEIGHTS["distance"] * min(max(distance, 0.0), 1.0)
         + WEIGHTS["quantity"]
         + WEIGHTS["timing"]
     )
@@ -91,7 +122,7 @@ def bound_of(strength: float) -> float:
 
 
 def stages(
-    side: Side, found: Sources, allowed: NDArray[np.bool_] | None, item: Item
+    side: Side, found: Sources, allowed: NDArray[np.bool_], item: Item
 ) -> Generator[tuple[NDArray[np.int64], NDArray[np.float64], float]]:
     """Rows gathered stage by stage: (rows, material strength, bound of the rest).
 
@@ -102,8 +133,8 @@ def stages(
     is the best rough score a row of a later stage could reach (-inf: none).
     """
     scratch, bonus = side.scratch, side.bonus
-    for rows, strength in found.codes:
-        bonus[rows] = np.maximum(bonus[rows], strength)
+    for posting, strength in found.codes:
+        bonus[posting.rows] = np.maximum(bonus[posting.rows], strength)
     strengths = sorted(found.levels, reverse=True)
     gathered: list[NDArray[np.int64]] = []
     try:
@@ -114,7 +145,8 @@ def stages(
                 not chunks or sum(map(len, chunks)) < STAGE_POSTINGS
             ):
                 strength = strengths[i]
-                for rows in found.levels[strength]:
+                for posting in found.levels[strength]:
+                    rows = posting.rows
                     fresh = rows[scratch[rows] == 0]
                     if len(fresh):
                         chunks.append(fresh)
@@ -125,20 +157,135 @@ def stages(
             # disjoint: a row is taken once, by the strongest list it is in
             taken = np.concatenate(chunks).astype(np.int64)
             gathered.append(taken)
-            keep = side.alive[taken]
-            if allowed is not None:
-                keep &= allowed[side.resource[taken]]
-            taken = taken[keep]
-            taken = taken[_allowed_hazard(side, taken, item)]
+            taken, material = _usable(side, taken, allowed, item)
             rest = bound_of(strengths[i]) if i < len(strengths) else -np.inf
             if len(taken):
-                material = (1 - CODE_SHARE) * scratch[taken] + CODE_SHARE * bonus[taken]
                 yield taken, material, rest
     finally:
         for done in gathered:
             scratch[done] = 0.0
         for coded, _strength in found.codes:
-            bonus[coded] = 0.0
+            bonus[coded.rows] = 0.0
+
+
+def _usable(
+    side: Side, taken: NDArray[np.int64], allowed: NDArray[np.bool_], item: Item
+) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
+    """The gathered rows the query may meet, with their material strength."""
+    keep = side.alive[taken] & allowed[side.resource[taken]]
+    taken = taken[keep]
+    taken = taken[_allowed_hazard(side, taken, item)]
+    found = (1 - CODE_SHARE) * side.scratch[taken] + CODE_SHARE * side.bonus[taken]
+    return taken, found
+
+
+Take = Callable[[NDArray[np.int64], NDArray[np.float64]], tuple[float, float]]
+Bound = Callable[[float, float], float]
+
+
+def near_first(
+    side: Side,
+    found: Sources,
+    allowed: NDArray[np.bool_],
+    item: Item,
+    take: Take,
+    bound: Bound,
+) -> None:
+    """The candidates of one query, strongest first, and nearest cells first.
+
+    Each stage (as in ``stages``) is read ring of grid cells by ring around
+    the query, then whatever lies beyond ``RINGS`` at once. ``take`` scores
+    rows and returns the query's worst kept rough score and its distance;
+    ``bound(strength, km)`` is the best rough score a row of that strength
+    at least ``km`` away could reach. The rest of a stage is skipped once it
+    could not beat the worst kept candidate (nor tie with it while nearer).
+    A row skipped so could come back in a weaker stage with less strength:
+    it cannot enter then either, as its bound only fell.
+    """
+    scratch, bonus = side.scratch, side.bonus
+    floors = _ring_floors(item.lat, item.lon)
+    home = cell_of(item.lat, item.lon)
+    rings: list[list[Cell] | None] = [_ring(home, k) for k in range(RINGS + 1)]
+    rings.append(None)  # None: every cell
+    strengths = sorted(found.levels, reverse=True)
+    gathered: list[NDArray[np.int64]] = []
+    coded: list[NDArray[np.int32]] = []
+    bonused: set[int] = set()  # rings whose rows have their code bonus
+    worst, worst_km = -np.inf, np.inf
+    try:
+        i = 0
+        while i < len(strengths):
+            first = i
+            stage: list[tuple[float, Posting]] = []
+            postings = 0
+            while i < len(strengths) and (not stage or postings < STAGE_POSTINGS):
+                stage += [(strengths[i], p) for p in found.levels[strengths[i]]]
+                postings += sum(len(p.rows) for p in found.levels[strengths[i]])
+                i += 1
+            for ring, cells in enumerate(rings):
+                best = bound(strengths[first], floors[ring])
+                if ring and (
+                    best < worst - SLACK
+                    or (best <= worst + SLACK and floors[ring] > worst_km)
+                ):
+                    break  # farther rings can only do worse
+                if ring not in bonused:  # the code bonus of the rows of this ring
+                    bonused.add(ring)
+                    for posting, strength in found.codes:
+                        rows = posting.at(cells)
+                        bonus[rows] = np.maximum(bonus[rows], strength)
+                        coded.append(rows)
+                chunks = []
+                for strength, posting in stage:
+                    rows = posting.at(cells)
+                    fresh = rows[scratch[rows] == 0]
+                    scratch[fresh] = strength
+                    chunks.append(fresh)
+                taken = np.concatenate(chunks).astype(np.int64)
+                gathered.append(taken)
+                taken, material = _usable(side, taken, allowed, item)
+                if len(taken):
+                    worst, worst_km = take(taken, material)
+            if i < len(strengths) and worst > bound(strengths[i], 0.0) + SLACK:
+                break
+    finally:
+        for done in gathered:
+            scratch[done] = 0.0
+        for rows in coded:
+            bonus[rows] = 0.0
+
+
+def _ring(home: Cell, k: int) -> list[Cell]:
+    """The cells at Chebyshev distance ``k`` from ``home``."""
+    row, column = home
+    if k == 0:
+        return [home]
+    return [
+        (row + dr, column + dc)
+        for dr in range(-k, k + 1)
+        for dc in range(-k, k + 1)
+        if max(abs(dr), abs(dc)) == k
+    ]
+
+
+def _ring_floors(lat: float, lon: float) -> list[float]:
+    """Least distance (km) from the point to any cell of each ring; the last
+    entry bounds whatever lies beyond the rings."""
+    if abs(lat) > 80 or abs(lon) > 175:  # grid cells shrink or wrap: no bound
+        return [0.0] * (RINGS + 2)
+    row, column = cell_of(lat, lon)
+    gap_lat = min(lat - row * CELL_LAT, (row + 1) * CELL_LAT - lat)
+    gap_lon = min(lon - column * CELL_LON, (column + 1) * CELL_LON - lon)
+    floors = [0.0]
+    for k in range(1, RINGS + 2):
+        north_south = EARTH_KM * math.radians((k - 1) * CELL_LAT + gap_lat)
+        far_lat = math.radians(min(90.0, abs(lat) + (k + 1) * CELL_LAT))
+        half = math.radians((k - 1) * CELL_LON + gap_lon) / 2
+        east_west = (
+            2 * EARTH_KM * math.asin(min(1.0, math.cos(far_lat) * math.sin(half)))
+        )
+        floors.append(max(0.0, min(north_south, east_west) - 1e-6))
+    return floors
 
 
 def resources_allowed(item: Item) -> NDArray[np.bool_]:

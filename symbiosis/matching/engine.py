@@ -23,11 +23,19 @@ from contextlib import contextmanager
 from datetime import date
 
 import numpy as np
+from numpy.typing import NDArray
 
 from symbiosis.matching import batch
 from symbiosis.matching.batch import Progress
-from symbiosis.matching.block import SLACK, Best, Candidates, Queries, best_of
-from symbiosis.matching.candidates import resources_allowed, sources, stages
+from symbiosis.matching.block import SLACK, Best, Candidates, Last, Queries, best_of
+from symbiosis.matching.candidates import (
+    Sources,
+    bound_of,
+    near_first,
+    resources_allowed,
+    sources,
+    stages,
+)
 from symbiosis.matching.index import Side, Vocabulary
 from symbiosis.matching.lexicon import Lexicon
 from symbiosis.matching.model import Item, Match
@@ -163,7 +171,7 @@ class Matcher:
     def match(self, item: Item, top: int = 5) -> list[Match]:
         """The best ``top`` listings of the other side for ``item``."""
         features = [self.features_of(item)]
-        best = self.shortlists([item], features, top)
+        best = self.shortlist(item, features[0], top)
         side = self.sides[OTHER[item.kind]]
         return finish(self, [item], features, side, best, top)[0]
 
@@ -209,14 +217,39 @@ class Matcher:
             return frozenset(self.described(item)[3])
         return frozenset(self.vocab.words[i] for i in features.word_ids.tolist())
 
+    def _sources(self, item: Item, features: Features) -> Sources:
+        other = OTHER[item.kind]
+        serving = {k: self._serving_keys(k, item.kind, other) for k in features.keys}
+        words = [] if features.keys else sorted(self._words(item, features))
+        return sources(
+            self.sides[other], serving, item, features.keys, features.primary, words
+        )
+
+    def shortlist(self, item: Item, features: Features, top: int) -> Best:
+        """The shortlist of one listing: nearest cells first (``near_first``)."""
+        side = self.sides[OTHER[item.kind]]
+        queries = Queries.of([item], self.today)
+        best = Best.empty(1, max(SHORTLIST, top))
+        default = self.default_max_km
+        limit = item.max_distance_km or max(default, side.widest)
+
+        def take(rows: NDArray[np.int64], material: NDArray[np.float64]) -> Last:
+            nonlocal best
+            best = best_of(queries, Candidates.of(side, rows, material), default, best)
+            return best.last()
+
+        def bound(strength: float, km: float) -> float:
+            return bound_of(strength, km, limit)
+
+        found = self._sources(item, features)
+        near_first(side, found, resources_allowed(item), item, take, bound)
+        return best
+
     def shortlists(self, items: list[Item], features: list[Features], top: int) -> Best:
         """Shortlists of listings that share a signature (see ``signature``)."""
-        first, mine = items[0], features[0]
-        other = OTHER[first.kind]
-        side = self.sides[other]
-        serving = {key: self._serving_keys(key, first.kind, other) for key in mine.keys}
-        words = [] if mine.keys else sorted(self._words(first, mine))
-        found = sources(side, serving, first, mine.keys, mine.primary, words)
+        first = items[0]
+        side = self.sides[OTHER[first.kind]]
+        found = self._sources(first, features[0])
         queries = Queries.of(items, self.today)
         best = Best.empty(len(items), max(SHORTLIST, top))
         active = np.arange(len(items))

@@ -9,8 +9,9 @@ growable int32 arrays too: a new listing costs an append, never a rebuild.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Iterator
+from collections.abc import Hashable, Iterable, Iterator
 from datetime import date
+from typing import Generic, TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
@@ -20,6 +21,12 @@ from symbiosis.matching.model import RESOURCES, Item
 FAR_FUTURE = date(9999, 12, 31).toordinal()
 UNITS = ("t", "m3", "MWh", "pieces", "hours", "m2")
 PENDING = 512  # postings kept in a list before they join their array
+# Spatial blocking: postings are also kept per grid cell of about 2 × 2 km
+# here, so a query can read the cells around it first.
+CELL_LAT = 0.02  # degrees
+CELL_LON = 0.03
+K = TypeVar("K", bound=Hashable)
+Cell = tuple[int, int]
 # column -> value of an empty row
 COLUMNS: dict[str, float | int | bool] = {
     "lat": 0.0,
@@ -50,19 +57,24 @@ def unit_vector(lat: float, lon: float) -> tuple[float, float, float]:
     return cos_lat * math.cos(lon), cos_lat * math.sin(lon), math.sin(lat)
 
 
+def cell_of(lat: float, lon: float) -> Cell:
+    """The grid cell of a point (degrees)."""
+    return math.floor(lat / CELL_LAT), math.floor(lon / CELL_LON)
+
+
 def unit_code(unit: str | None) -> int:
     return UNITS.index(unit) if unit in UNITS else -1
 
 
-class Postings:
+class Postings(Generic[K]):
     """Rows listed under each key, ascending, as growable int32 arrays."""
 
     def __init__(self) -> None:
-        self._arrays: dict[str, NDArray[np.int32]] = {}
-        self._sizes: dict[str, int] = {}
-        self._pending: dict[str, list[int]] = {}
+        self._arrays: dict[K, NDArray[np.int32]] = {}
+        self._sizes: dict[K, int] = {}
+        self._pending: dict[K, list[int]] = {}
 
-    def append(self, key: str, row: int) -> None:
+    def append(self, key: K, row: int) -> None:
         pending = self._pending.get(key)
         if pending is None:
             pending = self._pending[key] = []
@@ -71,7 +83,7 @@ class Postings:
         if len(pending) >= PENDING:
             self._flush(key)
 
-    def _flush(self, key: str) -> None:
+    def _flush(self, key: K) -> None:
         pending = self._pending.pop(key)
         size = self._sizes[key]
         array = self._arrays.get(key)
@@ -83,20 +95,20 @@ class Postings:
         array[size : size + len(pending)] = pending
         self._sizes[key] = size + len(pending)
 
-    def rows(self, key: str) -> NDArray[np.int32]:
+    def rows(self, key: K) -> NDArray[np.int32]:
         """The rows listed under ``key`` (a view: valid until the next append)."""
         if key in self._pending:
             self._flush(key)
         array = self._arrays.get(key)
         return _EMPTY if array is None else array[: self._sizes[key]]
 
-    def count(self, key: str) -> int:
+    def count(self, key: K) -> int:
         return self._sizes.get(key, 0) + len(self._pending.get(key, ()))
 
     def __contains__(self, key: object) -> bool:
         return key in self._sizes
 
-    def __iter__(self) -> Iterator[str]:
+    def __iter__(self) -> Iterator[K]:
         return iter(self._sizes)
 
     def __len__(self) -> int:
@@ -143,10 +155,17 @@ class Side:
         self.keys: list[frozenset[str]] = []
         self.texts: list[str] = []
         self.primary: list[frozenset[str]] = []
-        self.by_key = Postings()
-        self.by_primary = Postings()
-        self.by_ewc = Postings()
-        self.by_token = Postings()
+        self.by_key: Postings[str] = Postings()
+        self.by_primary: Postings[str] = Postings()
+        self.by_ewc: Postings[str] = Postings()
+        self.by_token: Postings[str] = Postings()
+        # the same, per grid cell: (key, cell row, cell column)
+        self.near: dict[str, Postings[tuple[str, int, int]]] = {
+            "key": Postings(),
+            "primary": Postings(),
+            "ewc": Postings(),
+        }
+        self.widest = 0.0  # the longest transport limit a listing sets
         self.word_ids = np.zeros(8 * capacity, dtype=np.int32)
         self._shared: dict[frozenset[str], frozenset[str]] = {}
         self._arrays(capacity)
@@ -231,13 +250,20 @@ class Side:
             )
         self.word_ids[begin : begin + len(words)] = sorted(words.values())
         self.word_end[row] = begin + len(words)
+        if item.max_distance_km:
+            self.widest = max(self.widest, item.max_distance_km)
+        cell_row, cell_column = cell_of(item.lat, item.lon)
+        near = self.near
         for key in keys:
             self.by_key.append(key, row)
+            near["key"].append((key, cell_row, cell_column), row)
         for key in primary:
             self.by_primary.append(key, row)
+            near["primary"].append((key, cell_row, cell_column), row)
         # each code and sub-chapter once, even when two codes share a sub-chapter
         for code in sorted({c for full in item.codes for c in (full, full[:4])}):
             self.by_ewc.append(code, row)
+            near["ewc"].append((code, cell_row, cell_column), row)
         for word in words:
             self.by_token.append(word, row)
         return row
