@@ -65,6 +65,12 @@ class Sources:
     levels: dict[float, list[Posting]] = field(default_factory=dict)
     codes: list[tuple[Posting, float]] = field(default_factory=list)
 
+    def strongest(self, found: float) -> float:
+        """The best material strength of a row found at strength ``found``:
+        its code bonus is at most ``found`` and at most the query's best code."""
+        bonus = min(found, max((s for _p, s in self.codes), default=0.0))
+        return (1 - CODE_SHARE) * found + CODE_SHARE * bonus
+
     def take(self, posting: Posting, strength: float, *, code: bool = False) -> None:
         if len(posting.rows):
             self.levels.setdefault(strength, []).append(posting)
@@ -158,7 +164,10 @@ def stages(
             taken = np.concatenate(chunks).astype(np.int64)
             gathered.append(taken)
             taken, material = _usable(side, taken, allowed, item)
-            rest = bound_of(strengths[i]) if i < len(strengths) else -np.inf
+            if i < len(strengths):
+                rest = bound_of(found.strongest(strengths[i]))
+            else:
+                rest = -np.inf
             if len(taken):
                 yield taken, material, rest
     finally:
@@ -196,16 +205,18 @@ def near_first(
     Each stage (as in ``stages``) is read ring of grid cells by ring around
     the query, then whatever lies beyond ``RINGS`` at once. ``take`` scores
     rows and returns the query's worst kept rough score and its distance;
-    ``bound(strength, km)`` is the best rough score a row of that strength
+    ``bound(material, km)`` is the best rough score a row of that material
     at least ``km`` away could reach. The rest of a stage is skipped once it
     could not beat the worst kept candidate (nor tie with it while nearer).
     A row skipped so could come back in a weaker stage with less strength:
     it cannot enter then either, as its bound only fell.
     """
     scratch, bonus = side.scratch, side.bonus
-    floors = _ring_floors(item.lat, item.lon)
+    # the first block: the query's cell and its neighbours (often right by it)
+    floors = _ring_floors(item.lat, item.lon)[1:]
     home = cell_of(item.lat, item.lon)
-    rings: list[list[Cell] | None] = [_ring(home, k) for k in range(RINGS + 1)]
+    rings: list[list[Cell] | None] = [_ring(home, 0) + _ring(home, 1)]
+    rings += [_ring(home, k) for k in range(2, RINGS + 1)]
     rings.append(None)  # None: every cell
     strengths = sorted(found.levels, reverse=True)
     gathered: list[NDArray[np.int64]] = []
@@ -223,7 +234,7 @@ def near_first(
                 postings += sum(len(p.rows) for p in found.levels[strengths[i]])
                 i += 1
             for ring, cells in enumerate(rings):
-                best = bound(strengths[first], floors[ring])
+                best = bound(found.strongest(strengths[first]), floors[ring])
                 if ring and (
                     best < worst - SLACK
                     or (best <= worst + SLACK and floors[ring] > worst_km)
@@ -246,7 +257,8 @@ def near_first(
                 taken, material = _usable(side, taken, allowed, item)
                 if len(taken):
                     worst, worst_km = take(taken, material)
-            if i < len(strengths) and worst > bound(strengths[i], 0.0) + SLACK:
+            rest = found.strongest(strengths[i]) if i < len(strengths) else None
+            if rest is not None and worst > bound(rest, 0.0) + SLACK:
                 break
     finally:
         for done in gathered:
@@ -269,8 +281,8 @@ def _ring(home: Cell, k: int) -> list[Cell]:
 
 
 def _ring_floors(lat: float, lon: float) -> list[float]:
-    """Least distance (km) from the point to any cell of each ring; the last
-    entry bounds whatever lies beyond the rings."""
+    """Least distance (km) from the point to any cell of each ring (0 to
+    ``RINGS``); the last entry bounds whatever lies beyond the rings."""
     if abs(lat) > 80 or abs(lon) > 175:  # grid cells shrink or wrap: no bound
         return [0.0] * (RINGS + 2)
     row, column = cell_of(lat, lon)
