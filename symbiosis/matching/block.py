@@ -170,51 +170,32 @@ class Best:
         return result
 
 
-@dataclass
 class Candidates:
-    """Columns of the candidate rows of one stage, gathered once."""
+    """The packed columns of the candidate rows of one stage, gathered once."""
 
-    rows: NDArray[np.int64]
-    material: NDArray[np.float64]
-    xyz: NDArray[np.float64]  # 3 × candidates
-    max_km: NDArray[np.float64]
-    start: NDArray[np.int32]
-    end: NDArray[np.int32]
-    org: NDArray[np.int64]
-    unit: NDArray[np.int8]
-    yearly: NDArray[np.float64]
+    def __init__(
+        self,
+        rows: NDArray[np.int64],
+        material: NDArray[np.float64],
+        table: NDArray[np.float64],
+    ) -> None:
+        self.rows, self.material, self.table = rows, material, table
+        self.xyz = table[:, :3].T  # 3 × candidates
+        self.max_km, self.start, self.end, self.org, self.unit, self.yearly = table[
+            :, 3:
+        ].T
 
     @classmethod
     def of(
         cls, side: Side, rows: NDArray[np.int64], material: NDArray[np.float64]
     ) -> Candidates:
-        return cls(
-            rows,
-            material,
-            np.stack([side.x[rows], side.y[rows], side.z[rows]]),
-            side.max_km[rows],
-            side.start[rows],
-            side.end[rows],
-            side.org[rows],
-            side.unit[rows],
-            side.yearly[rows],
-        )
+        return cls(rows, material, side.table[rows])
 
     def __len__(self) -> int:
         return len(self.rows)
 
     def part(self, index: NDArray[np.int64]) -> Candidates:
-        return Candidates(
-            self.rows[index],
-            self.material[index],
-            self.xyz[:, index],
-            self.max_km[index],
-            self.start[index],
-            self.end[index],
-            self.org[index],
-            self.unit[index],
-            self.yearly[index],
-        )
+        return Candidates(self.rows[index], self.material[index], self.table[index])
 
 
 def kilometres(
@@ -311,7 +292,7 @@ def top(
 
 def best_of(queries: Queries, cands: Candidates, default_km: float, best: Best) -> Best:
     """``best`` updated with the candidates: near ones first, far ones if needed."""
-    if len(queries) * len(cands) < SPATIAL:
+    if len(queries) == 1 or len(queries) * len(cands) < SPATIAL:
         return _dense(queries, cands, default_km, best)
     return _by_place(queries, cands, default_km, best)
 

@@ -37,7 +37,11 @@ SECONDARY = 0.8  # a material named only in the description counts for less
 CODE_SHARE = 0.15  # part of the material score that an agreeing waste code adds
 RARE_WORD_SHARE = 0.02  # a word on more than 2 % of a side is not rare
 STAGE_POSTINGS = 256  # a stage takes strength levels until it has this many
-RINGS = 3  # rings of cells read one by one; beyond them, the rest at once
+# Rings of cells read together (from, to), nearest first: the query's cell
+# with its neighbours (often right by it), then wider and wider rings.
+RING_BLOCKS = ((0, 1), (2, 2), (3, 4), (5, 8))
+RINGS = RING_BLOCKS[-1][1]  # beyond them, the rest at once
+LOOKUP = 16  # a cell look-up costs about as much as reading this many rows
 SLACK = 1e-9  # rounding room when comparing a rough score with a bound
 ENERGY = RESOURCES.index("energy")
 MATERIAL = RESOURCES.index("material")
@@ -203,7 +207,7 @@ def near_first(
     """The candidates of one query, strongest first, and nearest cells first.
 
     Each stage (as in ``stages``) is read ring of grid cells by ring around
-    the query, then whatever lies beyond ``RINGS`` at once. ``take`` scores
+    the query (``RING_BLOCKS``), then whatever lies beyond them at once. ``take`` scores
     rows and returns the query's worst kept rough score and its distance;
     ``bound(material, km)`` is the best rough score a row of that material
     at least ``km`` away could reach. The rest of a stage is skipped once it
@@ -212,12 +216,15 @@ def near_first(
     it cannot enter then either, as its bound only fell.
     """
     scratch, bonus = side.scratch, side.bonus
-    # the first block: the query's cell and its neighbours (often right by it)
-    floors = _ring_floors(item.lat, item.lon)[1:]
+    ring_floors = _ring_floors(item.lat, item.lon)
     home = cell_of(item.lat, item.lon)
-    rings: list[list[Cell] | None] = [_ring(home, 0) + _ring(home, 1)]
-    rings += [_ring(home, k) for k in range(2, RINGS + 1)]
+    rings: list[list[Cell] | None] = [
+        [cell for k in range(first, last + 1) for cell in _ring(home, k)]
+        for first, last in RING_BLOCKS
+    ]
+    floors = [ring_floors[first] for first, _last in RING_BLOCKS]
     rings.append(None)  # None: every cell
+    floors.append(ring_floors[-1])
     strengths = sorted(found.levels, reverse=True)
     gathered: list[NDArray[np.int64]] = []
     coded: list[NDArray[np.int32]] = []
@@ -240,8 +247,11 @@ def near_first(
                     or (best <= worst + SLACK and floors[ring] > worst_km)
                 ):
                     break  # farther rings can only do worse
-                if ring not in bonused:  # the code bonus of the rows of this ring
-                    bonused.add(ring)
+                if cells is not None and len(cells) * len(stage) * LOOKUP > postings:
+                    cells = None  # few rows: reading them all costs less
+                key = -1 if cells is None else ring
+                if key not in bonused and -1 not in bonused:
+                    bonused.add(key)  # the code bonus of the rows of this ring
                     for posting, strength in found.codes:
                         rows = posting.at(cells)
                         bonus[rows] = np.maximum(bonus[rows], strength)
@@ -257,6 +267,8 @@ def near_first(
                 taken, material = _usable(side, taken, allowed, item)
                 if len(taken):
                     worst, worst_km = take(taken, material)
+                if cells is None:
+                    break
             rest = found.strongest(strengths[i]) if i < len(strengths) else None
             if rest is not None and worst > bound(rest, 0.0) + SLACK:
                 break

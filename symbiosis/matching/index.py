@@ -31,19 +31,10 @@ Cell = tuple[int, int]
 COLUMNS: dict[str, float | int | bool] = {
     "lat": 0.0,
     "lon": 0.0,
-    "x": 0.0,
-    "y": 0.0,
-    "z": 0.0,
-    "yearly": np.nan,
-    "unit": -1,
-    "start": 0,
-    "end": FAR_FUTURE,
     "resource": 0,
     "hazardous": False,
     "accepts_hazardous": False,
     "lists_codes": False,
-    "max_km": np.inf,
-    "org": -1,
     "scratch": 0.0,
     "bonus": 0.0,
     "alive": False,
@@ -55,6 +46,13 @@ def unit_vector(lat: float, lon: float) -> tuple[float, float, float]:
     """A point (radians) on the unit sphere: chords give great-circle distances."""
     cos_lat = math.cos(lat)
     return cos_lat * math.cos(lon), cos_lat * math.sin(lon), math.sin(lat)
+
+
+# What a candidate's score needs, packed in one row so that gathering a
+# candidate reads one cache line: unit vector, limit, window, organisation,
+# unit and yearly quantity.
+TABLE = ("x", "y", "z", "max_km", "start", "end", "org", "unit", "yearly")
+TABLE_BLANK = (0.0, 0.0, 0.0, np.inf, 0, FAR_FUTURE, -1, -1, np.nan)
 
 
 def cell_of(lat: float, lon: float) -> Cell:
@@ -148,6 +146,17 @@ class Vocabulary:
 class Side:
     """All listings of one kind, as columns."""
 
+    # views of the packed table (see ``TABLE``)
+    x: NDArray[np.float64]
+    y: NDArray[np.float64]
+    z: NDArray[np.float64]
+    max_km: NDArray[np.float64]
+    start: NDArray[np.float64]
+    end: NDArray[np.float64]
+    org: NDArray[np.float64]
+    unit: NDArray[np.float64]
+    yearly: NDArray[np.float64]
+
     def __init__(self, capacity: int = 1024) -> None:
         self.size = 0
         self.row_of: dict[int, int] = {}
@@ -173,24 +182,22 @@ class Side:
     def _arrays(self, capacity: int) -> None:
         self.lat = np.zeros(capacity)
         self.lon = np.zeros(capacity)
-        self.x = np.zeros(capacity)
-        self.y = np.zeros(capacity)
-        self.z = np.zeros(capacity)
-        self.yearly = np.full(capacity, np.nan)
-        self.unit = np.full(capacity, -1, dtype=np.int8)
-        self.start = np.zeros(capacity, dtype=np.int32)
-        self.end = np.full(capacity, FAR_FUTURE, dtype=np.int32)
+        self.table = np.tile(np.array(TABLE_BLANK, dtype=float), (capacity, 1))
+        self._views()
         self.resource = np.zeros(capacity, dtype=np.int8)
         self.hazardous = np.zeros(capacity, dtype=bool)
         self.accepts_hazardous = np.zeros(capacity, dtype=bool)
-        self.max_km = np.full(capacity, np.inf)  # inf: the listing sets no limit
         self.lists_codes = np.zeros(capacity, dtype=bool)  # names accepted codes
         # working space of a query (material strength, code bonus), kept zeroed
         self.scratch = np.zeros(capacity)
         self.bonus = np.zeros(capacity)
-        self.org = np.full(capacity, -1, dtype=np.int64)  # -1: not known
         self.alive = np.zeros(capacity, dtype=bool)
         self.word_end = np.zeros(capacity, dtype=np.int64)  # row's words end here
+
+    def _views(self) -> None:
+        """The packed columns by name (max_km inf: no limit; org -1: unknown)."""
+        for i, name in enumerate(TABLE):
+            setattr(self, name, self.table[:, i])
 
     def _grow(self) -> None:
         """Double every column, filling the new rows with each column's blank."""
@@ -200,6 +207,9 @@ class Side:
             new[: len(old)] = old
             new[len(old) :] = blank
             setattr(self, name, new)
+        blank_rows = np.tile(np.array(TABLE_BLANK, dtype=float), (len(self.table), 1))
+        self.table = np.concatenate([self.table, blank_rows])
+        self._views()
 
     def add(
         self,
@@ -227,12 +237,14 @@ class Side:
         self.primary.append(primary)
         self.lat[row] = lat = math.radians(item.lat)
         self.lon[row] = lon = math.radians(item.lon)
-        self.x[row], self.y[row], self.z[row] = unit_vector(lat, lon)
-        self.yearly[row] = item.yearly if item.yearly else np.nan
-        self.unit[row] = unit_code(item.base_unit)
-        self.start[row] = item.available_from.toordinal() if item.available_from else 0
-        self.end[row] = (
-            item.available_until.toordinal() if item.available_until else FAR_FUTURE
+        self.table[row] = (
+            *unit_vector(lat, lon),
+            item.max_distance_km or np.inf,
+            item.available_from.toordinal() if item.available_from else 0,
+            item.available_until.toordinal() if item.available_until else FAR_FUTURE,
+            -1 if item.organisation_id is None else item.organisation_id,
+            unit_code(item.base_unit),
+            item.yearly if item.yearly else np.nan,
         )
         self.resource[row] = (
             RESOURCES.index(item.resource) if item.resource in RESOURCES else 0
@@ -240,8 +252,6 @@ class Side:
         self.hazardous[row] = item.hazardous
         self.accepts_hazardous[row] = item.accepts_hazardous
         self.lists_codes[row] = bool(item.accepted_ewc)
-        self.max_km[row] = item.max_distance_km or np.inf
-        self.org[row] = item.organisation_id if item.organisation_id is not None else -1
         self.alive[row] = True
         begin = int(self.word_end[row - 1]) if row else 0
         if begin + len(words) > len(self.word_ids):
