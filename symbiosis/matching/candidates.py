@@ -42,6 +42,7 @@ STAGE_POSTINGS = 256  # a stage takes strength levels until it has this many
 RING_BLOCKS = ((0, 1), (2, 2), (3, 4), (5, 8))
 RINGS = RING_BLOCKS[-1][1]  # beyond them, the rest at once
 LOOKUP = 16  # a cell look-up costs about as much as reading this many rows
+MAX_RING = 200  # beyond the rings, cells are read out to at most this ring
 SLACK = 1e-9  # rounding room when comparing a rough score with a bound
 ENERGY = RESOURCES.index("energy")
 MATERIAL = RESOURCES.index("material")
@@ -53,6 +54,7 @@ class Posting(NamedTuple):
     rows: NDArray[np.int32]
     near: Postings[tuple[str, int, int]] | None
     key: str
+    cells: list[Cell] | None = None  # the cells it has rows in
 
     def at(self, cells: list[Cell] | None) -> NDArray[np.int32]:
         """Its rows in ``cells`` (None: all of them)."""
@@ -216,20 +218,41 @@ def near_first(
     it cannot enter then either, as its bound only fell.
     """
     scratch, bonus = side.scratch, side.bonus
-    ring_floors = _ring_floors(item.lat, item.lon)
     home = cell_of(item.lat, item.lon)
+    # least distance to ring k, made non-decreasing (a floor for k and beyond)
+    ring_floors = np.minimum.accumulate(
+        _floors(item.lat, item.lon, np.arange(MAX_RING + 2))[::-1]
+    )[::-1].tolist()
     rings: list[list[Cell] | None] = [
         [cell for k in range(first, last + 1) for cell in _ring(home, k)]
         for first, last in RING_BLOCKS
     ]
     floors = [ring_floors[first] for first, _last in RING_BLOCKS]
-    rings.append(None)  # None: every cell
-    floors.append(ring_floors[-1])
+    rings.append(None)  # None: the cells beyond the rings that can still count
+    floors.append(ring_floors[RINGS + 1])
     strengths = sorted(found.levels, reverse=True)
     gathered: list[NDArray[np.int64]] = []
     coded: list[NDArray[np.int32]] = []
-    bonused: set[int] = set()  # rings whose rows have their code bonus
+    bonused: set[int] = set()  # rings whose rows have their code bonus (-1: all)
+    beyond_bonused = RINGS  # code bonus given beyond the rings up to this ring
     worst, worst_km = -np.inf, np.inf
+
+    def beaten(best: float, floor: float) -> bool:
+        """Could no candidate this good, this far, enter the shortlist?"""
+        return best < worst - SLACK or (best <= worst + SLACK and floor > worst_km)
+
+    def reach(strongest: float) -> int:
+        """The farthest ring a row this strong may still count in."""
+        near, far = RINGS, MAX_RING + 1  # near may count, far may not (or is past)
+        while far - near > 1:
+            middle = (near + far) // 2
+            floor = ring_floors[middle]
+            if beaten(bound(strongest, floor), floor):
+                far = middle
+            else:
+                near = middle
+        return near
+
     try:
         i = 0
         while i < len(strengths):
@@ -240,25 +263,39 @@ def near_first(
                 stage += [(strengths[i], p) for p in found.levels[strengths[i]]]
                 postings += sum(len(p.rows) for p in found.levels[strengths[i]])
                 i += 1
+            strongest = found.strongest(strengths[first])
             for ring, cells in enumerate(rings):
-                best = bound(found.strongest(strengths[first]), floors[ring])
-                if ring and (
-                    best < worst - SLACK
-                    or (best <= worst + SLACK and floors[ring] > worst_km)
-                ):
+                if ring and beaten(bound(strongest, floors[ring]), floors[ring]):
                     break  # farther rings can only do worse
-                if cells is not None and len(cells) * len(stage) * LOOKUP > postings:
-                    cells = None  # few rows: reading them all costs less
-                key = -1 if cells is None else ring
-                if key not in bonused and -1 not in bonused:
-                    bonused.add(key)  # the code bonus of the rows of this ring
+                whole = (
+                    cells is not None and len(cells) * len(stage) * LOOKUP > postings
+                )
+                if whole:  # few rows: reading them all costs less
+                    cells = None
+                    far = MAX_RING
+                elif cells is None:
+                    far = reach(strongest)
+                if cells is None and -1 not in bonused:
+                    if whole:
+                        bonused.add(-1)
+                    if whole or far > beyond_bonused:
+                        for posting, strength in found.codes:
+                            rows = _beyond(posting, home, beyond_bonused, far, whole)
+                            bonus[rows] = np.maximum(bonus[rows], strength)
+                            coded.append(rows)
+                        beyond_bonused = max(beyond_bonused, far)
+                elif cells is not None and ring not in bonused and -1 not in bonused:
+                    bonused.add(ring)  # the code bonus of the rows of this ring
                     for posting, strength in found.codes:
                         rows = posting.at(cells)
                         bonus[rows] = np.maximum(bonus[rows], strength)
                         coded.append(rows)
                 chunks = []
                 for strength, posting in stage:
-                    rows = posting.at(cells)
+                    if cells is None:
+                        rows = _beyond(posting, home, RINGS, far, whole)
+                    else:
+                        rows = posting.at(cells)
                     fresh = rows[scratch[rows] == 0]
                     scratch[fresh] = strength
                     chunks.append(fresh)
@@ -279,6 +316,21 @@ def near_first(
             bonus[rows] = 0.0
 
 
+def _beyond(
+    posting: Posting, home: Cell, after: int, upto: int, whole: bool
+) -> NDArray[np.int32]:
+    """Rows of ``posting`` in the rings ``after`` < k <= ``upto`` around
+    ``home`` (``whole``: all its rows)."""
+    if whole or posting.cells is None or upto >= MAX_RING:
+        return posting.rows
+    cells = np.array(posting.cells).reshape(-1, 2)
+    ring = np.abs(cells - np.array(home)).max(axis=1)
+    chosen = np.flatnonzero((ring > after) & (ring <= upto))
+    if not len(chosen):
+        return posting.rows[:0]
+    return posting.at([posting.cells[j] for j in chosen.tolist()])
+
+
 def _ring(home: Cell, k: int) -> list[Cell]:
     """The cells at Chebyshev distance ``k`` from ``home``."""
     row, column = home
@@ -292,24 +344,25 @@ def _ring(home: Cell, k: int) -> list[Cell]:
     ]
 
 
-def _ring_floors(lat: float, lon: float) -> list[float]:
-    """Least distance (km) from the point to any cell of each ring (0 to
-    ``RINGS``); the last entry bounds whatever lies beyond the rings."""
+def _floors(lat: float, lon: float, rings: NDArray[np.int64]) -> NDArray[np.float64]:
+    """Least distance (km) from the point to any cell at Chebyshev distance
+    ``rings`` (in cells) from its own."""
     if abs(lat) > 80 or abs(lon) > 175:  # grid cells shrink or wrap: no bound
-        return [0.0] * (RINGS + 2)
+        return np.zeros(len(rings))
     row, column = cell_of(lat, lon)
     gap_lat = min(lat - row * CELL_LAT, (row + 1) * CELL_LAT - lat)
     gap_lon = min(lon - column * CELL_LON, (column + 1) * CELL_LON - lon)
-    floors = [0.0]
-    for k in range(1, RINGS + 2):
-        north_south = EARTH_KM * math.radians((k - 1) * CELL_LAT + gap_lat)
-        far_lat = math.radians(min(90.0, abs(lat) + (k + 1) * CELL_LAT))
-        half = math.radians((k - 1) * CELL_LON + gap_lon) / 2
-        east_west = (
-            2 * EARTH_KM * math.asin(min(1.0, math.cos(far_lat) * math.sin(half)))
-        )
-        floors.append(max(0.0, min(north_south, east_west) - 1e-6))
-    return floors
+    between = np.maximum(rings - 1, 0)
+    north_south = EARTH_KM * np.radians(between * CELL_LAT + gap_lat)
+    far_lat = np.radians(np.minimum(90.0, abs(lat) + (rings + 1) * CELL_LAT))
+    half = np.radians(between * CELL_LON + gap_lon) / 2
+    chord = np.minimum(1.0, np.cos(far_lat) * np.sin(half))
+    east_west = 2 * EARTH_KM * np.arcsin(chord)
+    floor: NDArray[np.float64] = np.maximum(
+        np.minimum(north_south, east_west) - 1e-6, 0.0
+    )
+    floor[rings == 0] = 0.0
+    return floor
 
 
 def resources_allowed(item: Item) -> NDArray[np.bool_]:

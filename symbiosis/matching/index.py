@@ -174,6 +174,8 @@ class Side:
             "primary": Postings(),
             "ewc": Postings(),
         }
+        # the cells each key has rows in, per index of ``near``
+        self.cells: dict[str, dict[str, list[Cell]]] = {name: {} for name in self.near}
         self.widest = 0.0  # the longest transport limit a listing sets
         self.word_ids = np.zeros(8 * capacity, dtype=np.int32)
         self._shared: dict[frozenset[str], frozenset[str]] = {}
@@ -262,21 +264,26 @@ class Side:
         self.word_end[row] = begin + len(words)
         if item.max_distance_km:
             self.widest = max(self.widest, item.max_distance_km)
-        cell_row, cell_column = cell_of(item.lat, item.lon)
-        near = self.near
+        cell = cell_of(item.lat, item.lon)
         for key in keys:
             self.by_key.append(key, row)
-            near["key"].append((key, cell_row, cell_column), row)
+            self._near("key", key, cell, row)
         for key in primary:
             self.by_primary.append(key, row)
-            near["primary"].append((key, cell_row, cell_column), row)
+            self._near("primary", key, cell, row)
         # each code and sub-chapter once, even when two codes share a sub-chapter
         for code in sorted({c for full in item.codes for c in (full, full[:4])}):
             self.by_ewc.append(code, row)
-            near["ewc"].append((code, cell_row, cell_column), row)
+            self._near("ewc", code, cell, row)
         for word in words:
             self.by_token.append(word, row)
         return row
+
+    def _near(self, index: str, key: str, cell: Cell, row: int) -> None:
+        postings = self.near[index]
+        if (key, *cell) not in postings:
+            self.cells[index].setdefault(key, []).append(cell)
+        postings.append((key, *cell), row)
 
     def words_of(self, row: int) -> NDArray[np.int32]:
         """Word ids of a row, ascending."""
