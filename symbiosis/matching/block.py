@@ -15,7 +15,13 @@ from datetime import date
 import numpy as np
 from numpy.typing import NDArray
 
-from symbiosis.matching.index import FAR_FUTURE, Side, unit_code, unit_vector
+from symbiosis.matching.index import (
+    FAR_FUTURE,
+    UNITS,
+    Side,
+    unit_code,
+    unit_vector,
+)
 from symbiosis.matching.model import Item
 from symbiosis.matching.score import (
     EARTH_KM,
@@ -81,14 +87,20 @@ class Queries:
                 dtype=np.int64,
             ),
             yearly=np.array([i.yearly or np.nan for i in items]),
+            # -2: no unit, or one the index does not know: never the same
             unit=np.array(
-                [-2 if i.base_unit is None else unit_code(i.base_unit) for i in items],
+                [unit_code(i.base_unit) if i.base_unit in UNITS else -2 for i in items],
                 dtype=np.int64,
             ),
         )
 
     def __len__(self) -> int:
         return len(self.org)
+
+    def quantified(self) -> NDArray[np.bool_]:
+        """Which queries give a quantity a candidate's can be compared with."""
+        known: NDArray[np.bool_] = (self.yearly > 0) & (self.unit >= 0)
+        return known
 
     def part(self, index: NDArray[np.int64] | slice) -> Queries:
         return Queries(

@@ -118,16 +118,19 @@ def sources(
     return found
 
 
-def bound_of(strength: float, km: float = 0.0, limit: float = math.inf) -> float:
+def bound_of(
+    strength: float, km: float = 0.0, limit: float = math.inf, quantity: float = 1.0
+) -> float:
     """Best rough score (no text) of a candidate of this material strength,
-    at least ``km`` away, when no transport limit exceeds ``limit``."""
+    at least ``km`` away, when no transport limit exceeds ``limit`` and the
+    quantity part is at most ``quantity``."""
     if km > limit:
         return -math.inf
     distance = 1.0 - max(km - LOCAL_KM, 0.0) / max(limit - LOCAL_KM, 1.0)
     best = (
         WEIGHTS["material"] * strength
         + WEIGHTS["distance"] * min(max(distance, 0.0), 1.0)
-        + WEIGHTS["quantity"]
+        + WEIGHTS["quantity"] * quantity
         + WEIGHTS["timing"]
     )
     return 100.0 * best
@@ -136,13 +139,14 @@ def bound_of(strength: float, km: float = 0.0, limit: float = math.inf) -> float
 def stages(
     side: Side, found: Sources, allowed: NDArray[np.bool_], item: Item
 ) -> Generator[tuple[NDArray[np.int64], NDArray[np.float64], float]]:
-    """Rows gathered stage by stage: (rows, material strength, bound of the rest).
+    """Rows gathered stage by stage: (rows, their material, the best material
+    a row of a later stage can have).
 
     The material strength is the best relation found (material key, waste
     code, rare word); an agreeing waste code adds a little on top, since a
     code is the most precise statement of what a waste is. ``allowed`` marks
-    the rows the query may meet at all (resource, hazardous waste); the bound
-    is the best rough score a row of a later stage could reach (-inf: none).
+    the rows the query may meet at all (resource, hazardous waste); -inf:
+    no later stage.
     """
     scratch, bonus = side.scratch, side.bonus
     for posting, strength in found.codes:
@@ -170,10 +174,7 @@ def stages(
             taken = np.concatenate(chunks).astype(np.int64)
             gathered.append(taken)
             taken, material = _usable(side, taken, allowed, item)
-            if i < len(strengths):
-                rest = bound_of(found.strongest(strengths[i]))
-            else:
-                rest = -np.inf
+            rest = found.strongest(strengths[i]) if i < len(strengths) else -np.inf
             if len(taken):
                 yield taken, material, rest
     finally:

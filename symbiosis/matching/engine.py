@@ -40,7 +40,7 @@ from symbiosis.matching.index import Side, Vocabulary
 from symbiosis.matching.lexicon import Lexicon
 from symbiosis.matching.model import Item, Match
 from symbiosis.matching.normalise import content_tokens
-from symbiosis.matching.score import DEFAULT_MAX_KM
+from symbiosis.matching.score import DEFAULT_MAX_KM, NEUTRAL_QUANTITY
 from symbiosis.matching.shortlist import Features, Relation, finish
 
 SHORTLIST = 40  # candidates that get a text score
@@ -232,6 +232,7 @@ class Matcher:
         best = Best.empty(1, max(SHORTLIST, top))
         default = self.default_max_km
         limit = item.max_distance_km or max(default, side.widest)
+        quantity = 1.0 if queries.quantified()[0] else NEUTRAL_QUANTITY
 
         def take(rows: NDArray[np.int64], material: NDArray[np.float64]) -> Last:
             nonlocal best
@@ -239,7 +240,7 @@ class Matcher:
             return best.last()
 
         def bound(strength: float, km: float) -> float:
-            return bound_of(strength, km, limit)
+            return bound_of(strength, km, limit, quantity)
 
         found = self._sources(item, features)
         near_first(side, found, resources_allowed(item), item, take, bound)
@@ -253,6 +254,7 @@ class Matcher:
         queries = Queries.of(items, self.today)
         best = Best.empty(len(items), max(SHORTLIST, top))
         active = np.arange(len(items))
+        quantified = queries.quantified()
         gathered = stages(side, found, resources_allowed(first), first)
         try:
             for rows, material, rest in gathered:
@@ -261,8 +263,14 @@ class Matcher:
                     queries.part(active), cands, self.default_max_km, best.part(active)
                 )
                 best.put(active, part)
-                # a query is done once its worst kept candidate beats any later one
-                active = active[part.worst() <= rest + SLACK]
+                # a query is done once its worst kept candidate beats any later
+                # one; without a comparable quantity, its quantity part is 0.5
+                later = np.where(
+                    quantified[active],
+                    bound_of(rest),
+                    bound_of(rest, quantity=NEUTRAL_QUANTITY),
+                )
+                active = active[part.worst() <= later + SLACK]
                 if not len(active):
                     break
         finally:

@@ -61,6 +61,7 @@ def cell_of(lat: float, lon: float) -> Cell:
 
 
 def unit_code(unit: str | None) -> int:
+    """The index of a base unit; -1 for none or an unknown one."""
     return UNITS.index(unit) if unit in UNITS else -1
 
 
