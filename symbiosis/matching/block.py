@@ -26,9 +26,9 @@ from symbiosis.matching.model import Item
 from symbiosis.matching.score import (
     EARTH_KM,
     LOCAL_KM,
+    NEUTRAL_QUANTITY,
     WEIGHTS,
     distance_part,
-    quantity_fit,
 )
 
 FIELDS = ("rough", "km", "row", "material", "distance", "quantity")
@@ -160,12 +160,17 @@ class Best:
         )
 
     def take(self, columns: NDArray[np.int64]) -> Best:
-        return Best(
-            *(
-                np.take_along_axis(getattr(self, name), columns, axis=1)
-                for name in FIELDS
-            )
-        )
+        """The given columns of each line (one flat index for every field)."""
+        lines, width = self.rough.shape
+        flat = columns + (np.arange(lines) * width)[:, None]
+        taken = []
+        for name in FIELDS:
+            field = getattr(self, name)
+            if lines > 1 and field.strides[0] == 0:  # one row broadcast to all
+                taken.append(field[0][columns])
+            else:
+                taken.append(field.reshape(-1)[flat])
+        return Best(*taken)
 
     def last(self) -> Last:
         """The rough score and distance of the last kept candidate of a
@@ -234,13 +239,16 @@ def score(queries: Queries, cands: Candidates, default_km: float) -> Best:
     keep &= cands.start <= queries.end[:, None]
     keep &= cands.end >= queries.start[:, None]
     keep &= cands.org != queries.org[:, None]
-    distance = distance_part(km, limit)
-    theirs = np.where(cands.unit == queries.unit[:, None], cands.yearly, np.nan)
+    # distance_part and quantity_fit of score.py, in fewer passes: on a pair
+    # within its limit the distance part needs no clipping
+    distance = np.maximum(km - LOCAL_KM, 0.0)
+    distance /= np.maximum(limit - LOCAL_KM, 1.0)
+    np.subtract(1.0, distance, out=distance)
     mine = queries.yearly[:, None]
-    if queries.request:
-        quantity = quantity_fit(theirs, mine)
-    else:
-        quantity = quantity_fit(mine, theirs)
+    quantity = cands.yearly / mine if queries.request else mine / cands.yearly
+    np.minimum(quantity, 1.0, out=quantity)
+    known = (quantity > 0) & (cands.unit == queries.unit[:, None])
+    quantity[~known] = NEUTRAL_QUANTITY
     rough = WEIGHTS["material"] * cands.material + WEIGHTS["timing"]
     rough = rough + WEIGHTS["distance"] * distance
     rough += WEIGHTS["quantity"] * quantity
