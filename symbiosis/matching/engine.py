@@ -31,7 +31,6 @@ from symbiosis.matching.block import SLACK, Best, Candidates, Last, Queries, bes
 from symbiosis.matching.candidates import (
     Sources,
     bound_of,
-    near_first,
     resources_allowed,
     sources,
     stages,
@@ -39,11 +38,13 @@ from symbiosis.matching.candidates import (
 from symbiosis.matching.index import Side, Vocabulary
 from symbiosis.matching.lexicon import Lexicon
 from symbiosis.matching.model import Item, Match
+from symbiosis.matching.near import near_first
 from symbiosis.matching.normalise import content_tokens
 from symbiosis.matching.score import DEFAULT_MAX_KM, NEUTRAL_QUANTITY
 from symbiosis.matching.shortlist import Features, Relation, finish
 
 SHORTLIST = 40  # candidates that get a text score
+NEAR_FROM = 20_000  # listings on the other side from which a query reads by cell
 OTHER = {"offer": "request", "request": "offer"}
 
 
@@ -171,8 +172,11 @@ class Matcher:
     def match(self, item: Item, top: int = 5) -> list[Match]:
         """The best ``top`` listings of the other side for ``item``."""
         features = [self.features_of(item)]
-        best = self.shortlist(item, features[0], top)
         side = self.sides[OTHER[item.kind]]
+        if len(side) >= NEAR_FROM:
+            best = self.shortlist(item, features[0], top)
+        else:  # a small index: reading whole stages costs less than cell by cell
+            best = self.shortlists([item], features, top)
         return finish(self, [item], features, side, best, top)[0]
 
     def match_many(

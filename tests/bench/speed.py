@@ -96,34 +96,46 @@ def lexicon_summary(lexicon: Lexicon) -> str:
     )
 
 
+def cpu_seconds() -> float:
+    """CPU time of this process and of its finished children (the batch worker)."""
+    mine = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return mine.ru_utime + mine.ru_stime + children.ru_utime + children.ru_stime
+
+
 def batch(
     matcher: Matcher, items: list[Item], most: int
-) -> tuple[float, int, float, bool]:
+) -> tuple[float, float, int, float, bool]:
     """Top 5 of every listing, as the app's batch runs it (``match_many``).
 
-    :returns: (seconds, listings done, mean matches per listing, finished);
+    :returns: (seconds, CPU seconds of both processes, listings done, mean
+        matches per listing, finished);
         beyond ``most`` listings an evenly spread sample of ``SAMPLE`` of them
         is matched against the whole index, and the caller extrapolates.
     """
     chosen = items if len(items) <= most else items[:: -(-len(items) // SAMPLE)]
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), cpu_seconds()
     found = matcher.match_many(chosen, TOP)
-    seconds = time.perf_counter() - start
+    seconds, cpu = time.perf_counter() - start, cpu_seconds() - cpu
     hits = sum(map(len, found.values())) / max(len(chosen), 1)
-    return seconds, len(chosen), hits, len(chosen) == len(items)
+    return seconds, cpu, len(chosen), hits, len(chosen) == len(items)
 
 
-def incremental(matcher: Matcher, new: list[Item]) -> tuple[list[float], float]:
-    """Seconds of each ``match(item, 5)`` after ``WARM_UP`` untimed ones; mean hits."""
+def incremental(
+    matcher: Matcher, new: list[Item]
+) -> tuple[list[float], list[float], float]:
+    """Seconds (wall, CPU) of each ``match(item, 5)`` after ``WARM_UP`` untimed
+    ones; mean hits."""
     for item in new[:WARM_UP]:
         matcher.match(item, TOP)
-    times, found = [], 0
+    times, cpu, found = [], [], 0
     for item in new[WARM_UP:]:
-        start = time.perf_counter()
+        start, started = time.perf_counter(), time.process_time()
         matches = matcher.match(item, TOP)
         times.append(time.perf_counter() - start)
+        cpu.append(time.process_time() - started)
         found += len(matches)
-    return times, found / max(len(times), 1)
+    return times, cpu, found / max(len(times), 1)
 
 
 def size_row(n: int, lexicon: Lexicon, samples: int, most: int) -> list[str]:
@@ -144,15 +156,18 @@ def size_row(n: int, lexicon: Lexicon, samples: int, most: int) -> list[str]:
         else "n/a"
     )
     progress(f"{n:,} listings: batch")
-    seconds, done, hits, finished = batch(matcher, items, most)
+    seconds, cpu, done, hits, finished = batch(matcher, items, most)
     rate = seconds / done
     if finished:
         batch_text = duration(seconds)
+        cpu_text = duration(cpu)
     else:
         batch_text = f"≈{duration(rate * n)} ({done:,} sampled)"
+        cpu_text = f"≈{duration(cpu / done * n)}"
     progress(f"{n:,} listings: incremental")
-    times, new_hits = incremental(matcher, new)
+    times, cpu_times, new_hits = incremental(matcher, new)
     p50, p99 = np.percentile(times, [50, 99])
+    cpu50, cpu99 = np.percentile(cpu_times, [50, 99])
     row = [
         f"{n:,}",
         duration(build),
@@ -160,13 +175,16 @@ def size_row(n: int, lexicon: Lexicon, samples: int, most: int) -> list[str]:
         f"{_mb(after)}",
         index,
         batch_text,
+        cpu_text,
         duration(rate),
         f"{hits:.2f}",
         duration(float(p50)),
         duration(float(p99)),
         duration(max(times)),
+        f"{duration(float(cpu50))} / {duration(float(cpu99))}",
         f"{new_hits:.2f}",
         f"{peak_mb():,.0f} MB",
+        load().split(",")[0],
     ]
     del matcher, items, new
     gc.collect()
@@ -245,20 +263,26 @@ COLUMNS = [
     ("RSS after", 9),
     ("index", 8),
     ("batch top-5 of all", 28),
+    ("batch CPU", 9),
     ("/listing", 8),
     ("hits", 4),
     ("incr p50", 8),
     ("incr p99", 8),
     ("incr max", 8),
+    ("incr CPU p50/p99", 19),
     ("hits", 4),
     ("peak RSS", 9),
+    ("load", 5),
 ]
 LEGEND = """\
 build: Matcher.add of all listings; RSS after: resident memory after the build;
 index: what the build added to it; batch: top 5 of every listing (match_many,
 as the app's batch: grouped blocks, two processes from 20,000 listings);
-incr: one Matcher.match(new listing, 5) against the index; hits: mean matches
-per query (of 5); peak RSS: ru_maxrss of the process so far"""
+batch CPU: CPU time of the batch, both processes; incr: one
+Matcher.match(new listing, 5) against the index (wall; CPU: its CPU time,
+which other processes on the machine disturb less); hits: mean matches per
+query (of 5); peak RSS: ru_maxrss of the process so far; load: 1-minute load
+average when the row was done (2 cores: above 2, others compete for them)"""
 
 
 def print_row(cells: list[str]) -> None:

@@ -238,5 +238,10 @@ def test_batch_gives_what_match_gives_one_by_one() -> None:
     assert sum(map(len, everything.values())) > 4 * len(everything)
     for item in items[1:]:
         assert matcher.match(item, 5) == everything[item.id]
+        # the cell-by-cell path of large indexes gives the same shortlist
+        features = matcher.features_of(item)
+        alone = matcher.shortlist(item, features, 5)
+        grouped = matcher.shortlists([item], [features], 5)
+        assert sorted(alone.row[0].tolist()) == sorted(grouped.row[0].tolist())
     # large batches split the groups between two processes: same answers
     assert matcher.match_many(items[1:], 5, workers=2) == everything
