@@ -18,7 +18,7 @@ from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING, Any
 
 from symbiosis.matching.block import Best
-from symbiosis.matching.model import Item, Match
+from symbiosis.matching.model import OTHER, Item, Match
 from symbiosis.matching.shortlist import Features, Ranked, matches, rank
 
 if TYPE_CHECKING:
@@ -26,7 +26,6 @@ if TYPE_CHECKING:
 
 PARALLEL_FROM = 20_000  # listings from which a second process pays for its start
 FINISH_AT = 2048  # listings whose shortlists get their text scores together
-OTHER = {"offer": "request", "request": "offer"}
 Group = tuple[list[Item], list[Features]]
 Done = tuple[list[int], Ranked]  # groups (by index) and their ranked pairs
 Progress = Callable[[Iterable[Any]], Iterable[Any]]

@@ -37,7 +37,7 @@ from symbiosis.matching.candidates import (
 )
 from symbiosis.matching.index import Side, Vocabulary
 from symbiosis.matching.lexicon import Lexicon
-from symbiosis.matching.model import Item, Match
+from symbiosis.matching.model import OTHER, Item, Match
 from symbiosis.matching.near import near_first
 from symbiosis.matching.normalise import content_tokens
 from symbiosis.matching.score import DEFAULT_MAX_KM, NEUTRAL_QUANTITY
@@ -45,7 +45,6 @@ from symbiosis.matching.shortlist import Features, Relation, finish
 
 SHORTLIST = 40  # candidates that get a text score
 NEAR_FROM = 20_000  # listings on the other side from which a query reads by cell
-OTHER = {"offer": "request", "request": "offer"}
 
 
 class Matcher:

@@ -107,33 +107,38 @@ def near_first(
             for ring, cells in enumerate(rings):
                 if ring and beaten(bound(strongest, floors[ring]), floors[ring]):
                     break  # farther rings can only do worse
-                whole = (
-                    cells is not None and len(cells) * len(stage) * LOOKUP > postings
-                )
-                if whole:  # few rows: reading them all costs less
-                    cells = None
-                    far = MAX_RING
-                elif cells is None:
-                    far = reach(strongest)
-                if cells is None and -1 not in bonused:
-                    if whole:
-                        bonused.add(-1)
-                    if whole or far > beyond_bonused:
+                far = RINGS if cells is not None else reach(strongest)
+                # a posting with few rows is read whole: cheaper than its cells
+                reads = [
+                    (strength, posting, _whole(posting, cells))
+                    for strength, posting in stage
+                ]
+                if -1 not in bonused:  # code bonus first, for every row read
+                    if any(whole for _s, _p, whole in reads):
+                        bonused.add(-1)  # rows from anywhere: all code rows
                         for posting, strength in found.codes:
-                            rows = _beyond(posting, home, beyond_bonused, far, whole)
+                            bonus[posting.rows] = np.maximum(
+                                bonus[posting.rows], strength
+                            )
+                            coded.append(posting.rows)
+                    elif cells is None and far > beyond_bonused:
+                        for posting, strength in found.codes:
+                            rows = _beyond(posting, home, beyond_bonused, far)
                             bonus[rows] = np.maximum(bonus[rows], strength)
                             coded.append(rows)
-                        beyond_bonused = max(beyond_bonused, far)
-                elif cells is not None and ring not in bonused and -1 not in bonused:
-                    bonused.add(ring)  # the code bonus of the rows of this ring
-                    for posting, strength in found.codes:
-                        rows = posting.at(cells)
-                        bonus[rows] = np.maximum(bonus[rows], strength)
-                        coded.append(rows)
+                        beyond_bonused = far
+                    elif cells is not None and ring not in bonused:
+                        bonused.add(ring)  # the code bonus of the rows of this ring
+                        for posting, strength in found.codes:
+                            rows = posting.at(cells)
+                            bonus[rows] = np.maximum(bonus[rows], strength)
+                            coded.append(rows)
                 chunks = []
-                for strength, posting in stage:
-                    if cells is None:
-                        rows = _beyond(posting, home, RINGS, far, whole)
+                for strength, posting, whole in reads:
+                    if whole:
+                        rows = posting.rows
+                    elif cells is None:
+                        rows = _beyond(posting, home, RINGS, far)
                     else:
                         rows = posting.at(cells)
                     fresh = rows[scratch[rows] == 0]
@@ -156,12 +161,17 @@ def near_first(
             bonus[rows] = 0.0
 
 
-def _beyond(
-    posting: Posting, home: Cell, after: int, upto: int, whole: bool
-) -> NDArray[np.int32]:
-    """Rows of ``posting`` in the rings ``after`` < k <= ``upto`` around
-    ``home`` (``whole``: all its rows)."""
-    if whole or posting.cells is None or upto >= MAX_RING:
+def _whole(posting: Posting, cells: list[Cell] | None) -> bool:
+    """Is reading all of the posting cheaper than looking up its cells?"""
+    if posting.cells is None:
+        return True
+    looked_up = len(posting.cells) if cells is None else len(cells)
+    return len(posting.rows) <= looked_up * LOOKUP
+
+
+def _beyond(posting: Posting, home: Cell, after: int, upto: int) -> NDArray[np.int32]:
+    """Rows of ``posting`` in the rings ``after`` < k <= ``upto`` around ``home``."""
+    if posting.cells is None or upto >= MAX_RING:
         return posting.rows
     cells = np.array(posting.cells).reshape(-1, 2)
     ring = np.abs(cells - np.array(home)).max(axis=1)
