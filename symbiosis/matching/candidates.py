@@ -89,18 +89,19 @@ def sources(
     other side and how strongly they relate.
     """
     found = Sources()
-    near = side.near
+
+    def posting(index: str, key: str) -> Posting:
+        rows = getattr(side, f"by_{index}").rows(key)
+        return Posting(rows, side.near[index], key, side.cells[index].get(key))
+
     for key in keys:
         mine = 1.0 if key in primary else SECONDARY
         for related, strength in serving[key].items():
-            rows = side.by_primary.rows(related)
-            found.take(Posting(rows, near["primary"], related), strength * mine)
-            rows = side.by_key.rows(related)
-            found.take(Posting(rows, near["key"], related), strength * mine * SECONDARY)
+            found.take(posting("primary", related), strength * mine)
+            found.take(posting("key", related), strength * mine * SECONDARY)
     for code in item.codes:
         for ewc, strength in ((code, SAME_EWC), (code[:4], SAME_SUBCHAPTER)):
-            rows = side.by_ewc.rows(ewc)
-            found.take(Posting(rows, near["ewc"], ewc), strength, code=True)
+            found.take(posting("ewc", ewc), strength, code=True)
     if not keys:  # outside the lexicon, a rare word in common is a lead
         rare = max(3, int(RARE_WORD_SHARE * len(side)))
         for word in words:

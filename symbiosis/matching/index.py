@@ -35,6 +35,8 @@ COLUMNS: dict[str, float | int | bool] = {
     "hazardous": False,
     "accepts_hazardous": False,
     "lists_codes": False,
+    "cell_row": 0,
+    "cell_column": 0,
     "scratch": 0.0,
     "bonus": 0.0,
     "alive": False,
@@ -191,6 +193,8 @@ class Side:
         self.hazardous = np.zeros(capacity, dtype=bool)
         self.accepts_hazardous = np.zeros(capacity, dtype=bool)
         self.lists_codes = np.zeros(capacity, dtype=bool)  # names accepted codes
+        self.cell_row = np.zeros(capacity, dtype=np.int64)  # its grid cell
+        self.cell_column = np.zeros(capacity, dtype=np.int64)
         # working space of a query (material strength, code bonus), kept zeroed
         self.scratch = np.zeros(capacity)
         self.bonus = np.zeros(capacity)
@@ -266,6 +270,7 @@ class Side:
         if item.max_distance_km:
             self.widest = max(self.widest, item.max_distance_km)
         cell = cell_of(item.lat, item.lon)
+        self.cell_row[row], self.cell_column[row] = cell
         for key in keys:
             self.by_key.append(key, row)
             self._near("key", key, cell, row)

@@ -73,8 +73,7 @@ def near_first(
     strengths = sorted(found.levels, reverse=True)
     gathered: list[NDArray[np.int64]] = []
     coded: list[NDArray[np.int32]] = []
-    bonused: set[int] = set()  # rings whose rows have their code bonus (-1: all)
-    beyond_bonused = RINGS  # code bonus given beyond the rings up to this ring
+    bonused: set[Cell] = set()  # cells whose rows have their code bonus
     worst, worst_km = -np.inf, np.inf
 
     def beaten(best: float, floor: float) -> bool:
@@ -113,30 +112,16 @@ def near_first(
                     (strength, posting, _whole(posting, cells))
                     for strength, posting in stage
                 ]
-                if -1 not in bonused:  # code bonus first, for every row read
-                    if any(whole for _s, _p, whole in reads):
-                        bonused.add(-1)  # rows from anywhere: all code rows
-                        for posting, strength in found.codes:
-                            bonus[posting.rows] = np.maximum(
-                                bonus[posting.rows], strength
-                            )
-                            coded.append(posting.rows)
-                    elif cells is None and far > beyond_bonused:
-                        for posting, strength in found.codes:
-                            rows = _beyond(posting, home, beyond_bonused, far)
-                            bonus[rows] = np.maximum(bonus[rows], strength)
-                            coded.append(rows)
-                        beyond_bonused = far
-                    elif cells is not None and ring not in bonused:
-                        bonused.add(ring)  # the code bonus of the rows of this ring
-                        for posting, strength in found.codes:
-                            rows = posting.at(cells)
-                            bonus[rows] = np.maximum(bonus[rows], strength)
-                            coded.append(rows)
                 chunks = []
+                # this block's rings: rows are taken in the block of their ring,
+                # so that a stronger posting always claims a row first
+                low, high = RING_BLOCKS[ring] if cells is not None else (RINGS + 1, far)
                 for strength, posting, whole in reads:
-                    if whole:
+                    if whole:  # all its rows, then those of this block's rings
                         rows = posting.rows
+                        if high < MAX_RING:
+                            away = _ring_of(side, rows, home)
+                            rows = rows[(away >= low) & (away <= high)]
                     elif cells is None:
                         rows = _beyond(posting, home, RINGS, far)
                     else:
@@ -146,6 +131,13 @@ def near_first(
                     chunks.append(fresh)
                 taken = np.concatenate(chunks).astype(np.int64)
                 gathered.append(taken)
+                # the code bonus of the cells these rows are in, before material
+                for cell in _cells_of(side, taken) - bonused if found.codes else ():
+                    bonused.add(cell)
+                    for posting, strength in found.codes:
+                        rows = posting.at([cell])
+                        bonus[rows] = np.maximum(bonus[rows], strength)
+                        coded.append(rows)
                 taken, material = usable(side, taken, allowed, item)
                 if len(taken):
                     worst, worst_km = take(taken, material)
@@ -159,6 +151,22 @@ def near_first(
             scratch[done] = 0.0
         for rows in coded:
             bonus[rows] = 0.0
+
+
+def _cells_of(side: Side, rows: NDArray[np.int64]) -> set[Cell]:
+    """The grid cells of these rows."""
+    if not len(rows):
+        return set()
+    pairs = np.unique(np.stack([side.cell_row[rows], side.cell_column[rows]]), axis=1)
+    return set(zip(pairs[0].tolist(), pairs[1].tolist(), strict=True))
+
+
+def _ring_of(side: Side, rows: NDArray[np.int32], home: Cell) -> NDArray[np.int64]:
+    """The ring (Chebyshev distance in cells) of each row around ``home``."""
+    away: NDArray[np.int64] = np.maximum(
+        np.abs(side.cell_row[rows] - home[0]), np.abs(side.cell_column[rows] - home[1])
+    )
+    return away
 
 
 def _whole(posting: Posting, cells: list[Cell] | None) -> bool:
