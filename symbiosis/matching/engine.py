@@ -44,7 +44,7 @@ from symbiosis.matching.score import DEFAULT_MAX_KM, NEUTRAL_QUANTITY
 from symbiosis.matching.shortlist import Features, Relation, finish
 
 SHORTLIST = 40  # candidates that get a text score
-NEAR_FROM = 20_000  # listings on the other side from which a query reads by cell
+NEAR_FROM = 300_000  # listings on the other side from which a query reads by cell
 
 
 class Matcher:

@@ -73,7 +73,7 @@ def near_first(
     strengths = sorted(found.levels, reverse=True)
     gathered: list[NDArray[np.int64]] = []
     coded: list[NDArray[np.int32]] = []
-    bonused: set[Cell] = set()  # cells whose rows have their code bonus
+    bonused: set[Cell | None] = set()  # cells whose rows have their bonus (None: all)
     worst, worst_km = -np.inf, np.inf
 
     def beaten(best: float, floor: float) -> bool:
@@ -132,10 +132,16 @@ def near_first(
                 taken = np.concatenate(chunks).astype(np.int64)
                 gathered.append(taken)
                 # the code bonus of the cells these rows are in, before material
-                for cell in _cells_of(side, taken) - bonused if found.codes else ():
-                    bonused.add(cell)
+                # (of every code row at once when that costs less)
+                fresh = set()
+                if found.codes and None not in bonused:
+                    fresh = _cells_of(side, taken) - bonused
+                if fresh:
+                    coded_rows = sum(len(posting.rows) for posting, _s in found.codes)
+                    everything = len(fresh) * len(found.codes) * LOOKUP > coded_rows
+                    bonused |= {None} if everything else fresh
                     for posting, strength in found.codes:
-                        rows = posting.at([cell])
+                        rows = posting.rows if everything else posting.at(list(fresh))
                         bonus[rows] = np.maximum(bonus[rows], strength)
                         coded.append(rows)
                 taken, material = usable(side, taken, allowed, item)
@@ -157,8 +163,12 @@ def _cells_of(side: Side, rows: NDArray[np.int64]) -> set[Cell]:
     """The grid cells of these rows."""
     if not len(rows):
         return set()
-    pairs = np.unique(np.stack([side.cell_row[rows], side.cell_column[rows]]), axis=1)
-    return set(zip(pairs[0].tolist(), pairs[1].tolist(), strict=True))
+    wide = 1 << 32  # a cell as one number: row * wide + column (columns < 2**31)
+    cells = np.unique(
+        side.cell_row[rows] * wide + (side.cell_column[rows] + (wide >> 1))
+    )
+    row, column = np.divmod(cells, wide)
+    return set(zip(row.tolist(), (column - (wide >> 1)).tolist(), strict=True))
 
 
 def _ring_of(side: Side, rows: NDArray[np.int32], home: Cell) -> NDArray[np.int64]:
