@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 RESOURCES = ("material", "energy", "water", "service")
+OTHER = {"offer": "request", "request": "offer"}  # the side a listing looks at
 
 
 @dataclass(frozen=True)

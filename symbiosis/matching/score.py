@@ -101,8 +101,9 @@ def reasons(
         )
     if offer.hazardous:
         found.append(Reason("hazardous_accepted", {}))
-    shared = sorted(set(offer.sdgs) & set(request.sdgs))
-    if shared:
-        found.append(Reason("shared_sdgs", {"sdgs": shared}))
+    if offer.sdgs and request.sdgs:
+        shared = sorted(set(offer.sdgs) & set(request.sdgs))
+        if shared:
+            found.append(Reason("shared_sdgs", {"sdgs": shared}))
     del strength
     return found

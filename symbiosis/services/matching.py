@@ -263,13 +263,10 @@ def run_batch(
         if zone_id is not None:
             query = query.where(Listing.zone_id == zone_id)
         ids = list(db.session.scalars(query))
-        iterator: Iterable[int] = progress(ids) if progress else ids
-        results: list[Found] = []
-        for listing_id in iterator:
-            item = matcher.item(listing_id)
-            if item is not None:
-                results.extend(matcher.match(item, TOP))
-        unique = {f.pair: f for f in results}
+        # One batch: listings that name the same materials are scored together.
+        items = [item for i in ids if (item := matcher.item(i)) is not None]
+        ranked = matcher.match_many(items, TOP, progress)
+        unique = {f.pair: f for found in ranked.values() for f in found}
         _notify_new(_store(ids, list(unique.values()))[0])
         db.session.commit()
         return len(ids), len(unique)

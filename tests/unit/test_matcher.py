@@ -220,3 +220,28 @@ def test_index_grows_past_its_first_capacity(lexicon: Lexicon) -> None:
     matcher.add([request(5000, "palettes en bois", organisation_id=1)])
     assert len(matcher.match(matcher.item(5000), top=5)) == 5
     assert matcher.sides["offer"].org[2998] == 2999
+
+
+def test_batch_gives_what_match_gives_one_by_one() -> None:
+    """The grouped batch scores blocks of listings; each gets what it gets alone."""
+    from pathlib import Path
+
+    from tests.bench.synthetic import TODAY, generate
+
+    lexicon = Lexicon.load(Path(__file__).resolve().parents[2] / "seeds" / "reference")
+    items = generate(2000, seed=5)
+    matcher = Matcher(lexicon, today=TODAY)
+    matcher.add(items)
+    matcher.remove(items[0].id)  # a dead row must stay out of both paths
+    everything = matcher.match_all(top=5)
+    assert len(everything) == len(items) - 1
+    assert sum(map(len, everything.values())) > 4 * len(everything)
+    for item in items[1:]:
+        assert matcher.match(item, 5) == everything[item.id]
+        # the cell-by-cell path of large indexes gives the same shortlist
+        features = matcher.features_of(item)
+        alone = matcher.shortlist(item, features, 5)
+        grouped = matcher.shortlists([item], [features], 5)
+        assert sorted(alone.row[0].tolist()) == sorted(grouped.row[0].tolist())
+    # large batches split the groups between two processes: same answers
+    assert matcher.match_many(items[1:], 5, workers=2) == everything
