@@ -44,6 +44,9 @@ class Perm(StrEnum):
     VIEW_WORKING_GROUP = "view_working_group"
     # Pooled services: propose in one's zone (members, its manager, facilitators)
     PROPOSE_POOLED = "propose_pooled"
+    # Network statistics: obj Zone (its managers, facilitators); every zone at
+    # once: facilitators only.
+    VIEW_STATS = "view_stats"
 
 
 def _role_level(user: User, perm: Perm) -> bool:
@@ -77,6 +80,8 @@ def _role_level(user: User, perm: Perm) -> bool:
             return user.is_org_member or user.is_zone_manager or user.is_facilitator
         case Perm.VIEW_WORKING_GROUP:
             return user.is_org_member or user.is_zone_manager or user.is_facilitator
+        case Perm.VIEW_STATS:
+            return user.is_zone_manager or user.is_facilitator
     return False  # pragma: no cover - every member of Perm is handled above
 
 
@@ -165,7 +170,7 @@ def _object_level(user: User, perm: Perm, obj: object) -> bool:
             return (own_org and user.is_org_admin) or user.is_facilitator
         case Perm.MANAGE_ORG_MEMBERS:
             return own_org and user.is_org_admin
-        case Perm.MANAGE_ZONE:
+        case Perm.MANAGE_ZONE | Perm.VIEW_STATS:
             return isinstance(obj, Zone) and (
                 user.manages(obj.id) or user.is_facilitator
             )

@@ -10,7 +10,7 @@ from typing import Any
 import click
 import sqlalchemy as sa
 from flask import Flask, current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from symbiosis.extensions import db
 from symbiosis.matching.normalise import fold
@@ -194,3 +194,36 @@ def register(app: Flask) -> None:
     app.cli.add_command(agreements_cli)
     app.cli.add_command(listings_cli)
     app.cli.add_command(match_cli)
+    app.cli.add_command(report_cli)
+
+
+@click.command("report")
+@with_appcontext
+@click.option("--zone", "zone_ref", default="", help="Zone slug or id (all zones).")
+@click.option("--from", "raw_from", default=None, help="First day, YYYY-MM-DD.")
+@click.option("--to", "raw_to", default=None, help="Last day, YYYY-MM-DD.")
+@click.option("--format", "fmt", type=click.Choice(["text", "csv"]), default="text")
+def report_cli(
+    zone_ref: str, raw_from: str | None, raw_to: str | None, fmt: str
+) -> None:
+    """Key figures and impact (by evidence level) of a zone over a period."""
+    from symbiosis.errors import FieldErrors
+    from symbiosis.services import stats, stats_report
+
+    zone = stats.find_zone(zone_ref) if zone_ref else None
+    if zone_ref and zone is None:
+        raise click.BadParameter(f"no zone {zone_ref!r}", param_hint="--zone")
+    try:
+        start, end = stats.period(raw_from, raw_to)
+    except FieldErrors as problems:
+        field, reason = problems.errors[0]
+        raise click.BadParameter(reason, param_hint=f"--{field}") from None
+    zone_id = zone.id if zone else None
+    rows = stats_report.rows(
+        stats.kpis(zone_id, start, end), stats.impact(zone_id, start, end)
+    )
+    title = zone.name if zone else None
+    if fmt == "csv":
+        click.echo(stats_report.as_csv(rows), nl=False)
+    else:
+        click.echo(stats_report.as_text(rows, title, start, end), nl=False)

@@ -116,3 +116,14 @@ def material_for(keys: list[str], table: dict[str, str]) -> str | None:
                     best, best_depth = table[prefix], depth
                 break
     return best
+
+
+def net_kg_co2e(avoided: Decimal | None, transport: Decimal | None) -> Decimal | None:
+    """Avoided minus transport CO2 of a set of exchanges; None without avoided.
+
+    All of the haul counts against the saving, even the part of flows whose
+    material has no avoided figure: the net figure never flatters.
+    """
+    if avoided is None:
+        return None
+    return avoided - (transport or Decimal(0))

@@ -263,5 +263,10 @@ class ImpactRecord(Base):
     created_at: Mapped[datetime] = mapped_column(
         sa.DateTime(timezone=True), default=utcnow
     )
+    # A facilitator checked the record against evidence (evidence level "verified").
+    verified_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    verified_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("app_user.id", ondelete="SET NULL")
+    )
 
     delivery: Mapped[Delivery | None] = relationship()

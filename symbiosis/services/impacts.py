@@ -7,14 +7,18 @@ from datetime import date
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import gettext
 from geopy.distance import geodesic
 
 from symbiosis import impact, units
+from symbiosis.errors import NotAllowed
 from symbiosis.extensions import db
 from symbiosis.models import Agreement, Delivery, EmissionFactor, ImpactRecord
+from symbiosis.models.base import utcnow
 from symbiosis.services.matching import lexicon
 
 FACTOR_SET = "DESNZ-2025"
@@ -161,3 +165,22 @@ def totals(agreement: Agreement) -> dict[str, Decimal | str | None]:
         "transport_kg_co2e": total("transport_kg_co2e"),
         "avoided_kg_co2e": total("avoided_kg_co2e"),
     }
+
+
+def verify_impact(actor: Any, record_id: int) -> ImpactRecord:
+    """Mark an impact record as checked against evidence (facilitators only).
+
+    Verifying twice keeps the first verification.
+
+    :raises NotAllowed: for anyone but a facilitator, and for unknown ids.
+    """
+    if not getattr(actor, "is_facilitator", False):
+        raise NotAllowed(gettext("Only a facilitator verifies impact records."))
+    entry = db.session.get(ImpactRecord, record_id)
+    if entry is None:
+        raise NotAllowed(gettext("No such impact record."))
+    if entry.verified_at is None:
+        entry.verified_at = utcnow()
+        entry.verified_by_id = actor.id
+        db.session.commit()
+    return entry

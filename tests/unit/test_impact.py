@@ -58,3 +58,11 @@ def test_negative_quantities_are_refused() -> None:
 def test_the_most_precise_material_wins(keys: list[str], expected: str | None) -> None:
     table = {"plastic": "plastic", "plastic.film": "film", "wood": "wood"}
     assert material_for(keys, table) == expected
+
+
+def test_net_co2_of_totals_counts_every_haul_and_needs_an_avoided_figure():
+    from symbiosis.impact import net_kg_co2e
+
+    assert net_kg_co2e(Decimal("692.884"), Decimal("7.590")) == Decimal("685.294")
+    assert net_kg_co2e(Decimal("10"), None) == Decimal("10")
+    assert net_kg_co2e(None, Decimal("5")) is None

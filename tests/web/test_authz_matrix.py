@@ -58,6 +58,8 @@ MATRIX: dict[tuple[str, str], tuple[object, ...]] = {
     ("zones.diagnostic", "GET"): (LOGIN, 403, 403, 200, 200),
     ("zones.diagnostic_csv", "GET"): (LOGIN, 403, 403, 200, 200),
     ("api_v1.zone_diagnostic", "GET"): (401, 403, 403, 200, 200),
+    # Statistics of zone 1 (?zone=): its manager and the facilitator only.
+    ("api_v1.stats_view", "GET"): (401, 403, 403, 200, 200),
     ("admin.users", "GET"): (LOGIN, 403, 403, 403, 200),
     ("admin.zones", "GET"): (LOGIN, 403, 403, 403, 200),
     ("admin.manager_submit", "POST"): (LOGIN, 403, 403, 403, 302),
@@ -164,7 +166,10 @@ ENDPOINT_PARAMS = {
     "groups.archive_submit": {"change": "archive"},
 }
 # Query-string arguments: endpoint -> {argument: key of World.params}.
-QUERY = {"agreements.new": {"listing": "other_listing_id"}}
+QUERY = {
+    "agreements.new": {"listing": "other_listing_id"},
+    "api_v1.stats_view": {"zone": "zone_slug"},
+}
 
 
 @dataclass

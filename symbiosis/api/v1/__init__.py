@@ -52,5 +52,6 @@ from symbiosis.api.v1 import (  # noqa: E402,F401 - routes
     pooled,
     practices,
     reference,
+    stats,
     zones_diagnostic,
 )
