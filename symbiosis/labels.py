@@ -155,3 +155,19 @@ COMMITMENT = {"interested": _l("interested"), "committed": _l("committed")}
 
 def pool_action_label(action: str) -> str:
     return str(POOL_ACTION.get(action, action))
+
+
+EVIDENCE_LEVEL = {
+    "potential": _l("Potential (matches)"),
+    "agreed": _l("Agreed (terms)"),
+    "delivered": _l("Delivered"),
+    "verified": _l("Verified by a facilitator"),
+}
+FUNNEL_STEP = {
+    "listing": _l("Listings"),
+    "match": _l("Matches"),
+    "proposal": _l("Proposals"),
+    "accepted": _l("Accepted"),
+    "active": _l("Under way"),
+    "completed": _l("Completed"),
+}

@@ -15,6 +15,7 @@ def register_blueprints(app: Flask) -> None:
     from symbiosis.web.listings.routes import bp as listings
     from symbiosis.web.main.routes import bp as main
     from symbiosis.web.matches.routes import bp as matches
+    from symbiosis.web.monitoring.routes import bp as monitoring
     from symbiosis.web.orgs.routes import bp as orgs
     from symbiosis.web.pooled.routes import bp as pooled
     from symbiosis.web.practices.routes import bp as practices
@@ -32,6 +33,7 @@ def register_blueprints(app: Flask) -> None:
         pooled,
         groups,
         practices,
+        monitoring,
         admin,
         api_v1,
     ):

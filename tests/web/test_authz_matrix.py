@@ -119,6 +119,8 @@ MATRIX: dict[tuple[str, str], tuple[object, ...]] = {
     ("api_v1.agreements_message_create", "POST"): (401, 400, 400, 400, 400),
     # Pooled services: one open service in zone 1, where firm A is; the zone
     # manager runs it; the facilitator decides too but belongs to no firm there.
+    ("monitoring.dashboard", "GET"): (LOGIN, 403, 403, 200, 200),
+    ("monitoring.report_csv", "GET"): (LOGIN, 403, 403, 200, 200),
     ("pooled.index", "GET"): (LOGIN, 200, 200, 200, 200),
     ("pooled.new", "GET"): (LOGIN, 200, 200, 200, 200),
     ("pooled.new", "POST"): (LOGIN, 422, 422, 422, 422),
