@@ -14,16 +14,9 @@ from typing import Any
 
 from flask_babel import gettext
 
+from symbiosis.services.stats_impact import FIGURES
+
 Row = tuple[str, str, str, str, Any]
-IMPACT_FIGURES = (
-    "count",
-    "quantity",
-    "distance_km",
-    "road_km",
-    "transport_kg_co2e",
-    "avoided_kg_co2e",
-    "net_kg_co2e",
-)
 
 
 def _kpi_rows(kpis: dict[str, Any]) -> list[Row]:
@@ -54,7 +47,7 @@ def _impact_rows(impact: dict[str, Any]) -> list[Row]:
     rows: list[Row] = []
     for level, by_unit in impact.items():
         for unit, figures in by_unit.items():
-            for name in IMPACT_FIGURES:
+            for name in FIGURES:
                 rows.append(("impact", name, level, unit, figures[name]))
             for factor in figures["factors"]:
                 sources = "+".join(
