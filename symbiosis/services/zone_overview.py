@@ -140,9 +140,8 @@ def zone_agreements(zone: Zone) -> list[Agreement]:
 
 def owner_name(viewer: Any, listing: Listing) -> str | None:
     """The listing's firm, unless its anonymity hides it from ``viewer``."""
-    if can(viewer, Perm.SEE_LISTING_OWNER, listing):
-        return listing.organisation.name
-    return None
+    organisation = shown_to(viewer, listing).organisation
+    return organisation.name if organisation else None
 
 
 def overview(viewer: Any, zone: Zone) -> Overview:
