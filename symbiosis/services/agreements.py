@@ -33,7 +33,7 @@ from symbiosis.extensions import db
 from symbiosis.labels import action_label
 from symbiosis.models import Agreement, AgreementEvent, Match, User
 from symbiosis.models.base import utcnow
-from symbiosis.services import impacts, notify
+from symbiosis.services import activity, impacts, notify
 from symbiosis.services.agreement_terms import (
     check_terms,
     listings_pair,
@@ -164,6 +164,13 @@ def event(
         terms=terms,
     )
     db.session.add(event)
+    # Every state change writes an event: the activity log follows it here.
+    activity.record(
+        activity.step_key("agreement", action),
+        actor=actor,
+        subject=agreement,
+        reason=comment,
+    )
     return event
 
 

@@ -23,6 +23,7 @@ from symbiosis.extensions import db
 from symbiosis.listing_fields import COLUMNS, REQUIRED
 from symbiosis.matching.normalise import fold
 from symbiosis.models import Organisation, User
+from symbiosis.services import activity
 from symbiosis.services.listings import Lookups, new_listing
 
 ORG_COLUMN = "organisation"
@@ -209,12 +210,28 @@ def import_rows(
             db.session.rollback()
             return report
         report.created = len(rows)
+        _log_import(actor, organisation, created)
         db.session.commit()
     except Exception:
         db.session.rollback()
         raise
     jobs.enqueue("match_listings", [listing.id for listing in created])
     return report
+
+
+def _log_import(actor: User, org: Organisation | None, created: list[Any]) -> None:
+    """One activity entry per import: how many listings, for whom."""
+    orgs = {listing.organisation_id for listing in created}
+    if org is None and len(orgs) == 1:
+        org = created[0].organisation
+    activity.record(
+        "listing.imported",
+        actor=actor,
+        subject=org,
+        zone_id=org.zone_id if org is not None else None,
+        count=len(created),
+        organisations=len(orgs),
+    )
 
 
 def _row_organisation(

@@ -20,7 +20,7 @@ from symbiosis.listing_fields import N_, Problem, parse_listing
 from symbiosis.matching.normalise import fold
 from symbiosis.models import EwcCode, Listing, Locality, Organisation, Sdg, User
 from symbiosis.models.base import utcnow
-from symbiosis.services import notify
+from symbiosis.services import activity, notify
 from symbiosis.workflow.listing import (
     ListingAction,
     ListingState,
@@ -339,6 +339,9 @@ def expire_listings(today: date | None = None) -> tuple[int, int]:
         sa.select(Listing).where(live, Listing.available_until < today)
     ):
         listing.state = next_state(ListingState(listing.state), ListingAction.EXPIRE)
+        activity.record(
+            "listing.expired", subject=listing, available_until=listing.available_until
+        )
         expired += 1
     db.session.commit()
     return warned, expired

@@ -22,6 +22,7 @@ from symbiosis.models import (
     ZoneRequest,
     ZoneRequestState,
 )
+from symbiosis.services import activity
 
 
 def name_taken(name: str, *, except_id: int | None = None) -> bool:
@@ -195,6 +196,13 @@ def change_member(org: Organisation, user_id: int, action: str, by: User) -> Use
             user.org_role = None
         case _:
             raise NotAllowed(_("Unknown action."))
+    activity.record(
+        activity.step_key("membership", action),
+        actor=by,
+        subject=org,
+        member=user.full_name,
+        member_id=user.id,
+    )
     db.session.commit()
     return user
 

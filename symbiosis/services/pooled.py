@@ -36,7 +36,7 @@ from symbiosis.models import (
 )
 from symbiosis.models.base import utcnow
 from symbiosis.models.pooled import COMMITMENTS
-from symbiosis.services import notify
+from symbiosis.services import activity, notify
 from symbiosis.services.listings import translate
 from symbiosis.workflow.pooled import (
     NEEDS_REASON,
@@ -187,6 +187,7 @@ def propose(
     db.session.add(service)
     db.session.flush()
     _event(service, actor, "propose", None)
+    activity.record("pooled.proposed", actor=actor, subject=service)
     managers = [u for u in zone.managers if u.id != actor.id]
     _tell(managers, service, gettext("proposed"), gettext("A decision is awaited."))
     _commit()
@@ -233,6 +234,12 @@ def act(
         people.append(service.proposer_org_id)
     users = [u for org in set(people) for u in notify.members_of(org)]
     _tell(users, service, pool_action_label(wanted.value), comment or "")
+    activity.record(
+        activity.step_key("pooled", wanted.value),
+        actor=actor,
+        subject=service,
+        reason=comment,
+    )
     _commit()
     return service
 

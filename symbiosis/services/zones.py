@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from symbiosis.errors import FieldErrors, NotAllowed
 from symbiosis.extensions import db
 from symbiosis.models import User, Zone, ZoneRequest, ZoneRequestState
+from symbiosis.services import activity
 
 # Luxembourg and its immediate neighbours: wide enough for cross-border sites.
 LAT_RANGE = (49.0, 50.5)
@@ -41,6 +42,13 @@ def decide(
     request.decide(by=by, approve=approve, reason=(reason or "").strip() or None)
     if approve:
         request.organisation.zone = request.zone
+    activity.record(
+        "zone.join_approved" if approve else "zone.join_rejected",
+        actor=by,
+        subject=request.organisation,
+        zone_id=request.zone_id,
+        reason=request.reason,
+    )
     db.session.commit()
     return request
 

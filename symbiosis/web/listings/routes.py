@@ -26,7 +26,7 @@ from symbiosis.authz import Perm, can, ensure, requires
 from symbiosis.errors import FieldErrors, NotAllowed
 from symbiosis.extensions import db
 from symbiosis.models import EwcChapter, Listing, Locality, Organisation, Zone
-from symbiosis.services import imports, proposals
+from symbiosis.services import activity, imports, proposals
 from symbiosis.services import listings as service
 from symbiosis.services.listing_search import Filters, all_matching, search
 from symbiosis.web.choices import organisation_choices, sdg_choices
@@ -321,8 +321,10 @@ def export() -> ResponseReturnValue:
     rows = db.session.scalars(
         sa.select(Listing).where(Listing.organisation_id == org.id).order_by(Listing.id)
     ).all()
+    body = imports.export_csv(rows)
+    activity.record_export(current_user, "csv", "listings", len(rows), subject=org)
     return Response(
-        imports.export_csv(rows),
+        body,
         mimetype="text/csv",
         headers={
             "Content-Disposition": f"attachment; filename={org.slug}-listings.csv"
