@@ -43,6 +43,26 @@ class Listing(TimestampMixin, Base):
         enum_check("state", tuple(ListingState)),
         sa.CheckConstraint("quantity > 0", name="quantity_positive"),
         sa.Index("ix_listing_state_kind", "state", "kind"),
+        # Statistics (stats.py): listings of a period, of a zone's organisations,
+        # active ones by resource; INCLUDE lets PostgreSQL answer from the index.
+        sa.Index(
+            "ix_listing_created_at",
+            "created_at",
+            postgresql_include=["id", "organisation_id"],
+        ),
+        sa.Index(
+            "ix_listing_organisation_created",
+            "organisation_id",
+            "created_at",
+            postgresql_include=["id", "state", "resource"],
+        ),
+        sa.Index(
+            "ix_listing_state_resource",
+            "state",
+            "resource",
+            "created_at",
+            postgresql_include=["id"],
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

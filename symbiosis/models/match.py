@@ -19,6 +19,25 @@ class Match(TimestampMixin, Base):
     __table_args__ = (
         sa.UniqueConstraint("offer_id", "request_id"),
         sa.CheckConstraint("score >= 0 AND score <= 100", name="score_range"),
+        # Statistics: matches proposed, and dismissed, in a period.
+        sa.Index(
+            "ix_match_created_at",
+            "created_at",
+            postgresql_include=[
+                "id",
+                "offer_id",
+                "request_id",
+                "dismissed_at",
+                "distance_km",
+            ],
+        ),
+        sa.Index(
+            "ix_match_dismissed_at",
+            "dismissed_at",
+            postgresql_include=["id", "dismiss_reason"],
+            postgresql_where=sa.text("dismissed_at IS NOT NULL"),
+            sqlite_where=sa.text("dismissed_at IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -138,8 +138,12 @@ def agreed(scope: Scope) -> dict[str, dict[str, Any]]:
 def _record_filter(scope: Scope, verified: bool) -> list[sa.ColumnElement[bool]]:
     where = [
         scope.on_days(ImpactRecord.recorded_on),
-        scope.org_in_zone(Agreement.supplier_id, Agreement.receiver_id),
     ]
+    if scope.zone_id is not None:  # every record has its agreement: no join
+        parties = scope.org_in_zone(Agreement.supplier_id, Agreement.receiver_id)
+        where.append(
+            ImpactRecord.agreement_id.in_(sa.select(Agreement.id).where(parties))
+        )
     if verified:
         where.append(ImpactRecord.verified_at.is_not(None))
     return where
@@ -159,7 +163,6 @@ def records(scope: Scope, *, verified: bool) -> dict[str, dict[str, Any]]:
             sa.func.sum(r.transport_kg_co2e),
             sa.func.sum(r.avoided_kg_co2e),
         )
-        .join(Agreement, Agreement.id == r.agreement_id)
         .where(*where)
         .group_by(r.base_unit)
         .order_by(r.base_unit)
@@ -174,7 +177,6 @@ def records(scope: Scope, *, verified: bool) -> dict[str, dict[str, Any]]:
             r.transport_source_ids,
         )
         .distinct()
-        .join(Agreement, Agreement.id == r.agreement_id)
         .where(*where, r.factor_set.is_not(None))
         .order_by(
             r.base_unit,
