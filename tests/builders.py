@@ -14,6 +14,7 @@ from symbiosis.models import (
     EmissionFactor,
     EwcChapter,
     EwcCode,
+    FactorSet,
     Listing,
     Locality,
     NaceCode,
@@ -146,6 +147,9 @@ def make_reference() -> None:
                 NaceCode(code="10.71", level="class", parent="10.7", label_en="Bread"),
                 NaceCode(code="38.11", level="class", parent="38.1", label_en="Waste"),
                 *emission_factors(),
+                FactorSet(
+                    name="DESNZ-2025", valid_from=date(2025, 1, 1), source="test"
+                ),
             ]
         )
         db.session.flush()

@@ -20,8 +20,14 @@ table = json.loads(source.read_text(encoding="utf-8"))
 filled = 0
 for message in catalog:
     key = message.id if isinstance(message.id, str) else message.id[0]
-    if key in table and (not message.string or message.fuzzy):
-        message.string = table[key]
+    empty = (
+        not all(message.string)
+        if isinstance(message.string, tuple)
+        else not message.string
+    )
+    if key in table and (empty or message.fuzzy):
+        value = table[key]
+        message.string = tuple(value) if isinstance(value, list) else value
         message.flags.discard("fuzzy")
         filled += 1
 with path.open("wb") as handle:

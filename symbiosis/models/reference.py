@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from symbiosis.models.base import Base
+from symbiosis.models.base import Base, utcnow
 
 
 class LabelledMixin:
@@ -102,3 +103,24 @@ class EmissionFactor(Base):
     column_text: Mapped[str | None] = mapped_column(sa.String(200))
     unit: Mapped[str] = mapped_column(sa.String(40))
     kg_co2e_per_unit: Mapped[Decimal] = mapped_column(sa.Numeric(14, 6))
+
+
+class FactorSet(Base):
+    """A published set of emission factors, used for exchanges from a day on.
+
+    A newer set never rewrites the past: each impact record keeps the set and
+    the factors it was computed with.
+    """
+
+    __tablename__ = "factor_set"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(40), unique=True)
+    valid_from: Mapped[date]
+    source: Mapped[str] = mapped_column(sa.Text)
+    added_at: Mapped[datetime] = mapped_column(
+        sa.DateTime(timezone=True), default=utcnow
+    )
+    added_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("app_user.id", ondelete="SET NULL")
+    )

@@ -17,11 +17,22 @@ from geopy.distance import geodesic
 from symbiosis import impact, units
 from symbiosis.errors import NotAllowed
 from symbiosis.extensions import db
-from symbiosis.models import Agreement, Delivery, EmissionFactor, ImpactRecord
+from symbiosis.models import (
+    Agreement,
+    Delivery,
+    EmissionFactor,
+    FactorSet,
+    ImpactRecord,
+)
 from symbiosis.models.base import utcnow
+from symbiosis.services import activity
 from symbiosis.services.matching import lexicon
 
-FACTOR_SET = "DESNZ-2025"
+FACTOR_SET = "DESNZ-2025"  # the seeded set (seeds/reference/emission-factors.csv)
+SEEDED_SOURCE = (
+    "UK Government GHG Conversion Factors for Company Reporting 2025 "
+    "(DESNZ/DEFRA), Open Government Licence v3.0"
+)
 # Freighting goods › HGV (all diesel) › All HGVs › Average laden, tonne.km,
 # and its well-to-tank row (DESNZ/DEFRA 2025, seeds/reference/emission-factors.csv).
 TRANSPORT_ROWS = ("27_304_3140_14_1", "28_907_3140_14_1")
@@ -41,7 +52,8 @@ def _material_table(folder: str) -> dict[str, tuple[str, str]]:
         }
 
 
-def _table() -> dict[str, tuple[str, str]]:
+def material_table() -> dict[str, tuple[str, str]]:
+    """material key -> (DESNZ level_3, secondary column) of the priced materials."""
     return _material_table(str(Path(current_app.config["SEEDS_PATH"]) / "reference"))
 
 
@@ -50,10 +62,41 @@ def _factor(row: EmissionFactor) -> impact.Factor:
     return impact.Factor(row.factor_set, row.source_id, row.kg_co2e_per_unit, label)
 
 
-def transport_factors() -> tuple[impact.Factor, ...]:
+def factor_rows(
+    keys: set[tuple[str, str]],
+) -> dict[tuple[str, str], impact.Factor]:
+    """The published factors named by (factor set, row id), with their labels."""
+    if not keys:
+        return {}
     rows = db.session.scalars(
         sa.select(EmissionFactor).where(
-            EmissionFactor.factor_set == FACTOR_SET,
+            sa.tuple_(EmissionFactor.factor_set, EmissionFactor.source_id).in_(
+                list(keys)
+            )
+        )
+    )
+    return {(row.factor_set, row.source_id): _factor(row) for row in rows}
+
+
+def factor_set_for(day: date) -> str:
+    """The set that applies on ``day``: the latest to start on or before it.
+
+    Before the first set starts, the first one applies; without any set
+    (a database seeded before sets existed), the seeded set's name.
+    """
+    starts = sa.select(FactorSet.name)
+    name = db.session.scalar(
+        starts.where(FactorSet.valid_from <= day)
+        .order_by(FactorSet.valid_from.desc(), FactorSet.id.desc())
+        .limit(1)
+    ) or db.session.scalar(starts.order_by(FactorSet.valid_from, FactorSet.id).limit(1))
+    return name or FACTOR_SET
+
+
+def transport_factors(factor_set: str = FACTOR_SET) -> tuple[impact.Factor, ...]:
+    rows = db.session.scalars(
+        sa.select(EmissionFactor).where(
+            EmissionFactor.factor_set == factor_set,
             EmissionFactor.source_id.in_(TRANSPORT_ROWS),
         )
     )
@@ -68,18 +111,20 @@ def material_key(agreement: Agreement) -> str | None:
     ewc_key = lex.key_for_ewc(offer.ewc_code)
     if ewc_key:
         keys.append(ewc_key)
-    return impact.material_for(keys, {key: key for key in _table()})
+    return impact.material_for(keys, {key: key for key in material_table()})
 
 
-def material_factors(key: str | None) -> impact.MaterialFactors | None:
+def material_factors(
+    key: str | None, factor_set: str = FACTOR_SET
+) -> impact.MaterialFactors | None:
     if key is None:
         return None
-    level_3, secondary = _table()[key]
+    level_3, secondary = material_table()[key]
     rows = {
         row.column_text: row
         for row in db.session.scalars(
             sa.select(EmissionFactor).where(
-                EmissionFactor.factor_set == FACTOR_SET,
+                EmissionFactor.factor_set == factor_set,
                 EmissionFactor.level_1 == "Material use",
                 EmissionFactor.level_3 == level_3,
                 EmissionFactor.column_text.in_((PRIMARY, secondary)),
@@ -110,8 +155,9 @@ def record(
     amount = units.to_base(quantity, units.Unit(unit))
     # The seeded factors are per tonne: other flows keep their quantity only.
     key = material_key(agreement) if base == "t" else None
-    material = material_factors(key)
-    transport = transport_factors() if base == "t" else ()
+    factor_set = factor_set_for(on)
+    material = material_factors(key, factor_set)
+    transport = transport_factors(factor_set) if base == "t" else ()
     circuity = Decimal(str(current_app.config["IMPACT_CIRCUITY"]))
     result = impact.estimate(
         amount,
@@ -132,7 +178,7 @@ def record(
         road_km=result.road_km,
         circuity=circuity,
         material_key=key if material else None,
-        factor_set=FACTOR_SET if (transport or material) else None,
+        factor_set=factor_set if (transport or material) else None,
         transport_source_ids="+".join(f.source_id for f in transport) or None,
         transport_factor=sum((f.kg_co2e for f in transport), Decimal(0))
         if transport
@@ -182,5 +228,12 @@ def verify_impact(actor: Any, record_id: int) -> ImpactRecord:
     if entry.verified_at is None:
         entry.verified_at = utcnow()
         entry.verified_by_id = actor.id
+        activity.record(
+            "impact.verified",
+            actor=actor,
+            subject=db.session.get(Agreement, entry.agreement_id),
+            record_id=entry.id,
+            kind=entry.kind,
+        )
         db.session.commit()
     return entry

@@ -40,6 +40,8 @@ def _kpi_rows(kpis: dict[str, Any]) -> list[Row]:
             ("pooled", f"{state}.participants", "", "", figures["participants"])
         )
     rows.append(("organisations", "active", "", "", kpis["organisations_active"]))
+    for name, value in kpis.get("partnerships", {}).items():
+        rows.append(("partnerships", name, "", "", value))
     return rows
 
 

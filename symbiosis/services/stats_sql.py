@@ -95,3 +95,53 @@ def mean_days(seconds: Any) -> sa.ColumnElement[Any]:
 def counted(rows: Any) -> dict[str, int]:
     """``(key, count)`` rows as a dict; a NULL key becomes ``""``."""
     return {str(key) if key is not None else "": int(n) for key, n in rows}
+
+
+def match_in_zone(scope: Scope) -> sa.ColumnElement[bool]:
+    """A match (``Match``) with a listing of an organisation of the zone."""
+    from symbiosis.models import Listing, Match
+
+    if scope.zone_id is None:
+        return sa.true()
+    ids = (
+        sa.select(Listing.id)
+        .where(scope.org_in_zone(Listing.organisation_id))
+        .scalar_subquery()
+    )
+    return sa.or_(Match.offer_id.in_(ids), Match.request_id.in_(ids))
+
+
+def first_accepted(scope: Scope) -> sa.Select[Any]:
+    """Ids of the agreements first accepted within the period."""
+    from symbiosis.models import AgreementEvent
+
+    return (
+        sa.select(AgreementEvent.agreement_id)
+        .where(AgreementEvent.to_state == "accepted")
+        .group_by(AgreementEvent.agreement_id)
+        .having(
+            sa.and_(
+                sa.func.min(AgreementEvent.created_at) >= scope.since,
+                sa.func.min(AgreementEvent.created_at) < scope.until,
+            )
+        )
+    )
+
+
+def agreement_zones() -> sa.Subquery:
+    """(agreement id, zone id) for each zone of either party, once.
+
+    A union of two joins: a join on ``supplier OR receiver`` cannot use an
+    index and reads every organisation for every agreement.
+    """
+    from symbiosis.models import Agreement
+
+    sides = []
+    for party in (Agreement.supplier_id, Agreement.receiver_id):
+        org = sa.orm.aliased(Organisation)
+        sides.append(
+            sa.select(Agreement.id.label("agreement_id"), org.zone_id.label("zone_id"))
+            .join(org, org.id == party)
+            .where(org.zone_id.is_not(None))
+        )
+    return sa.union(*sides).subquery()

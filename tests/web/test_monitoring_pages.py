@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from flask import Flask
 
 from symbiosis.extensions import db
@@ -45,7 +47,7 @@ def test_the_facilitator_sees_the_network(app, client, world):
     as_user(app, client, world["facilitator"])
     page = client.get("/monitoring/")
     assert page.status_code == 200
-    assert 'class="badge agreement-state state-proposed"' in page.text
+    assert "/monitoring/records?figure=agreements&amp;key=proposed" in page.text
     csv = client.get(f"/monitoring/report.csv?zone={world['zone']}")
     assert csv.status_code == 200
     assert csv.headers["Content-Type"].startswith("text/csv")
@@ -71,3 +73,134 @@ def test_bad_dates_are_shown_next_to_the_field(app, client, world):
     assert page.status_code == 422
     assert 'id="to-error"' in page.text
     assert client.get("/monitoring/?from=yesterday").status_code == 422
+
+
+def _english(client: Any) -> None:
+    with client.session_transaction() as session:
+        session["lang"] = "en"
+
+
+def _delivered_world(app: Flask, world: dict[str, Any]) -> int:
+    """Accept, start and deliver the world's agreement; the record's id."""
+    from symbiosis.models import Agreement, User
+    from symbiosis.services import agreement_thread
+
+    with app.app_context():
+        agreement = db.session.scalar(sa.select(Agreement))
+        supplier = db.session.get(User, world["member"])
+        receiver = db.session.scalar(
+            sa.select(User).where(User.organisation_id == agreement.receiver_id)
+        )
+        agreements.act(supplier, agreement.id, "accept", agreement.version)
+        agreements.act(receiver, agreement.id, "start", agreement.version)
+        agreement_thread.log_delivery(
+            supplier, agreement.id,
+            {"delivered_on": date.today().isoformat(), "quantity": "1.5", "unit": "t"},
+        )  # fmt: skip
+        return agreement.impacts[-1].id
+
+
+def test_dashboard_draws_charts_from_the_same_figures(app, client, world):
+    _delivered_world(app, world)
+    as_user(app, client, world["facilitator"])
+    _english(client)
+    page = client.get("/monitoring/")
+    assert page.status_code == 200
+    for box in ("chart-monthly", "chart-funnel", "chart-zones", "chart-materials",
+                "chart-sankey", "monitoring-map"):  # fmt: skip
+        assert f'id="{box}"' in page.text
+    data = json.loads(page.text.split('id="monitoring-data">')[1].split("</script>")[0])
+    assert sum(data["monthly"]["delivered_t"]) == 1.5
+    assert data["sankey"]["measure"] == "delivered_t"
+    assert data["zone_pairs"][0]["delivered_t"] == 1.5
+    # figures link to their records
+    assert "/monitoring/records?figure=impact.delivered&amp;key=t" in page.text
+    assert "Download “Impact by evidence level” as CSV" in page.text
+
+
+def test_exports_and_the_printable_report(app, client, world):
+    _delivered_world(app, world)
+    as_user(app, client, world["manager"])
+    xlsx = client.get(f"/monitoring/report.xlsx?zone={world['zone']}")
+    assert xlsx.status_code == 200
+    assert xlsx.headers["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert xlsx.data[:2] == b"PK"  # a zip: an Office Open XML workbook
+    french = client.get("/monitoring/tables/impact.csv")
+    assert french.headers["Content-Type"].startswith("text/csv")
+    body = french.data.decode("utf-8-sig")
+    assert body.splitlines()[0].count(";") == 8
+    assert ";1,5000;" in body
+    _english(client)
+    english = client.get("/monitoring/tables/impact.csv").data.decode("utf-8-sig")
+    assert ",1.5000," in english
+    assert client.get("/monitoring/tables/nothing.csv").status_code == 404
+    assert client.get("/monitoring/tables/impact.csv?from=soon").status_code == 422
+    printed = client.get("/monitoring/print")
+    assert printed.status_code == 200
+    assert '<html lang="en">' in printed.text
+    assert "tonnes delivered" in printed.text
+    # the manager's report is about their zone only
+    assert client.get(f"/monitoring/print?zone={world['other']}").status_code == 404
+
+
+def test_records_behind_a_figure_and_their_verification(app, client, world):
+    record_id = _delivered_world(app, world)
+    as_user(app, client, world["manager"])
+    _english(client)
+    page = client.get("/monitoring/records?figure=impact.delivered&key=t")
+    assert page.status_code == 200
+    assert "1 record." in page.text
+    assert "Verify" not in page.text  # only facilitators verify
+    assert client.post(f"/monitoring/impacts/{record_id}/verify").status_code == 403
+    assert client.get("/monitoring/records?figure=everything").status_code == 404
+    as_user(app, client, world["facilitator"])
+    _english(client)
+    target = "/monitoring/records?figure=impact.verified&key=t"
+    assert "0 records." in client.get(target).text
+    done = client.post(f"/monitoring/impacts/{record_id}/verify", data={"next": target})
+    assert done.status_code == 302
+    assert done.headers["Location"].endswith(target)
+    assert "1 record." in client.get(target).text
+    assert client.post("/monitoring/impacts/999999/verify").status_code == 404
+    away = client.post(
+        f"/monitoring/impacts/{record_id}/verify", data={"next": "https://evil.example"}
+    )
+    assert away.headers["Location"].endswith("/monitoring/")
+
+
+NEWER_SET = (
+    "source_id,level_1,level_2,level_3,level_4,column_text,unit,kg_co2e_per_unit\n"
+    "27_304_3140_14_1,Freighting goods,HGV,All HGVs,,Average laden,tonne.km,0.2\n"
+    "28_907_3140_14_1,WTT- delivery,WTT- HGV,All HGVs,,Average laden,tonne.km,0.05\n"
+)
+
+
+def test_the_facilitator_adds_a_factor_set(app, client, world):
+    import io
+
+    as_user(app, client, world["facilitator"])
+    _english(client)
+    page = client.get("/monitoring/factors")
+    assert "DESNZ-2025" in page.text
+    assert "in use today" in page.text
+    bad = client.post(
+        "/monitoring/factors",
+        data={"name": "", "valid_from": "", "source": "x",
+              "file": (io.BytesIO(b"nothing"), "f.csv")},
+        content_type="multipart/form-data",
+    )  # fmt: skip
+    assert bad.status_code == 422
+    assert 'id="name-error"' in bad.text or "Give the set a name" in bad.text
+    assert "Give the first day the set applies to." in bad.text
+    good = client.post(
+        "/monitoring/factors",
+        data={"name": "DESNZ-2026", "valid_from": date.today().isoformat(),
+              "source": "DESNZ/DEFRA 2026, OGL v3.0",
+              "file": (io.BytesIO(NEWER_SET.encode()), "f.csv")},
+        content_type="multipart/form-data",
+    )  # fmt: skip
+    assert good.status_code == 302
+    listed = client.get("/monitoring/factors").text
+    assert listed.index("DESNZ-2026") < listed.index("in use today")
+    as_user(app, client, world["manager"])
+    assert client.get("/monitoring/factors").status_code == 403

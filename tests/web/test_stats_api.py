@@ -80,7 +80,10 @@ def test_facilitator_gets_kpis_and_impact_by_level(client, world):
     assert data["from"] == (TODAY - timedelta(days=364)).isoformat()
     assert set(data["kpis"]) == {
         "listings", "matches", "agreements", "funnel", "pooled",
-        "organisations_active",
+        "organisations_active", "partnerships",
+    }  # fmt: skip
+    assert data["kpis"]["partnerships"] == {
+        "signed": 0, "hours": None, "pieces": None, "eur": None,
     }  # fmt: skip
     assert data["kpis"]["agreements"]["by_state"] == {"active": 1}
     impact = data["impact"]
@@ -178,3 +181,19 @@ def test_report_command_refuses_bad_input(app, world):
     bad = runner.invoke(args=["report", "--from", "01/02/2026"])
     assert bad.exit_code != 0
     assert "--from" in bad.output
+
+
+def test_report_command_writes_the_dashboard_workbook(app, world, tmp_path):
+    from openpyxl import load_workbook
+
+    runner = app.test_cli_runner()
+    target = tmp_path / "report.xlsx"
+    args = ["report", "--zone", world["zone1"], "--format", "xlsx"]
+    assert runner.invoke(args=args).exit_code != 0  # a workbook needs a file
+    done = runner.invoke(args=[*args, "--output", str(target)])
+    assert done.exit_code == 0, done.output
+    book = load_workbook(target)
+    assert len(book.sheetnames) > 8
+    text = tmp_path / "report.txt"
+    assert runner.invoke(args=["report", "--output", str(text)]).exit_code == 0
+    assert "[impact]" in text.read_text(encoding="utf-8")
