@@ -21,6 +21,10 @@ if TYPE_CHECKING:
     from symbiosis.models.user import User
 
 TRANSPORT_BY = ("supplier", "receiver", "third_party")
+# An exchange moves a resource; a partnership (firm and non-profit, often signed
+# at a matchmaking evening) gives skills, services or goods, counted in hours,
+# pieces or euros rather than tonnes.
+AGREEMENT_KINDS = ("exchange", "partnership")
 OPEN_STATES = "state IN ('proposed', 'accepted', 'active')"
 IMPACT_KINDS = ("delivery", "completion")
 
@@ -31,6 +35,7 @@ class Agreement(TimestampMixin, Base):
     __tablename__ = "agreement"
     __table_args__ = (
         enum_check("state", tuple(AgreementState)),
+        enum_check("kind", AGREEMENT_KINDS),
         enum_check("unit", tuple(Unit)),
         enum_check("frequency", tuple(Frequency)),
         enum_check("price_terms", PRICE_TERMS),
@@ -48,9 +53,30 @@ class Agreement(TimestampMixin, Base):
             sqlite_where=sa.text(OPEN_STATES),
             postgresql_where=sa.text(OPEN_STATES),
         ),
+        # Statistics: agreements proposed in a period, by state and party.
+        sa.Index(
+            "ix_agreement_created_at",
+            "created_at",
+            postgresql_include=[
+                "id",
+                "state",
+                "supplier_id",
+                "receiver_id",
+                "match_id",
+            ],
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(
+        sa.String(12), default="exchange", server_default="exchange"
+    )
+    # A partnership signed at an event counts for that event.
+    event_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("event.id", ondelete="SET NULL"), index=True
+    )
+    # What a partnership is worth in money (a donation, a sponsorship), if said.
+    value_eur: Mapped[Decimal | None] = mapped_column(sa.Numeric(12, 2))
     match_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("match.id", ondelete="SET NULL"), index=True
     )
@@ -132,7 +158,15 @@ class AgreementEvent(Base):
     """One transition: who took which action, when, from and to which state."""
 
     __tablename__ = "agreement_event"
-    __table_args__ = (enum_check("action", ("propose", *AgreementAction)),)
+    __table_args__ = (
+        enum_check("action", ("propose", *AgreementAction)),
+        # Statistics: the first time each state was reached, per agreement,
+        # and the agreements first accepted in a period.
+        sa.Index("ix_agreement_event_steps", "agreement_id", "to_state", "created_at"),
+        sa.Index(
+            "ix_agreement_event_to_state", "to_state", "agreement_id", "created_at"
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     agreement_id: Mapped[int] = mapped_column(
@@ -234,7 +268,10 @@ class ImpactRecord(Base):
     """What really moved, how far, and its CO2, with the factors used."""
 
     __tablename__ = "impact_record"
-    __table_args__ = (enum_check("kind", IMPACT_KINDS),)
+    __table_args__ = (
+        enum_check("kind", IMPACT_KINDS),
+        sa.Index("ix_impact_record_recorded_on", "recorded_on"),  # statistics
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     agreement_id: Mapped[int] = mapped_column(
@@ -270,3 +307,4 @@ class ImpactRecord(Base):
     )
 
     delivery: Mapped[Delivery | None] = relationship()
+    agreement: Mapped[Agreement] = relationship(viewonly=True)

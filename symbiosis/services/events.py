@@ -1,0 +1,355 @@
+"""Matchmaking events: create and edit, registration, the steps to publishing.
+
+The facilitator runs the event; organisations register themselves (their
+members and admins) or are registered by the facilitator. Planning and the
+facilitator's edits of the plan live in :mod:`symbiosis.services.event_plans`.
+Every state change asks the pure table of ``workflow/event.py``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import gettext
+from sqlalchemy.orm.exc import StaleDataError
+
+from symbiosis import event_fields
+from symbiosis.authz import Perm, can
+from symbiosis.errors import FieldErrors, InvalidTransition, NotAllowed, StaleObject
+from symbiosis.extensions import db
+from symbiosis.models import (
+    Event,
+    EventMeeting,
+    EventRegistration,
+    Organisation,
+    User,
+    Zone,
+)
+from symbiosis.models.base import utcnow
+from symbiosis.services import notify
+from symbiosis.services.listings import translate
+from symbiosis.workflow.event import (
+    DETAILS_EDITABLE,
+    REGISTRATION_OPEN,
+    STRUCTURE_EDITABLE,
+    VISIBLE_TO_ALL,
+    EventAction,
+    EventState,
+    TransitionNotAllowed,
+    allowed_actions,
+    next_state,
+)
+
+STRUCTURE = ("tables", "rounds", "pairs")  # fixed once a plan exists
+STEPS = (EventAction.OPEN, EventAction.REOPEN, EventAction.PUBLISH,
+         EventAction.REVISE, EventAction.HOLD)  # fmt: skip
+
+
+# -- who sees what -----------------------------------------------------------
+def can_manage(user: Any) -> bool:
+    return can(user, Perm.MANAGE_EVENTS)
+
+
+def can_view(user: Any, event: Event) -> bool:
+    """Signed-in people see events past the draft; facilitators see drafts too."""
+    if not (user and user.is_authenticated):
+        return False
+    return event.state in VISIBLE_TO_ALL or can_manage(user)
+
+
+def get(user: Any, event_id: int) -> Event:
+    """:raises NotAllowed: unknown, or a draft for a non-facilitator (404 alike)."""
+    event = db.session.get(Event, event_id)
+    if event is None or not can_view(user, event):
+        raise NotAllowed(gettext("No such event."))
+    return event
+
+
+def managed(user: Any, event_id: int) -> Event:
+    """The event, for its facilitator. :raises NotAllowed: for anyone else."""
+    event = get(user, event_id)
+    if not can_manage(user):
+        raise NotAllowed(gettext("Only facilitators run events."))
+    return event
+
+
+def _tz() -> ZoneInfo:
+    return ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE") or "UTC")
+
+
+def utc(moment: datetime) -> datetime:
+    """``moment`` in UTC (SQLite gives stored UTC times back without a zone)."""
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
+
+
+def local_start(event: Event) -> tuple[date, time]:
+    """The event's date and start time in the app's time zone (for forms)."""
+    local = utc(event.starts_at).astimezone(_tz())
+    return local.date(), local.time().replace(second=0, microsecond=0)
+
+
+def ends_at(event: Event) -> datetime:
+    return utc(event.starts_at) + timedelta(
+        minutes=event.rounds * event.minutes_per_round
+    )
+
+
+@dataclass
+class Slot:
+    """One round: its number and when it starts and ends (UTC)."""
+
+    round: int
+    starts_at: datetime
+    ends_at: datetime
+
+
+def slots(event: Event) -> list[Slot]:
+    start = utc(event.starts_at)
+    step = timedelta(minutes=event.minutes_per_round)
+    return [
+        Slot(r, start + step * (r - 1), start + step * r)
+        for r in range(1, event.rounds + 1)
+    ]
+
+
+def is_past(event: Event, now: datetime | None = None) -> bool:
+    return event.state == EventState.HELD or ends_at(event) < (now or utcnow())
+
+
+def visible(user: Any) -> tuple[list[Event], list[Event]]:
+    """Upcoming events (soonest first) and past ones (latest first)."""
+    query = sa.select(Event).order_by(Event.starts_at, Event.id)
+    if not can_manage(user):
+        query = query.where(Event.state.in_([str(s) for s in VISIBLE_TO_ALL]))
+    events = list(db.session.scalars(query))
+    now = utcnow()
+    upcoming = [e for e in events if not is_past(e, now)]
+    past = [e for e in reversed(events) if is_past(e, now)]
+    return upcoming, past
+
+
+def actions_for(user: Any, event: Event) -> list[EventAction]:
+    if not can_manage(user):
+        return []
+    return allowed_actions(EventState(event.state))
+
+
+# -- the event ---------------------------------------------------------------
+def _commit() -> None:
+    try:
+        db.session.commit()
+    except (StaleDataError, sa.exc.IntegrityError):
+        # Two people saving the same registration or seat at once: the second
+        # reloads and sees the first one's change.
+        db.session.rollback()
+        raise StaleObject(
+            gettext("This event changed in the meantime; reload the page.")
+        ) from None
+    except Exception:
+        db.session.rollback()
+        raise
+
+
+def check_version(event: Event, expected_version: Any) -> None:
+    if expected_version not in (None, "") and str(expected_version) != str(
+        event.version
+    ):
+        raise StaleObject(
+            gettext("This event changed in the meantime; reload the page.")
+        )
+
+
+def _parse_event(raw: Mapping[str, Any]) -> dict[str, Any]:
+    parsed = event_fields.parse_event(raw)
+    problems = translate(parsed.problems)
+    values = parsed.values
+    zone_id = values.get("zone_id")
+    if zone_id is not None and db.session.get(Zone, zone_id) is None:
+        problems.append(("zone_id", gettext("No such zone.")))
+    if problems:
+        raise FieldErrors(problems)
+    moment = datetime.combine(values.pop("date"), values.pop("time"), tzinfo=_tz())
+    values["starts_at"] = moment.astimezone(UTC)
+    return values
+
+
+def create(actor: User, raw: Mapping[str, Any]) -> Event:
+    """A new draft event.
+
+    :raises NotAllowed: for anyone but a facilitator.
+    :raises FieldErrors: on bad fields; nothing is written.
+    """
+    if not can_manage(actor):
+        raise NotAllowed(gettext("Only facilitators run events."))
+    values = _parse_event(raw)
+    event = Event(created_by=actor, state=EventState.DRAFT, **values)
+    db.session.add(event)
+    _commit()
+    return event
+
+
+def edit(
+    actor: User, event_id: int, raw: Mapping[str, Any], expected_version: Any = None
+) -> Event:
+    """Change an event's fields; the plan's shape only before planning.
+
+    :raises FieldErrors: bad fields, or rounds, tables or pairs once planned.
+    :raises InvalidTransition: the event was held.
+    """
+    event = managed(actor, event_id)
+    state = EventState(event.state)
+    if state not in DETAILS_EDITABLE:
+        raise InvalidTransition(gettext("A held event can no longer be changed."))
+    check_version(event, expected_version)
+    values = _parse_event(raw)
+    if state not in STRUCTURE_EDITABLE:
+        changed = [n for n in STRUCTURE if values[n] != getattr(event, n)]
+        if changed:
+            message = gettext(
+                "The plan depends on this: reopen registration to change it."
+            )
+            raise FieldErrors([(name, message) for name in changed])
+    for name, value in values.items():
+        setattr(event, name, value)
+    _commit()
+    return event
+
+
+def step(
+    actor: User, event_id: int, action: str, expected_version: Any = None
+) -> Event:
+    """The facilitator's steps: open, reopen, publish, revise, hold.
+
+    Planning is :func:`symbiosis.services.event_plans.plan`. Reopening
+    registration drops the unlocked meetings; publishing tells the
+    registered organisations' members where to sit.
+
+    :raises InvalidTransition: the step is not possible at this stage.
+    """
+    event = managed(actor, event_id)
+    state = EventState(event.state)
+    try:
+        wanted = EventAction(action)
+        if wanted not in STEPS:
+            raise TransitionNotAllowed(state, wanted)
+        target = next_state(state, wanted)
+    except (ValueError, TransitionNotAllowed):
+        raise InvalidTransition(
+            gettext("This step is not possible at this stage."),
+            [a.value for a in allowed_actions(state) if a in STEPS],
+        ) from None
+    check_version(event, expected_version)
+    event.state = target
+    if wanted is EventAction.REOPEN:
+        for meeting in [m for m in event.meetings if not m.locked]:
+            event.meetings.remove(meeting)
+    if wanted is EventAction.PUBLISH:
+        event.published_at = utcnow()
+        _tell_participants(event)
+    _commit()
+    return event
+
+
+def _tell_participants(event: Event) -> None:
+    subject = gettext("Your meetings at “%(title)s”", title=event.title)
+    body = gettext(
+        "The plan of the evening is published: see whom your organisation "
+        "meets, at which table and why."
+    )
+    for registration in event.registrations:
+        org_id = registration.organisation_id
+        for user in notify.members_of(org_id):
+            notify.notify(
+                user, subject, body, link=f"/events/{event.id}/schedule?org={org_id}"
+            )
+
+
+# -- registration -------------------------------------------------------------
+def registration_of(
+    event: Event, organisation_id: int | None
+) -> EventRegistration | None:
+    return next(
+        (r for r in event.registrations if r.organisation_id == organisation_id),
+        None,
+    )
+
+
+def registrable(user: Any) -> list[Organisation]:
+    """Organisations ``user`` may register: any for facilitators, else their own."""
+    if can_manage(user):
+        return list(
+            db.session.scalars(sa.select(Organisation).order_by(Organisation.name_key))
+        )
+    org = user.organisation if user.is_org_member else None
+    return [org] if org is not None else []
+
+
+def _registering(actor: User, event_id: int, organisation_id: int) -> Event:
+    event = get(actor, event_id)
+    org = db.session.get(Organisation, organisation_id)
+    if org is None or not can(actor, Perm.REGISTER_EVENT, org):
+        raise NotAllowed(gettext("You may only register your own organisation."))
+    if event.state not in REGISTRATION_OPEN:
+        raise InvalidTransition(gettext("Registration for this event is closed."))
+    return event
+
+
+def register(
+    actor: User, event_id: int, organisation_id: int, raw: Mapping[str, Any]
+) -> EventRegistration:
+    """Register an organisation (or update what it offers and seeks).
+
+    :raises NotAllowed: not one's own organisation (facilitators: any).
+    :raises InvalidTransition: registration is not open.
+    :raises FieldErrors: on bad fields; nothing is written.
+    """
+    event = _registering(actor, event_id, organisation_id)
+    parsed = event_fields.parse_registration(raw, event.themes or [])
+    if parsed.problems:
+        raise FieldErrors(translate(parsed.problems))
+    values = parsed.values
+    registration = registration_of(event, organisation_id)
+    if registration is None:
+        registration = EventRegistration(
+            event=event, organisation_id=organisation_id, registered_by=actor
+        )
+        db.session.add(registration)
+    registration.offers = "\n".join(values.get("offers") or [])
+    registration.seeks = "\n".join(values.get("seeks") or [])
+    registration.sdgs = list(values.get("sdgs") or [])
+    registration.themes = list(values.get("themes") or [])
+    _commit()
+    return registration
+
+
+def unregister(actor: User, event_id: int, organisation_id: int) -> None:
+    """Withdraw an organisation, with its locked meetings if it had any.
+
+    :raises NotAllowed: not one's own organisation.
+    :raises InvalidTransition: registration is not open.
+    :raises FieldErrors: the organisation is not registered.
+    """
+    event = _registering(actor, event_id, organisation_id)
+    registration = registration_of(event, organisation_id)
+    if registration is None:
+        raise FieldErrors(
+            [("organisation", gettext("This organisation is not registered."))]
+        )
+    event.registrations.remove(registration)
+    for meeting in list(event.meetings):
+        if organisation_id in (meeting.org_a_id, meeting.org_b_id):
+            event.meetings.remove(meeting)
+    _commit()
+
+
+def meetings_of(event: Event, organisation_id: int) -> list[EventMeeting]:
+    """An organisation's meetings, round by round."""
+    return [m for m in event.meetings if organisation_id in (m.org_a_id, m.org_b_id)]

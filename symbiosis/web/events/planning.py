@@ -1,0 +1,169 @@
+"""The facilitator's plan page: plan (again), swap, move, lock, then publish."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, flash, redirect, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import current_user
+
+from symbiosis.authz import Perm, requires
+from symbiosis.errors import FieldErrors, InvalidTransition, StaleObject
+from symbiosis.extensions import db
+from symbiosis.models import Event
+from symbiosis.services import event_plans, event_views, events
+from symbiosis.web.events.forms import LockForm, MoveForm, SwapForm, VersionForm
+from symbiosis.web.events.pages import bad_csrf, load, page
+from symbiosis.workflow.event import PLAN_EDITABLE, PLAN_EXISTS
+
+bp = Blueprint("event_plan", __name__, url_prefix="/events")
+
+
+def _swap_form(event: Event) -> SwapForm:
+    form = SwapForm(prefix="swap")
+    form.round.choices = [(str(r), str(r)) for r in range(1, event.rounds + 1)]
+    orgs = [(str(r.organisation_id), r.organisation.name) for r in event.registrations]
+    form.first.choices = orgs
+    form.second.choices = orgs
+    return form
+
+
+def _move_form(event: Event) -> MoveForm:
+    form = MoveForm(prefix="move")
+    rounds = [(str(r), str(r)) for r in range(1, event.rounds + 1)]
+    tables = [(str(t), str(t)) for t in range(1, event.tables + 1)]
+    form.round.choices = form.to_round.choices = rounds
+    form.table.choices = form.to_table.choices = tables
+    return form
+
+
+def _show(event: Event, **forms: Any) -> ResponseReturnValue:
+    return page(
+        "events/plan.html",
+        422 if forms else 200,
+        event=event,
+        rounds=event_views.by_round(event),
+        summary=event_views.summary(event),
+        editable=event.state in PLAN_EDITABLE,
+        actions=events.actions_for(current_user, event),
+        step=VersionForm(),
+        lock=LockForm(),
+        swap=forms.get("swap") or _swap_form(event),
+        move=forms.get("move") or _move_form(event),
+    )
+
+
+def _back(event: Event) -> ResponseReturnValue:
+    return redirect(url_for(".show", event_id=event.id))
+
+
+@bp.get("/<int:event_id>/plan")
+@requires(Perm.MANAGE_EVENTS)
+def show(event_id: int) -> ResponseReturnValue:
+    event = load(event_id)
+    if event.state not in PLAN_EXISTS:
+        flash(_("There is no plan yet: open registration, then plan."), "info")
+        return redirect(url_for("events.detail", event_id=event.id))
+    return _show(event)
+
+
+@bp.post("/<int:event_id>/plan")
+@requires(Perm.MANAGE_EVENTS)
+def run(event_id: int) -> ResponseReturnValue:
+    event = load(event_id)
+    form = VersionForm()
+    bad_csrf(form)
+    try:
+        report = event_plans.plan(current_user, event.id, form.version.data)
+    except (InvalidTransition, StaleObject) as refusal:
+        flash(refusal.message, "warning")
+        return redirect(url_for("events.detail", event_id=event.id))
+    except FieldErrors as errors:
+        flash(" ".join(message for _field, message in errors.errors), "warning")
+        return redirect(url_for("events.detail", event_id=event.id))
+    flash(
+        ngettext(
+            "%(num)d meeting planned, total score %(total)s.",
+            "%(num)d meetings planned, total score %(total)s.",
+            report.meetings,
+            total=report.total,
+        ),
+        "success",
+    )
+    if report.dropped_locks:
+        flash(
+            ngettext(
+                "%(num)d locked meeting no longer fitted and was dropped.",
+                "%(num)d locked meetings no longer fitted and were dropped.",
+                report.dropped_locks,
+            ),
+            "warning",
+        )
+    if report.without:
+        flash(
+            ngettext(
+                "%(num)d organisation has no meeting: add tables or rounds.",
+                "%(num)d organisations have no meeting: add tables or rounds.",
+                len(report.without),
+            ),
+            "warning",
+        )
+    return _back(event)
+
+
+def _edit(event: Event, form: Any, name: str, call: Any) -> ResponseReturnValue:
+    """Run one edit of the plan; a refusal comes back next to the form."""
+    bad_csrf(form)
+    try:
+        call(current_user, event.id, form.raw(), form.version.data)
+    except (InvalidTransition, StaleObject) as refusal:
+        flash(refusal.message, "warning")
+    except FieldErrors as errors:
+        db.session.rollback()
+        errors.apply_to(form)
+        return _show(load(event.id), **{name: form})
+    else:
+        flash(_("The plan is changed."), "success")
+    return _back(event)
+
+
+@bp.post("/<int:event_id>/swap")
+@requires(Perm.MANAGE_EVENTS)
+def swap(event_id: int) -> ResponseReturnValue:
+    event = load(event_id)
+    return _edit(event, _swap_form(event), "swap", event_plans.swap)
+
+
+@bp.post("/<int:event_id>/move")
+@requires(Perm.MANAGE_EVENTS)
+def move(event_id: int) -> ResponseReturnValue:
+    event = load(event_id)
+    return _edit(event, _move_form(event), "move", event_plans.move)
+
+
+@bp.post("/<int:event_id>/meetings/<int:number>/<int:table>/lock")
+@requires(Perm.MANAGE_EVENTS)
+def lock(event_id: int, number: int, table: int) -> ResponseReturnValue:
+    event = load(event_id)
+    form = LockForm()
+    bad_csrf(form)
+    locked = form.lock.data != "0"
+    try:
+        event_plans.set_lock(
+            current_user, event.id, number, table, locked, form.version.data
+        )
+    except (InvalidTransition, StaleObject) as refusal:
+        flash(refusal.message, "warning")
+    except FieldErrors as errors:
+        flash(" ".join(message for _field, message in errors.errors), "warning")
+    else:
+        done = (
+            _("Round %(r)d, table %(t)d is locked.", r=number, t=table)
+            if locked
+            else _("Round %(r)d, table %(t)d is unlocked.", r=number, t=table)
+        )
+        flash(done, "success")
+    return redirect(url_for(".show", event_id=event.id) + f"#round-{number}")

@@ -1,0 +1,150 @@
+"""In a real browser: a matchmaking evening from creation to each one's schedule.
+
+The facilitator creates the event and opens registration; nine organisations
+register through the service, a tenth through the page; the facilitator
+plans, locks a meeting, plans again, publishes; a participant reads its
+schedule.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from flask import Flask
+from playwright.sync_api import Page, expect
+
+from symbiosis.extensions import db
+from symbiosis.models import Event, Organisation, User
+from symbiosis.services import events
+from tests.browser.test_agreements import sign_in
+from tests.builders import make_org, make_reference, make_user, make_zone
+from tests.event_builders import make_people
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def people(app: Flask) -> dict[str, object]:
+    with app.app_context():
+        make_reference()
+        zone = make_zone(name="Kirchberg (Luxembourg)")
+        orgs, members, forms = make_people(firms=6, clubs=4, zone=zone)
+        network = make_org(name="Réseau RSE", kind="association")
+        facilitator = make_user(email="animation@reseau.example.lu", org=network,
+                                facilitator=True)  # fmt: skip
+        db.session.commit()
+        return {
+            "zone": zone.id,
+            "orgs": [o.id for o in orgs],
+            "forms": forms,
+            "members": [m.email for m in members],
+            "facilitator": facilitator.email,
+        }
+
+
+def test_create_register_plan_publish_and_read_a_schedule(
+    app: Flask, people: dict[str, object], page: Page
+) -> None:
+    orgs: list[int] = people["orgs"]  # type: ignore[assignment]
+    forms: list[dict[str, str]] = people["forms"]  # type: ignore[assignment]
+    members: list[str] = people["members"]  # type: ignore[assignment]
+
+    sign_in(page, str(people["facilitator"]))
+    page.goto("/events/new")
+    page.locator("#title").fill("Soirée entreprises et associations")
+    page.locator("#date").fill("2030-03-12")
+    page.locator("#time").fill("18:30")
+    page.locator("#place").fill("Chambre de Commerce, Kirchberg")
+    page.locator("#zone_id").select_option(str(people["zone"]))
+    page.locator("#themes").fill("Sport, Éducation, Inclusion")
+    page.locator("#tables").fill("4")
+    page.locator("#rounds").fill("5")
+    page.locator("#minutes_per_round").fill("10")
+    page.locator("main form[method=post] button[type=submit]").click()
+    page.wait_for_url(re.compile(r".*/events/\d+$"))
+    event_url = page.url
+    event_id = int(event_url.rsplit("/", 1)[1])
+    page.locator("form[action$='/step/open'] button").click()
+    expect(page.locator(".event-state")).to_have_class(re.compile("state-open"))
+
+    with app.app_context():  # nine organisations register through the service
+        boss = db.session.scalar(sa_user(str(people["facilitator"])))
+        for org_id, form in list(zip(orgs, forms, strict=True))[1:]:
+            events.register(boss, event_id, org_id, form)  # type: ignore[arg-type]
+
+    sign_in(page, members[0])  # the tenth through the page
+    page.goto(event_url)
+    page.locator("#offers").fill("Journées de bénévolat\nSalle de réunion")
+    page.locator("#seeks").fill("Projets éducatifs à soutenir")
+    page.locator("input[name=sdgs][value='4']").check()
+    page.locator("input[name=themes][value='Éducation']").check()
+    page.locator("form[action*='/register#'] button[type=submit]").click()
+    expect(page.locator("#registrations")).to_contain_text("Banque du Plateau")
+    expect(page.locator("#registrations-title")).to_contain_text("10")
+
+    sign_in(page, str(people["facilitator"]))
+    page.goto(event_url)
+    page.locator("form[action$='/plan'] button").click()
+    page.wait_for_url(re.compile(r".*/events/\d+/plan$"))
+    expect(page.locator("#round-1 caption")).to_be_visible()
+    expect(page.locator("#round-5 tbody tr")).to_have_count(4)
+    page.locator("#round-2 form[action$='/lock'] button").first.click()
+    expect(page.locator("#round-2 tr.table-info")).to_have_count(1)
+    locked = page.locator("#round-2 tr.table-info").inner_text()
+    page.locator("form[action$='/plan'] button").click()
+    expect(page.locator("#round-2 tr.table-info")).to_have_text(locked)
+    page.screenshot(path="tests/browser/artifacts/events-plan.png", full_page=True)
+    page.locator("form[action$='/step/publish'] button").click()
+    expect(page.locator(".event-state").first).to_have_class(
+        re.compile("state-published")
+    )
+
+    # Two partnerships signed during the evening, recorded in a few clicks.
+    page.goto(event_url)
+    page.get_by_role("link", name="Partenariats signés lors de cet événement").click()
+    for giver, taker, what, how_much, unit in (
+        (orgs[0], orgs[6], "Journées de bénévolat", "40", "hours"),
+        (orgs[7], orgs[1], "Atelier de réparation de vélos", "1", "pieces"),
+    ):
+        page.locator("#giver").select_option(str(giver))
+        page.locator("#taker").select_option(str(taker))
+        page.get_by_label("Ce qui est donné").fill(what)
+        page.get_by_label("Combien").fill(how_much)
+        page.locator("#unit").select_option(unit)
+        page.get_by_role("button", name="Enregistrer le partenariat").click()
+        expect(page.get_by_role("status")).to_contain_text(what)
+    expect(page.get_by_role("heading", name="2 partenariats signés")).to_be_visible()
+    page.screenshot(
+        path="tests/browser/artifacts/events-partnerships.png", full_page=True
+    )
+
+    with app.app_context():
+        event = db.session.get(Event, event_id)
+        assert event is not None
+        mine = events.meetings_of(event, orgs[0])
+        partners = sorted(m.other(orgs[0]).name for m in mine)
+        first = db.session.get(Organisation, orgs[0])
+        assert first is not None
+        own_name = first.name
+    assert len(partners) >= 3  # 20 seats for 6 firms: 3 or 4 meetings each
+
+    sign_in(page, members[0])
+    page.goto(event_url)
+    page.locator(f"a[href$='/events/{event_id}/schedule']").click()
+    schedule = page.locator("table.event-schedule")
+    expect(schedule.locator("caption")).to_contain_text(own_name)
+    expect(schedule.locator("tbody tr")).to_have_count(5)
+    for name in partners:
+        expect(schedule).to_contain_text(name)
+    page.screenshot(path="tests/browser/artifacts/events-schedule.png", full_page=True)
+    page.locator("a[href*='/print?org=']").click()
+    expect(page.locator("#print-button")).to_be_visible()
+    expect(page.locator("table")).to_contain_text(partners[0])
+    page.screenshot(path="tests/browser/artifacts/events-print.png", full_page=True)
+
+
+def sa_user(email: str):  # type: ignore[no-untyped-def]
+    import sqlalchemy as sa
+
+    return sa.select(User).where(User.email == email)

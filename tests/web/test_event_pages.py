@@ -1,0 +1,229 @@
+"""Matchmaking events in pages: create, register, plan, edit the plan, publish."""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+
+from symbiosis.extensions import db
+from symbiosis.models import Event, EventMeeting, EventRegistration
+from symbiosis.services import event_plans, events
+from tests.builders import make_org, make_reference, make_user, make_zone
+from tests.conftest import as_user
+from tests.event_builders import EVENT, make_event, make_people, register_all
+
+
+@pytest.fixture
+def world(app: Flask) -> dict[str, Any]:
+    with app.app_context():
+        make_reference()
+        zone = make_zone()
+        orgs, members, forms = make_people(zone=zone)
+        network = make_org(name="Réseau", kind="association")
+        facilitator = make_user(org=network, facilitator=True)
+        db.session.commit()
+        return {
+            "zone": zone.id,
+            "orgs": [o.id for o in orgs],
+            "names": [o.name for o in orgs],
+            "members": [m.id for m in members],
+            "forms": forms,
+            "facilitator": facilitator.id,
+        }
+
+
+def _event(
+    app: Flask, world: dict[str, Any], *, register: int = 0, plan: bool = False
+) -> int:
+    with app.app_context():
+        from symbiosis.models import Organisation, User
+
+        boss = db.session.get(User, world["facilitator"])
+        event = make_event(boss)
+        orgs = [db.session.get(Organisation, i) for i in world["orgs"][:register]]
+        register_all(event, boss, orgs, world["forms"][:register])  # type: ignore[arg-type]
+        if plan:
+            event_plans.plan(boss, event.id)
+        return event.id
+
+
+def _event_row(app: Flask, event_id: int) -> Event:
+    with app.app_context():
+        event = db.session.get(Event, event_id)
+        assert event is not None
+        db.session.expunge(event)
+        return event
+
+
+def test_a_facilitator_creates_an_event_and_errors_sit_next_to_fields(
+    app, client, world
+):
+    as_user(app, client, world["facilitator"])
+    assert client.get("/events/new").status_code == 200
+    bad = client.post("/events/new", data={**EVENT, "tables": "0", "title": ""})
+    assert bad.status_code == 422
+    page = bad.text
+    assert 'id="tables-error"' in page
+    assert 'id="title-error"' in page
+    assert 'aria-describedby="tables-error"' in page
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(Event.id))) == 0
+    done = client.post("/events/new", data={**EVENT, "zone_id": world["zone"]})
+    assert done.status_code == 302
+    detail = client.get(done.headers["Location"])
+    assert detail.status_code == 200
+    assert html.escape(EVENT["title"]) in detail.text or EVENT["title"] in detail.text
+    assert "/step/open" in detail.text
+
+
+def test_members_cannot_create_or_see_drafts(app, client, world):
+    as_user(app, client, world["members"][0])
+    assert client.get("/events/new").status_code == 403
+    with app.app_context():
+        from symbiosis.models import User
+
+        draft = events.create(db.session.get(User, world["facilitator"]), EVENT)
+        draft_id = draft.id
+    assert client.get(f"/events/{draft_id}").status_code == 404
+    assert EVENT["title"] not in client.get("/events/").text
+
+
+def test_a_member_registers_through_the_page(app, client, world):
+    event_id = _event(app, world)
+    as_user(app, client, world["members"][0])
+    page = client.get(f"/events/{event_id}")
+    assert page.status_code == 200
+    assert 'for="offers"' in page.text
+    assert 'name="sdgs"' in page.text
+    bad = client.post(
+        f"/events/{event_id}/register",
+        data={"organisation": world["orgs"][0], "offers": "", "seeks": ""},
+    )
+    assert bad.status_code == 422
+    assert 'id="offers-error"' in bad.text
+    ok = client.post(
+        f"/events/{event_id}/register",
+        data={"organisation": world["orgs"][0], "offers": "Salle de réunion",
+              "seeks": "Bénévoles", "sdgs": ["4", "8"], "themes": ["Sport"]},
+    )  # fmt: skip
+    assert ok.status_code == 302
+    other = client.post(
+        f"/events/{event_id}/register",
+        data={"organisation": world["orgs"][1], "offers": "x"},
+    )
+    assert other.status_code == 403
+    with app.app_context():
+        rows = db.session.scalars(sa.select(EventRegistration)).all()
+        assert [(r.organisation_id, r.sdgs, r.themes) for r in rows] == [
+            (world["orgs"][0], [4, 8], ["Sport"])
+        ]
+
+
+def test_the_facilitator_plans_swaps_locks_and_publishes(app, client, world):
+    event_id = _event(app, world, register=len(world["orgs"]))
+    as_user(app, client, world["facilitator"])
+    version = _event_row(app, event_id).version
+    planned = client.post(f"/events/{event_id}/plan", data={"version": version})
+    assert planned.status_code == 302
+    page = client.get(f"/events/{event_id}/plan")
+    assert page.status_code == 200
+    assert "<caption>" in page.text
+    assert 'scope="col"' in page.text
+    with app.app_context():
+        event = db.session.get(Event, event_id)  # type: ignore[assignment]
+        one, two = sorted(
+            (m for m in event.meetings if m.round == 1), key=lambda m: m.table_no
+        )[:2]
+        firm, club, version = one.org_a_id, two.org_b_id, event.version
+        grid = {(m.round, m.table_no, m.org_a_id, m.org_b_id) for m in event.meetings}
+    refused = client.post(
+        f"/events/{event_id}/swap",
+        data={"swap-version": version, "swap-round": "1",
+              "swap-first": firm, "swap-second": club},
+    )  # fmt: skip
+    assert refused.status_code == 422
+    assert "alert-danger" in refused.text  # the problem, above the swap form
+    with app.app_context():
+        after = db.session.scalars(sa.select(EventMeeting)).all()
+        assert {(m.round, m.table_no, m.org_a_id, m.org_b_id) for m in after} == grid
+    locked = client.post(
+        f"/events/{event_id}/meetings/1/{one.table_no}/lock",
+        data={"version": version, "lock": "1"},
+    )
+    assert locked.status_code == 302
+    with app.app_context():
+        row = db.session.scalar(
+            sa.select(EventMeeting).where(
+                EventMeeting.round == 1, EventMeeting.table_no == one.table_no
+            )
+        )
+        assert row is not None
+        assert row.locked
+        version = db.session.get(Event, event_id).version  # type: ignore[union-attr]
+    stale = client.post(f"/events/{event_id}/step/publish", data={"version": 1})
+    assert stale.status_code == 302
+    assert _event_row(app, event_id).state == "planned"
+    published = client.post(
+        f"/events/{event_id}/step/publish", data={"version": version}
+    )
+    assert published.status_code == 302
+    assert _event_row(app, event_id).state == "published"
+
+
+def test_each_organisation_sees_only_its_own_schedule(app, client, world):
+    event_id = _event(app, world, register=len(world["orgs"]), plan=True)
+    as_user(app, client, world["members"][0])
+    assert client.get(f"/events/{event_id}/schedule").status_code == 404  # not yet
+    assert client.get(f"/events/{event_id}/programme").status_code == 404
+    with app.app_context():
+        from symbiosis.models import User
+
+        events.step(db.session.get(User, world["facilitator"]), event_id, "publish")
+        event = db.session.get(Event, event_id)
+        mine = events.meetings_of(event, world["orgs"][0])  # type: ignore[arg-type]
+        partners = {m.other(world["orgs"][0]).name for m in mine}
+    page = client.get(f"/events/{event_id}/schedule")
+    assert page.status_code == 200
+    text = html.unescape(page.text)
+    shown = {name for name in world["names"] if name in text}
+    assert shown == partners | {world["names"][0]}
+    assert "<caption>" in page.text
+    other = client.get(f"/events/{event_id}/schedule?org={world['orgs'][1]}")
+    assert other.status_code == 404
+    assert client.get(f"/events/{event_id}/programme").status_code == 200
+    printed = client.get(f"/events/{event_id}/print?org={world['orgs'][0]}")
+    assert printed.status_code == 200
+    assert "print.js" in printed.text
+
+
+def test_a_non_registered_member_sees_the_event_but_not_its_plan(app, client, world):
+    event_id = _event(app, world, register=4, plan=True)
+    with app.app_context():
+        from symbiosis.models import User
+
+        events.step(db.session.get(User, world["facilitator"]), event_id, "publish")
+    as_user(app, client, world["members"][-1])
+    assert client.get(f"/events/{event_id}").status_code == 200
+    assert client.get(f"/events/{event_id}/programme").status_code == 404
+    assert client.get(f"/events/{event_id}/schedule").status_code == 404
+    assert client.get(f"/events/{event_id}/print").status_code == 404
+    as_user(app, client, world["facilitator"])
+    assert client.get(f"/events/{event_id}/print").status_code == 200
+    page = client.get(f"/events/{event_id}/schedule?org={world['orgs'][0]}")
+    assert page.status_code == 200
+
+
+def test_the_event_list_splits_upcoming_and_past(app, client, world):
+    event_id = _event(app, world)
+    with app.app_context():
+        from symbiosis.models import User
+
+        past = make_event(db.session.get(User, world["facilitator"]), date="2024-05-02")
+        past_id = past.id
+    as_user(app, client, world["members"][0])
+    page = client.get("/events/").text
+    assert page.index(f'/events/{event_id}"') < page.index(f'/events/{past_id}"')
