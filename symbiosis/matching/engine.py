@@ -103,10 +103,18 @@ class Matcher:
                 side.texts[row],
                 side.words_of(row),
                 0,
+                frozenset(item.sdgs),
             )
         keys, primary, text, words = self.described(item)
         ids, unknown = self.vocab.known(words)
-        return Features(keys, primary, text, np.array(sorted(ids), np.int32), unknown)
+        return Features(
+            keys,
+            primary,
+            text,
+            np.array(sorted(ids), np.int32),
+            unknown,
+            frozenset(item.sdgs),
+        )
 
     def add(self, items: Iterable[Item]) -> None:
         with _bulk():

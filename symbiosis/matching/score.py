@@ -18,6 +18,9 @@ WEIGHTS = {
     "quantity": 0.10,
     "timing": 0.05,
 }
+# Shared Sustainable Development Goals add up to this share of 100 on top of
+# the parts above (Jaccard overlap of the two listings' goals), capped at 100.
+SDG_WEIGHT = 0.10
 NEUTRAL_QUANTITY = 0.5  # when either side gave no comparable quantity
 MIN_SCORE = 30.0  # below this a pair is not proposed
 

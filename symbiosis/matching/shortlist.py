@@ -17,7 +17,7 @@ from rapidfuzz import fuzz, process
 from symbiosis.matching.block import Best
 from symbiosis.matching.index import Side, Vocabulary
 from symbiosis.matching.model import Item, Match
-from symbiosis.matching.score import MIN_SCORE, WEIGHTS, reasons, total
+from symbiosis.matching.score import MIN_SCORE, SDG_WEIGHT, WEIGHTS, reasons, total
 
 if TYPE_CHECKING:
     from symbiosis.matching.engine import Matcher
@@ -36,6 +36,30 @@ class Features:
     text: str
     word_ids: NDArray[np.int32]  # of the words the vocabulary knows, ascending
     unknown: int  # words no listing of the index uses
+    sdgs: frozenset[int] = frozenset()  # the listing's Sustainable Development Goals
+
+
+def shared_sdgs(
+    features: list[Features],
+    query: NDArray[np.int64],
+    side: Side,
+    rows: NDArray[np.int64],
+) -> NDArray[np.float64]:
+    """Jaccard overlap of the SDGs of each query and its candidate (0 if none).
+
+    Only queries that name SDGs cost anything: skills, services and goods
+    posted by firms and non-profits usually do, waste flows usually don't.
+    """
+    overlap = np.zeros(len(rows))
+    if not any(f.sdgs for f in features):
+        return overlap
+    for i, (q, r) in enumerate(zip(query.tolist(), rows.tolist(), strict=True)):
+        mine = features[q].sdgs
+        other = side.items[r]
+        if mine and other is not None and other.sdgs:
+            theirs = set(other.sdgs)
+            overlap[i] = len(mine & theirs) / len(mine | theirs)
+    return overlap
 
 
 def shared_words(
@@ -153,7 +177,9 @@ def rank(
         "quantity": best.quantity[query, column],
         "timing": np.ones(len(rows)),
     }
-    scores = total(parts)
+    sdg = shared_sdgs(features, query, side, rows)
+    scores = np.minimum(total(parts) + 100.0 * SDG_WEIGHT * sdg, 100.0)
+    parts["sdg"] = sdg
     km = best.km[query, column]
     good = scores >= MIN_SCORE
     order = np.lexsort((rows, km, -best.rough[query, column], -scores, query))
@@ -180,8 +206,8 @@ def matches(
 ) -> list[list[Match]]:
     """Match objects of the ranked pairs, with their reasons."""
     results: list[list[Match]] = [[] for _ in items]
-    values = zip(*(rounded(ranked.parts[name], 3) for name in WEIGHTS), strict=True)
-    names = list(WEIGHTS)
+    names = [*WEIGHTS, "sdg"]
+    values = zip(*(rounded(ranked.parts[name], 3) for name in names), strict=True)
     today = matcher.today
     others = side.items
     for q, row, score, distance, shown, exact in zip(

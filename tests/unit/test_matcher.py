@@ -245,3 +245,25 @@ def test_batch_gives_what_match_gives_one_by_one() -> None:
         assert sorted(alone.row[0].tolist()) == sorted(grouped.row[0].tolist())
     # large batches split the groups between two processes: same answers
     assert matcher.match_many(items[1:], 5, workers=2) == everything
+
+
+def test_shared_sdgs_raise_the_score_and_say_so(lexicon):
+    matcher = Matcher(lexicon, today=date(2026, 1, 1))
+    mentoring = offer(1, "Mentorat informatique bénévole", resource="service",
+                      sdgs=(4, 8, 17))  # fmt: skip
+    same_goals = request(2, "Mentorat informatique pour jeunes", resource="service",
+                         sdgs=(4, 17))  # fmt: skip
+    no_goals = request(3, "Mentorat informatique pour jeunes", resource="service")
+    matcher.add([mentoring, same_goals, no_goals])
+    found = {m.request_id: m for m in matcher.match(mentoring, 5)}
+    with_goals, without = found[2], found[3]
+    # Jaccard 2/3 of the 10-point SDG share
+    assert with_goals.parts["sdg"] == pytest.approx(2 / 3, abs=1e-3)
+    assert without.parts["sdg"] == 0
+    assert with_goals.score == pytest.approx(min(without.score + 6.7, 100), abs=0.1)
+    codes = {r.code: r.params for r in with_goals.reasons}
+    assert codes["shared_sdgs"] == {"sdgs": [4, 17]}
+    assert "shared_sdgs" not in {r.code for r in without.reasons}
+    # the request's side of the same pair agrees
+    [back] = [m for m in matcher.match(same_goals, 5) if m.offer_id == 1]
+    assert back.score == with_goals.score
