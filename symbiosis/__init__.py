@@ -41,7 +41,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         register_extensions,
         register_request_hooks,
     )
+    from symbiosis.logging_setup import configure as configure_logging
 
+    configure_logging(app)  # first: its request id is there for every hook
     register_extensions(app)
     register_request_hooks(app)
     register_blueprints(app)

@@ -1,4 +1,4 @@
-"""Home page, language switch and health check."""
+"""Home page, language switch and notifications (probes: ``web/health.py``)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ import sqlalchemy as sa
 from flask import (
     Blueprint,
     current_app,
-    jsonify,
     redirect,
     render_template,
     request,
@@ -62,12 +61,6 @@ def set_language() -> ResponseReturnValue:
                 current_user, full_name=current_user.full_name, locale=lang
             )
     return redirect(safe_next(request.form.get("next")) or url_for("main.index"))
-
-
-@bp.get("/healthz")
-@public
-def healthz() -> ResponseReturnValue:
-    return jsonify({"status": "ok"})
 
 
 @bp.get("/notifications")

@@ -1,0 +1,192 @@
+"""Probes, request ids and structured logs."""
+
+from __future__ import annotations
+
+import json
+import logging
+import socket
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask, current_app
+from flask.testing import FlaskClient
+
+from symbiosis import create_app
+from symbiosis.authz import public
+from symbiosis.extensions import db
+from symbiosis.logging_setup import HEADER
+from tests.conftest import TEST_CONFIG
+
+
+def _closed_port() -> int:
+    """A port on 127.0.0.1 that nobody listens on (just released by the OS)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _app(**config: Any) -> Flask:
+    return create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": "sqlite://", **config})
+
+
+@pytest.fixture
+def restore_logging() -> Iterator[None]:
+    """Apps made with their own log settings leave the test defaults behind."""
+    yield
+    _app()
+
+
+def test_healthz_answers_without_touching_the_database(
+    app: Flask, client: FlaskClient
+) -> None:
+    statements: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    sa.event.listen(engine, "before_cursor_execute", record)
+    try:
+        response = client.get("/healthz")
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", record)
+    assert response.status_code == 200
+    assert response.json == {"status": "ok"}
+    assert statements == []
+
+
+def test_readyz_checks_the_database(client: FlaskClient) -> None:
+    response = client.get("/readyz")
+    assert response.status_code == 200
+    assert response.json == {
+        "status": "ready",
+        "checks": {"database": {"status": "ok"}},
+    }
+
+
+def test_readyz_is_503_when_the_database_is_unreachable() -> None:
+    port = _closed_port()
+    reasons = []
+    for url in (
+        f"postgresql://postgres@127.0.0.1:{port}/symbiosis",
+        "sqlite:////nonexistent-folder/symbiosis.sqlite3",
+    ):
+        app = create_app({**TEST_CONFIG, "DATABASE_URL": url})
+        started = time.perf_counter()
+        response = app.test_client().get("/readyz")
+        assert time.perf_counter() - started < 5  # short timeouts, never a hang
+        assert response.status_code == 503, url
+        assert response.json["status"] == "unavailable"
+        check = response.json["checks"]["database"]
+        assert check["status"] == "failed"
+        reasons.append(check["reason"])
+        with app.app_context():
+            db.engine.dispose()
+    # A short reason; the details (host, port, message) go to the log only.
+    assert reasons == ["connection refused", "OperationalError"]
+
+
+def test_readyz_checks_the_queue_when_one_is_configured() -> None:
+    down = _app(REDIS_URL=f"redis://127.0.0.1:{_closed_port()}/0").test_client()
+    response = down.get("/readyz")
+    assert response.status_code == 503
+    assert response.json["checks"] == {
+        "database": {"status": "ok"},
+        "queue": {"status": "failed", "reason": "connection refused"},
+    }
+    from redis import Redis
+
+    try:
+        Redis.from_url("redis://127.0.0.1:6379/0", socket_connect_timeout=1).ping()
+    except Exception as error:
+        pytest.skip(f"no Redis on 127.0.0.1:6379 ({error})")
+    up = _app(REDIS_URL="redis://127.0.0.1:6379/0").test_client()
+    response = up.get("/readyz")
+    assert response.status_code == 200
+    assert response.json["checks"]["queue"] == {"status": "ok"}
+
+
+def test_probes_skip_the_https_redirect_and_the_rate_limits() -> None:
+    app = _app(FORCE_HTTPS=True, RATELIMIT_DEFAULT="1 per minute")
+    client = app.test_client()
+    for _ in range(3):
+        assert client.get("/healthz").status_code == 200
+        assert client.get("/readyz").status_code == 200
+    assert client.get("/").status_code == 302  # every other page goes to https
+
+
+def test_request_ids_are_generated_or_taken_from_the_caller() -> None:
+    client = _app().test_client()
+    first = client.get("/healthz").headers[HEADER]
+    second = client.get("/healthz").headers[HEADER]
+    assert len(first) == 32
+    assert first != second
+    given = "7f3c2a9e-1b4d-4e5f-8a6b-0c1d2e3f4a5b"
+    assert client.get("/healthz", headers={HEADER: given}).headers[HEADER] == given
+    for insane in ("a b", "x" * 200, '"};alert(1)', ""):
+        echoed = client.get("/healthz", headers={HEADER: insane}).headers[HEADER]
+        assert echoed != insane
+        assert len(echoed) == 32
+    missing = client.get("/no-such-page", headers={HEADER: given})
+    assert missing.status_code == 404
+    assert missing.headers[HEADER] == given
+
+
+def _logging_app(**config: Any) -> Flask:
+    app = _app(LOG_LEVEL="INFO", **config)
+
+    @app.get("/log-something")
+    @public
+    def log_something() -> str:
+        current_app.logger.warning("inside the view")
+        return "ok"
+
+    return app
+
+
+def test_json_logs_carry_the_request_id(
+    capsys: pytest.CaptureFixture[str], restore_logging: None
+) -> None:
+    client = _logging_app(LOG_FORMAT="json").test_client()
+    capsys.readouterr()
+    response = client.get("/log-something?secret=1", headers={HEADER: "req-42"})
+    assert response.headers[HEADER] == "req-42"
+    lines = [json.loads(line) for line in capsys.readouterr().err.splitlines()]
+    inside, access = lines
+    assert inside["message"] == "inside the view"
+    assert inside["level"] == "WARNING"
+    assert inside["logger"] == "symbiosis"
+    assert inside["request_id"] == "req-42"
+    assert inside["method"] == "GET"
+    assert inside["path"] == "/log-something"
+    assert access["logger"] == "symbiosis.access"
+    assert access["request_id"] == "req-42"
+    assert access["status"] == 200
+    assert access["path"] == "/log-something"  # never the query string
+    assert isinstance(access["duration_ms"], float)
+    assert access["time"].endswith("+00:00")
+    assert "secret" not in access["message"]
+
+
+def test_text_logs_carry_the_request_id_and_probes_stay_quiet(
+    capsys: pytest.CaptureFixture[str],
+    caplog: pytest.LogCaptureFixture,
+    restore_logging: None,
+) -> None:
+    client = _logging_app().test_client()
+    capsys.readouterr()
+    client.get("/healthz")  # a probe that succeeds: a debug line, not shown
+    client.get("/log-something", headers={HEADER: "req-7"})
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 2
+    assert all("[req-7]" in line for line in err)
+    assert err[1].endswith("GET /log-something 200 " + err[1].split(" 200 ")[1])
+    access = [r for r in caplog.records if r.name == "symbiosis.access"]
+    assert [(r.path, r.status, r.request_id) for r in access] == [  # type: ignore[attr-defined]
+        ("/log-something", 200, "req-7")
+    ]
+    assert logging.getLogger("symbiosis").level == logging.INFO
