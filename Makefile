@@ -12,7 +12,8 @@ PORT   ?= 5000
 TEST_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/test
 export TEST_DATABASE_URL
 
-.PHONY: install run db seed test lint fmt bench translations extract-messages browser clean
+.PHONY: install run db seed test lint fmt bench bench-dashboard translations extract-messages browser clean \
+        serve-prod worker
 
 $(BIN)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +47,27 @@ run: seed
 	SYMBIOSIS_SESSION_COOKIE_SECURE=false SYMBIOSIS_REMEMBER_COOKIE_SECURE=false \
 	  $(FLASK) run --host $(HOST) --port $(PORT)
 
+# Production: gunicorn on HOST:PORT with WORKERS processes (default 2 x cores + 1),
+# against DATABASE_URL / REDIS_URL / SYMBIOSIS_* from the environment. Migrates
+# first (MIGRATE=0 on the other machines of a multi-machine deployment); rate-limit
+# counters go to REDIS_URL unless SYMBIOSIS_RATELIMIT_STORAGE_URI says otherwise.
+WORKERS ?= $(shell echo $$(( 2 * $$(nproc 2>/dev/null || echo 1) + 1 )))
+MIGRATE ?= 1
+
+serve-prod: install
+	@if [ "$(MIGRATE)" = 1 ]; then $(FLASK) db upgrade; fi
+	SYMBIOSIS_RATELIMIT_STORAGE_URI="$${SYMBIOSIS_RATELIMIT_STORAGE_URI:-$${REDIS_URL:-memory://}}" \
+	  $(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) \
+	  --timeout 60 --graceful-timeout 30 --max-requests 2000 --max-requests-jitter 200 \
+	  wsgi:app
+
+# An RQ worker on the app's queue (symbiosis.jobs.QUEUE); the scheduler runs the
+# delayed retries of failed jobs; --config wsgi loads the app once, before the
+# fork of each job, so a job does not pay for importing it.
+worker: install
+	@test -n "$$REDIS_URL" || { echo "REDIS_URL is not set (e.g. redis://127.0.0.1:6379/0)"; exit 2; }
+	$(BIN)/rq worker --url "$$REDIS_URL" --with-scheduler --config wsgi symbiosis
+
 browser:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  echo "installing Debian's chromium for the browser tests"; \
@@ -67,6 +89,12 @@ test: install browser lint
 bench: install
 	$(BIN)/python -m tests.bench.quality
 	$(BIN)/python -m tests.bench.speed
+	$(BIN)/python -m tests.bench.planner
+
+# Dashboard speed at scale: a PostgreSQL database symbiosis_bench with 1M listings,
+# 200k agreements and 1M deliveries (about 10 minutes to build; --reuse keeps it).
+bench-dashboard: install
+	$(BIN)/python -m tests.bench.dashboard $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

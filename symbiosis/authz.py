@@ -47,6 +47,16 @@ class Perm(StrEnum):
     # Network statistics: obj Zone (its managers, facilitators); every zone at
     # once: facilitators only.
     VIEW_STATS = "view_stats"
+    # The activity log of important actions: facilitators only.
+    VIEW_ACTIVITY = "view_activity"
+    # Matchmaking events: facilitators create, plan and publish them.
+    MANAGE_EVENTS = "manage_events"
+    # Register an organisation for an event: obj Organisation (its members and
+    # admins; facilitators register any organisation).
+    REGISTER_EVENT = "register_event"
+    # Record a partnership signed at an event: facilitators, or people of one
+    # of the two partners (the service checks which organisations).
+    RECORD_PARTNERSHIP = "record_partnership"
 
 
 def _role_level(user: User, perm: Perm) -> bool:
@@ -82,6 +92,14 @@ def _role_level(user: User, perm: Perm) -> bool:
             return user.is_org_member or user.is_zone_manager or user.is_facilitator
         case Perm.VIEW_STATS:
             return user.is_zone_manager or user.is_facilitator
+        case Perm.VIEW_ACTIVITY:
+            return user.is_facilitator
+        case Perm.MANAGE_EVENTS:
+            return user.is_facilitator
+        case Perm.REGISTER_EVENT:
+            return user.is_org_member or user.is_facilitator
+        case Perm.RECORD_PARTNERSHIP:
+            return user.is_org_member or user.is_facilitator
     return False  # pragma: no cover - every member of Perm is handled above
 
 
@@ -170,6 +188,8 @@ def _object_level(user: User, perm: Perm, obj: object) -> bool:
             return (own_org and user.is_org_admin) or user.is_facilitator
         case Perm.MANAGE_ORG_MEMBERS:
             return own_org and user.is_org_admin
+        case Perm.REGISTER_EVENT:
+            return (own_org and user.is_org_member) or user.is_facilitator
         case Perm.MANAGE_ZONE | Perm.VIEW_STATS:
             return isinstance(obj, Zone) and (
                 user.manages(obj.id) or user.is_facilitator

@@ -12,6 +12,8 @@ import sqlalchemy as sa
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
+from symbiosis.cli_backup import backup_cli
+from symbiosis.cli_events import events_cli
 from symbiosis.extensions import db
 from symbiosis.matching.normalise import fold
 from symbiosis.models import Organisation, User, Zone
@@ -195,6 +197,12 @@ def register(app: Flask) -> None:
     app.cli.add_command(listings_cli)
     app.cli.add_command(match_cli)
     app.cli.add_command(report_cli)
+    from symbiosis.cli_factors import factors_cli
+
+    app.cli.add_command(factors_cli)
+    app.cli.add_command(events_cli)
+    app.cli.add_command(stats_cli)
+    app.cli.add_command(backup_cli)
 
 
 @click.command("report")
@@ -202,9 +210,20 @@ def register(app: Flask) -> None:
 @click.option("--zone", "zone_ref", default="", help="Zone slug or id (all zones).")
 @click.option("--from", "raw_from", default=None, help="First day, YYYY-MM-DD.")
 @click.option("--to", "raw_to", default=None, help="Last day, YYYY-MM-DD.")
-@click.option("--format", "fmt", type=click.Choice(["text", "csv"]), default="text")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "csv", "xlsx"]), default="text"
+)
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="Write to this file (needed for xlsx: every table of the dashboard).",
+)
 def report_cli(
-    zone_ref: str, raw_from: str | None, raw_to: str | None, fmt: str
+    zone_ref: str,
+    raw_from: str | None,
+    raw_to: str | None,
+    fmt: str,
+    output: Path | None,
 ) -> None:
     """Key figures and impact (by evidence level) of a zone over a period."""
     from symbiosis.errors import FieldErrors
@@ -219,11 +238,69 @@ def report_cli(
         field, reason = problems.errors[0]
         raise click.BadParameter(reason, param_hint=f"--{field}") from None
     zone_id = zone.id if zone else None
+    if fmt == "xlsx":
+        from symbiosis.services import stats_tables, stats_xlsx
+
+        if output is None:
+            raise click.BadParameter(
+                "give a file for the workbook", param_hint="--output"
+            )
+        output.write_bytes(stats_xlsx.workbook(stats_tables.build(zone, start, end)))
+        click.echo(f"{output} written")
+        return
     rows = stats_report.rows(
         stats.kpis(zone_id, start, end), stats.impact(zone_id, start, end)
     )
     title = zone.name if zone else None
-    if fmt == "csv":
-        click.echo(stats_report.as_csv(rows), nl=False)
+    text = (
+        stats_report.as_csv(rows)
+        if fmt == "csv"
+        else stats_report.as_text(rows, title, start, end)
+    )
+    if output is not None:
+        output.write_text(text, encoding="utf-8")
+        click.echo(f"{output} written")
     else:
-        click.echo(stats_report.as_text(rows, title, start, end), nl=False)
+        click.echo(text, nl=False)
+
+
+stats_cli = AppGroup("stats", help="Statistics at scale.")
+
+
+@stats_cli.command("generate")
+@click.option(
+    "--listings", default=1_000_000, show_default=True, type=click.IntRange(0)
+)
+@click.option(
+    "--agreements", default=200_000, show_default=True, type=click.IntRange(0)
+)
+@click.option(
+    "--deliveries", default=1_000_000, show_default=True, type=click.IntRange(0)
+)
+@click.option(
+    "--organisations", type=click.IntRange(1), help="Default: listings / 200."
+)
+@click.option("--matches", type=click.IntRange(0), help="Default: one per listing.")
+@click.option("--seed", default=1, show_default=True, type=int)
+def stats_generate(
+    listings: int,
+    agreements: int,
+    deliveries: int,
+    organisations: int | None,
+    matches: int | None,
+    seed: int,
+) -> None:
+    """Add a large synthetic data set (organisations named "Scale ...").
+
+    Needs the reference data (`flask seed reference`); writes in bulk.
+    """
+    from symbiosis.services import scale_data
+
+    sizes = scale_data.Sizes(listings, agreements, deliveries, organisations, matches)
+    try:
+        report = scale_data.generate(sizes, seed=seed, progress=click.echo)
+    except ValueError as problem:
+        raise click.ClickException(str(problem)) from None
+    click.echo(f"data set written in {report.seconds:.1f} s")
+    states = ", ".join(f"{k} {v:,}" for k, v in report.agreements_by_state.items())
+    click.echo(f"agreements by state: {states}")

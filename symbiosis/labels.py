@@ -171,3 +171,96 @@ FUNNEL_STEP = {
     "active": _l("Under way"),
     "completed": _l("Completed"),
 }
+# The activity log (symbiosis.services.activity): what each action key means.
+ACTIVITY_KIND = {
+    "agreement": _l("Agreements"),
+    "pooled": _l("Pooled services"),
+    "zone": _l("Zone requests"),
+    "membership": _l("Organisation members"),
+    "listing": _l("Listings"),
+    "impact": _l("Impact records"),
+    "export": _l("Exports"),
+}
+ACTIVITY_ACTION = {
+    "agreement.proposed": _l("Agreement proposed"),
+    "agreement.accepted": _l("Agreement accepted"),
+    "agreement.declined": _l("Agreement declined"),
+    "agreement.countered": _l("New terms proposed on an agreement"),
+    "agreement.withdrawn": _l("Agreement withdrawn"),
+    "agreement.started": _l("Exchange started"),
+    "agreement.completed": _l("Agreement completed"),
+    "agreement.terminated": _l("Agreement terminated"),
+    "agreement.expired": _l("Proposal expired unanswered"),
+    "pooled.proposed": _l("Pooled service proposed"),
+    "pooled.approved": _l("Pooled service approved"),
+    "pooled.rejected": _l("Pooled service rejected"),
+    "pooled.started": _l("Pooled service started"),
+    "pooled.closed": _l("Pooled service closed"),
+    "zone.join_approved": _l("Request to join a zone approved"),
+    "zone.join_rejected": _l("Request to join a zone rejected"),
+    "membership.accepted": _l("Member accepted into an organisation"),
+    "membership.refused": _l("Request to join an organisation refused"),
+    "membership.promoted": _l("Member made administrator"),
+    "membership.demoted": _l("Administrator made member"),
+    "membership.removed": _l("Member removed from an organisation"),
+    "listing.imported": _l("Listings imported"),
+    "listing.expired": _l("Listing expired"),
+    "impact.verified": _l("Impact record verified"),
+    "impact.factors_added": _l("Emission factor set added"),
+    "export.csv": _l("CSV export downloaded"),
+    "export.xlsx": _l("Excel export downloaded"),
+}
+ACTIVITY_SUBJECT = {
+    "agreement": _l("Agreement"),
+    "pooled_service": _l("Pooled service"),
+    "listing": _l("Listing"),
+    "organisation": _l("Organisation"),
+    "impact_record": _l("Impact record"),
+    "zone": _l("Zone"),
+    "user": _l("Person"),
+}
+# The facts kept with an entry that the log page shows, and their names.
+ACTIVITY_DETAIL = {
+    "reason": _l("Reason"),
+    "member": _l("Person"),
+    "count": _l("Listings"),
+    "organisations": _l("Organisations"),
+    "record_id": _l("Impact record"),
+    "available_until": _l("Available until"),
+    "table": _l("Table"),
+    "rows": _l("Rows"),
+}
+
+
+def activity_label(action: str) -> str:
+    """The name of an action key; an unknown key is shown as it is."""
+    return str(ACTIVITY_ACTION.get(action, action))
+
+
+# Matchmaking events (symbiosis.workflow.event).
+EVENT_STATE = {
+    "draft": _l("draft"),
+    "open": _l("registration open"),
+    "planned": _l("being planned"),
+    "published": _l("plan published"),
+    "held": _l("held"),
+}
+EVENT_BUTTON = {
+    "open": _l("Open registration"),
+    "plan": _l("Plan the meetings"),
+    "reopen": _l("Reopen registration"),
+    "publish": _l("Publish the plan"),
+    "revise": _l("Back to planning"),
+    "hold": _l("Mark as held"),
+}
+EVENT_DONE = {
+    "open": _l("Registration is open."),
+    "reopen": _l("Registration is open again; locked meetings are kept."),
+    "publish": _l("The plan is published; the participants are told."),
+    "revise": _l("The plan can be changed again."),
+    "hold": _l("The event is marked as held."),
+}
+EVENT_PAIRS = {
+    "mixed": _l("Firms meet non-profits"),
+    "any": _l("Any two organisations may meet"),
+}

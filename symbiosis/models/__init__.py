@@ -1,5 +1,6 @@
 """Every model, imported here so that Alembic sees the whole metadata."""
 
+from symbiosis.models.activity import ActivityEntry
 from symbiosis.models.agreement import (
     Agreement,
     AgreementCheck,
@@ -9,6 +10,7 @@ from symbiosis.models.agreement import (
     ImpactRecord,
 )
 from symbiosis.models.base import Base
+from symbiosis.models.event import Event, EventMeeting, EventRegistration
 from symbiosis.models.listing import Listing, listing_sdgs
 from symbiosis.models.match import Match
 from symbiosis.models.notification import ApiToken, Notification
@@ -24,6 +26,7 @@ from symbiosis.models.reference import (
     EmissionFactor,
     EwcChapter,
     EwcCode,
+    FactorSet,
     Locality,
     NaceCode,
     Sdg,
@@ -38,6 +41,7 @@ from symbiosis.models.working_group import (
 from symbiosis.models.zone import Zone, ZoneRequest, ZoneRequestState, zone_managers
 
 __all__ = [
+    "ActivityEntry",
     "Agreement",
     "AgreementCheck",
     "AgreementEvent",
@@ -46,8 +50,12 @@ __all__ = [
     "Base",
     "Delivery",
     "EmissionFactor",
+    "Event",
+    "EventMeeting",
+    "EventRegistration",
     "EwcChapter",
     "EwcCode",
+    "FactorSet",
     "GroupAction",
     "GroupMeeting",
     "ImpactRecord",

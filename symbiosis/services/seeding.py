@@ -24,6 +24,7 @@ from symbiosis.models import (
     EmissionFactor,
     EwcChapter,
     EwcCode,
+    FactorSet,
     Listing,
     Locality,
     NaceCode,
@@ -34,7 +35,7 @@ from symbiosis.models import (
     Zone,
     ZoneRequest,
 )
-from symbiosis.services import organisations
+from symbiosis.services import impacts, organisations
 from symbiosis.services.passwords import hash_password
 from symbiosis.services.practice_seed import load_practices
 
@@ -189,6 +190,21 @@ def load_reference(root: Path) -> LoadReport:
             for r in _rows(root / "emission-factors.csv")
         ],
     )
+    # The seeded set applies to exchanges of its reporting year and later,
+    # until a facilitator adds a newer one (services/factor_sets.py).
+    _upsert(
+        report,
+        FactorSet,
+        lambda o: _get(o, "name"),
+        [
+            {
+                "name": impacts.FACTOR_SET,
+                "valid_from": date(2025, 1, 1),
+                "source": impacts.SEEDED_SOURCE,
+            }
+        ],
+        update=False,
+    )
     # Zone points may be corrected by their managers in the app: never overwrite.
     _upsert(
         report,
@@ -334,4 +350,9 @@ def load_demo_listings(root: Path, today: date | None = None) -> LoadReport:
     groups = load_demo_groups(root)
     for table, inserted in groups.inserted.items():
         report.add(table, inserted, groups.updated.get(table, 0))
+    from symbiosis.services.demo_events import load_demo_events
+
+    held = load_demo_events(root)
+    for table, inserted in held.inserted.items():
+        report.add(table, inserted, held.updated.get(table, 0))
     return report

@@ -11,10 +11,15 @@ def register_blueprints(app: Flask) -> None:
     from symbiosis.web.admin.routes import bp as admin
     from symbiosis.web.agreements.routes import bp as agreements
     from symbiosis.web.auth.routes import bp as auth
+    from symbiosis.web.events.partnerships import bp as event_partnerships
+    from symbiosis.web.events.planning import bp as event_plan
+    from symbiosis.web.events.routes import bp as events
     from symbiosis.web.groups.routes import bp as groups
+    from symbiosis.web.health import bp as health
     from symbiosis.web.listings.routes import bp as listings
     from symbiosis.web.main.routes import bp as main
     from symbiosis.web.matches.routes import bp as matches
+    from symbiosis.web.monitoring.activity import bp as activity
     from symbiosis.web.monitoring.routes import bp as monitoring
     from symbiosis.web.orgs.routes import bp as orgs
     from symbiosis.web.pooled.routes import bp as pooled
@@ -22,6 +27,7 @@ def register_blueprints(app: Flask) -> None:
     from symbiosis.web.zones.routes import bp as zones
 
     for blueprint in (
+        health,
         main,
         auth,
         account,
@@ -32,8 +38,12 @@ def register_blueprints(app: Flask) -> None:
         agreements,
         pooled,
         groups,
+        events,
+        event_plan,
+        event_partnerships,
         practices,
         monitoring,
+        activity,
         admin,
         api_v1,
     ):

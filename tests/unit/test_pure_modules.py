@@ -6,6 +6,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2] / "symbiosis"
 PURE = [
     ROOT / "matching",
+    ROOT / "planner",
     ROOT / "workflow",
     ROOT / "units.py",
     ROOT / "impact.py",
@@ -13,6 +14,7 @@ PURE = [
     ROOT / "listing_fields.py",
     ROOT / "agreement_fields.py",
     ROOT / "pooled_fields.py",
+    ROOT / "event_fields.py",
     ROOT / "diagnostic_flows.py",
 ]
 BANNED = (

@@ -32,7 +32,9 @@ MATRIX: dict[tuple[str, str], tuple[object, ...]] = {
     ("static", "GET"): (200, 200, 200, 200, 200),
     ("main.index", "GET"): (200, 200, 200, 200, 200),
     ("main.set_language", "POST"): (302, 302, 302, 302, 302),
-    ("main.healthz", "GET"): (200, 200, 200, 200, 200),
+    # Probes (web/health.py): open to everyone, no session needed.
+    ("health.healthz", "GET"): (200, 200, 200, 200, 200),
+    ("health.readyz", "GET"): (200, 200, 200, 200, 200),
     ("auth.login", "GET"): (200, 302, 302, 302, 302),
     ("auth.login", "POST"): (400, 302, 302, 302, 302),
     ("auth.logout", "POST"): (LOGIN, 302, 302, 302, 302),
@@ -121,6 +123,17 @@ MATRIX: dict[tuple[str, str], tuple[object, ...]] = {
     # manager runs it; the facilitator decides too but belongs to no firm there.
     ("monitoring.dashboard", "GET"): (LOGIN, 403, 403, 200, 200),
     ("monitoring.report_csv", "GET"): (LOGIN, 403, 403, 200, 200),
+    ("monitoring.report_xlsx", "GET"): (LOGIN, 403, 403, 200, 200),
+    ("monitoring.table_csv", "GET"): (LOGIN, 403, 403, 200, 200),
+    ("monitoring.printable", "GET"): (LOGIN, 403, 403, 200, 200),
+    ("monitoring.records", "GET"): (LOGIN, 403, 403, 200, 200),
+    # No such impact record: the facilitator learns it; nobody else gets that far.
+    ("monitoring.verify", "POST"): (LOGIN, 403, 403, 403, 404),
+    ("monitoring.factors", "GET"): (LOGIN, 403, 403, 403, 200),
+    ("monitoring.factors_add", "POST"): (LOGIN, 403, 403, 403, 422),
+    # The activity log: facilitators only.
+    ("activity.index", "GET"): (LOGIN, 403, 403, 403, 200),
+    ("activity.csv", "GET"): (LOGIN, 403, 403, 403, 200),
     ("pooled.index", "GET"): (LOGIN, 200, 200, 200, 200),
     ("pooled.new", "GET"): (LOGIN, 200, 200, 200, 200),
     ("pooled.new", "POST"): (LOGIN, 422, 422, 422, 422),
@@ -154,6 +167,31 @@ MATRIX: dict[tuple[str, str], tuple[object, ...]] = {
     ("practices.edit", "GET"): (LOGIN, 403, 403, 403, 200),
     ("practices.edit_submit", "POST"): (LOGIN, 403, 403, 403, 302),
     ("api_v1.practices_index", "GET"): (200, 200, 200, 200, 200),
+    # Matchmaking events: one planned event (plan not published) with firm A,
+    # firm B and the network registered; facilitators run it, members register.
+    ("events.index", "GET"): (LOGIN, 200, 200, 200, 200),
+    ("events.new", "GET"): (LOGIN, 403, 403, 403, 200),
+    ("events.new", "POST"): (LOGIN, 403, 403, 403, 422),
+    ("events.detail", "GET"): (LOGIN, 200, 200, 200, 200),
+    ("events.edit", "GET"): (LOGIN, 403, 403, 403, 200),
+    ("events.edit", "POST"): (LOGIN, 403, 403, 403, 422),
+    ("events.step", "POST"): (LOGIN, 403, 403, 403, 302),
+    # Registration is closed once planned: refused with a message.
+    ("events.register", "POST"): (LOGIN, 302, 302, 302, 302),
+    ("events.unregister", "POST"): (LOGIN, 302, 302, 302, 302),
+    # Not published yet: only the facilitator sees the plan.
+    ("events.programme", "GET"): (LOGIN, 404, 404, 404, 200),
+    ("events.schedule", "GET"): (LOGIN, 404, 404, 404, 200),
+    ("events.printable", "GET"): (LOGIN, 404, 404, 404, 200),
+    # Partnerships of the event: anyone signed in reads them; recording one
+    # needs a party (firm A is registered but named nowhere in an empty form).
+    ("event_partnerships.partnerships_page", "GET"): (LOGIN, 200, 200, 200, 200),
+    ("event_partnerships.partnerships_record", "POST"): (LOGIN, 403, 403, 403, 422),
+    ("event_plan.show", "GET"): (LOGIN, 403, 403, 403, 200),
+    ("event_plan.run", "POST"): (LOGIN, 403, 403, 403, 302),
+    ("event_plan.swap", "POST"): (LOGIN, 403, 403, 403, 422),
+    ("event_plan.move", "POST"): (LOGIN, 403, 403, 403, 422),
+    ("event_plan.lock", "POST"): (LOGIN, 403, 403, 403, 302),
 }
 
 
@@ -166,11 +204,14 @@ ENDPOINT_PARAMS = {
     "api_v1.pooled_act": {"action": "enrol"},
     "groups.action_state_submit": {"state": "done"},
     "groups.archive_submit": {"change": "archive"},
+    "monitoring.table_csv": {"name": "impact"},
+    "events.step": {"action": "publish"},
 }
 # Query-string arguments: endpoint -> {argument: key of World.params}.
 QUERY = {
     "agreements.new": {"listing": "other_listing_id"},
     "api_v1.stats_view": {"zone": "zone_slug"},
+    "monitoring.records": {"figure": "figure"},
 }
 
 
@@ -228,6 +269,9 @@ def build_world() -> World:
     from tests.practice_builders import make_practice
 
     practice = make_practice(title="Gobelets réutilisables")
+    from tests.event_builders import make_planned_event
+
+    event = make_planned_event(facilitator, [org_a, org_b, network])
     db.session.commit()
     return World(
         users={
@@ -255,6 +299,11 @@ def build_world() -> World:
             "slug": practice.slug,
             "token_id": 999999,
             "filename": "css/app.css",
+            "figure": "agreements",
+            "record_id": 999999,
+            "event_id": event.id,
+            "number": 1,
+            "table": 1,
         },
     )
 
