@@ -34,6 +34,7 @@ from symbiosis.services.stats_sql import (
     Scope,
     counted,
     earliest,
+    match_in_zone,
     mean_days,
     seconds_between,
 )
@@ -79,17 +80,6 @@ def period(raw_from: str | None, raw_to: str | None) -> tuple[date, date]:
     return start, end
 
 
-def _listings_of_zone(scope: Scope) -> sa.Select[Any]:
-    return sa.select(Listing.id).where(scope.org_in_zone(Listing.organisation_id))
-
-
-def _match_in_zone(scope: Scope) -> sa.ColumnElement[bool]:
-    if scope.zone_id is None:
-        return sa.true()
-    ids = _listings_of_zone(scope).scalar_subquery()
-    return sa.or_(Match.offer_id.in_(ids), Match.request_id.in_(ids))
-
-
 def _agreement_in_zone(scope: Scope) -> sa.ColumnElement[bool]:
     return scope.org_in_zone(Agreement.supplier_id, Agreement.receiver_id)
 
@@ -117,7 +107,7 @@ def listings(scope: Scope) -> dict[str, Any]:
 
 def matches(scope: Scope) -> dict[str, Any]:
     """Matches proposed and dismissed in the period, with the reasons given."""
-    in_zone = _match_in_zone(scope)
+    in_zone = match_in_zone(scope)
     proposed = db.session.scalar(
         sa.select(sa.func.count(Match.id)).where(
             in_zone, scope.during(Match.created_at)
@@ -174,7 +164,7 @@ def funnel(scope: Scope) -> list[dict[str, Any]]:
         )
         .join(offer, offer.id == Match.offer_id)
         .join(request, request.id == Match.request_id)
-        .where(_match_in_zone(scope), scope.during(Match.created_at))
+        .where(match_in_zone(scope), scope.during(Match.created_at))
     ).one()
 
     def first(state: str) -> sa.Label[Any]:

@@ -22,8 +22,14 @@ import sqlalchemy as sa
 
 from symbiosis import impact
 from symbiosis.extensions import db
-from symbiosis.models import Agreement, AgreementEvent, ImpactRecord, Listing, Match
-from symbiosis.services.stats_sql import AMOUNT, Scope, base_unit_of, yearly_amount
+from symbiosis.models import Agreement, ImpactRecord, Listing, Match
+from symbiosis.services.stats_sql import (
+    AMOUNT,
+    Scope,
+    base_unit_of,
+    first_accepted,
+    yearly_amount,
+)
 from symbiosis.workflow.agreement import AgreementState
 
 LEVELS = ("potential", "agreed", "delivered", "verified")
@@ -98,17 +104,6 @@ def potential(scope: Scope) -> dict[str, dict[str, Any]]:
 
 
 def agreed(scope: Scope) -> dict[str, dict[str, Any]]:
-    first_accepted = (
-        sa.select(AgreementEvent.agreement_id)
-        .where(AgreementEvent.to_state == AgreementState.ACCEPTED)
-        .group_by(AgreementEvent.agreement_id)
-        .having(
-            sa.and_(
-                sa.func.min(AgreementEvent.created_at) >= scope.since,
-                sa.func.min(AgreementEvent.created_at) < scope.until,
-            )
-        )
-    )
     unit = base_unit_of(Agreement.unit)
     none = sa.null()
     rows = db.session.execute(
@@ -126,7 +121,7 @@ def agreed(scope: Scope) -> dict[str, dict[str, Any]]:
         .outerjoin(Match, Match.id == Agreement.match_id)
         .where(
             Agreement.state.in_([s.value for s in AGREED_STATES]),
-            Agreement.id.in_(first_accepted),
+            Agreement.id.in_(first_accepted(scope)),
             scope.org_in_zone(Agreement.supplier_id, Agreement.receiver_id),
         )
         .group_by(unit)
