@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -165,7 +166,12 @@ def test_demo_shows_matches_pooling_and_combinations(ctx: Flask) -> None:
     seeding.load_reference(SEEDS / "reference")
     seeding.load_demo(SEEDS / "demo")
     seeding.load_demo_listings(SEEDS / "demo")
-    assert count(Listing) == 216
+    # the 216 rows of listings.csv, and the offer and request of each of the
+    # six partnerships signed at the demo's past evening
+    partnerships = json.loads((SEEDS / "demo" / "events.json").read_text("utf-8"))
+    signed = sum(len(event.get("partnerships", [])) for event in partnerships)
+    assert signed == 6
+    assert count(Listing) == 216 + 2 * signed
     assert count(Match) > 100
     with ctx.test_request_context():
         pools = [
