@@ -44,7 +44,14 @@ def demo(ctx: Flask) -> seeding.LoadReport:
 
 
 def demo_agreements() -> list[Agreement]:
-    return list(db.session.scalars(sa.select(Agreement).order_by(Agreement.id)))
+    """The scripted exchanges (the demo evening's partnerships come on top)."""
+    return list(
+        db.session.scalars(
+            sa.select(Agreement)
+            .where(Agreement.kind == "exchange")
+            .order_by(Agreement.id)
+        )
+    )
 
 
 def by_key(key: str) -> Agreement:
