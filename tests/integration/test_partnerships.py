@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 from flask import Flask
+from flask_babel import gettext
 
 from symbiosis.errors import FieldErrors, NotAllowed
 from symbiosis.extensions import db
@@ -104,9 +105,8 @@ def test_parties_must_be_registered_and_actors_entitled(evening):
     with pytest.raises(FieldErrors) as problems:
         partnerships.record(w["facilitator"], w["event"].id,
                             _raw(w, taker=w["outsider"].id))  # fmt: skip
-    assert (
-        dict(problems.value.errors)["taker"] == "This organisation is not registered."
-    )
+    registered = gettext("This organisation is not registered.")
+    assert dict(problems.value.errors)["taker"] == registered
     with pytest.raises(FieldErrors):
         partnerships.record(w["facilitator"], w["event"].id,
                             _raw(w, taker=w["firm"].id))  # fmt: skip
