@@ -18,6 +18,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from symbiosis import geo
+from symbiosis.themes import THEMES, theme_key
 from symbiosis.units import Frequency, Unit, UnitError, parse_frequency, parse_unit
 
 
@@ -61,7 +62,7 @@ COLUMNS = (
     "kind", "resource", "title", "description", "ewc_code", "quantity", "unit",
     "frequency", "available_from", "available_until", "lat", "lon", "locality",
     "max_distance_km", "price_terms", "price_per_unit", "anonymous",
-    "accepts_hazardous", "sdgs",
+    "accepts_hazardous", "sdgs", "themes",
 )  # fmt: skip
 REQUIRED = ("kind", "resource", "title", "quantity", "unit", "frequency")
 DEFAULTS: dict[str, Any] = {
@@ -69,6 +70,7 @@ DEFAULTS: dict[str, Any] = {
     "anonymous": False,
     "accepts_hazardous": False,
     "sdgs": (),
+    "themes": (),
 }
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -214,6 +216,27 @@ def parse_sdgs(value: Any) -> tuple[int, ...]:
     return tuple(sorted(set(numbers)))
 
 
+def parse_theme_keys(value: Any) -> tuple[str, ...]:
+    """Themes of the shared list (keys or names, a list or "sport; culture")."""
+    if value is None or value == "":
+        return ()
+    if isinstance(value, list | tuple):
+        items = [_text(item) for item in value]
+    else:
+        items = re.split(r"[,;|\n]+", _text(value))
+    keys: dict[str, None] = {}
+    for item in filter(None, (i.strip() for i in items)):
+        key = theme_key(item)
+        if key is None:
+            raise Invalid(
+                N_("Unknown theme “%(theme)s”; choose among: %(choices)s."),
+                theme=item[:60],
+                choices=", ".join(THEMES),
+            )
+        keys[key] = None
+    return tuple(k for k in THEMES if k in keys)
+
+
 @dataclass
 class ListingData:
     """Typed listing fields; only the keys that were given are set."""
@@ -260,6 +283,7 @@ def parse_listing(raw: Mapping[str, Any]) -> ListingData:
         "anonymous": parse_bool,
         "accepts_hazardous": parse_bool,
         "sdgs": parse_sdgs,
+        "themes": parse_theme_keys,
     }
     for name, parse in parsers.items():
         if not given(name):

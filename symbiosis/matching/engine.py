@@ -104,6 +104,7 @@ class Matcher:
                 side.words_of(row),
                 0,
                 frozenset(item.sdgs),
+                frozenset(item.themes),
             )
         keys, primary, text, words = self.described(item)
         ids, unknown = self.vocab.known(words)
@@ -114,6 +115,7 @@ class Matcher:
             np.array(sorted(ids), np.int32),
             unknown,
             frozenset(item.sdgs),
+            frozenset(item.themes),
         )
 
     def add(self, items: Iterable[Item]) -> None:

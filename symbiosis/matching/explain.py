@@ -5,6 +5,7 @@ The web pages translate the same reason codes through the app's catalogs.
 
 from __future__ import annotations
 
+from symbiosis import themes
 from symbiosis.matching.lexicon import Lexicon
 from symbiosis.matching.model import Reason
 
@@ -22,6 +23,7 @@ SENTENCES = {
     "available_from": "available from {date}",
     "hazardous_accepted": "hazardous waste, the request accepts it",
     "shared_sdgs": "shared SDGs {sdgs}",
+    "shared_themes": "shared theme{s}: {themes}",
 }
 
 
@@ -38,4 +40,8 @@ def sentence(reason: Reason, lexicon: Lexicon, lang: str = "en") -> str:
         params["code"] = ewc_display(str(params["code"]))
     if "sdgs" in params:
         params["sdgs"] = ", ".join(str(n) for n in params["sdgs"])
+    if "themes" in params:
+        names = [themes.label(str(t)) for t in params["themes"]]
+        params["s"] = "" if len(names) == 1 else "s"
+        params["themes"] = ", ".join(names)
     return SENTENCES.get(reason.code, reason.code).format(**params)

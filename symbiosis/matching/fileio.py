@@ -100,6 +100,7 @@ def to_item(
         available_until=v.get("available_until"),
         max_distance_km=v.get("max_distance_km"),
         sdgs=tuple(v.get("sdgs", ())),
+        themes=tuple(v.get("themes", ())),
     )
 
 

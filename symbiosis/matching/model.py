@@ -34,6 +34,7 @@ class Item:
     organisation_id: int | None = None
     zone_id: int | None = None
     sdgs: tuple[int, ...] = ()
+    themes: tuple[str, ...] = ()  # keys of the shared list (symbiosis.themes)
 
     @property
     def codes(self) -> list[str]:

@@ -21,6 +21,9 @@ WEIGHTS = {
 # Shared Sustainable Development Goals add up to this share of 100 on top of
 # the parts above (Jaccard overlap of the two listings' goals), capped at 100.
 SDG_WEIGHT = 0.10
+# Shared themes (education, sport, ...) the same way, a little less: a theme
+# is broader than a goal, so it says less about a good partner.
+THEME_WEIGHT = 0.05
 NEUTRAL_QUANTITY = 0.5  # when either side gave no comparable quantity
 MIN_SCORE = 30.0  # below this a pair is not proposed
 
@@ -77,7 +80,10 @@ def reasons(
     distance_km: float,
     today: date,
 ) -> list[Reason]:
-    """The reasons a person reads: waste code, material, distance, coverage, timing."""
+    """The reasons a person reads: waste code, material, distance, coverage, timing.
+
+    Then shared SDGs and shared themes, when both listings name some.
+    """
     strength, kind, offered_key, requested_key = relation
     found: list[Reason] = []
     if offer.ewc_code and offer.ewc_code == request.ewc_code:
@@ -108,5 +114,8 @@ def reasons(
         shared = sorted(set(offer.sdgs) & set(request.sdgs))
         if shared:
             found.append(Reason("shared_sdgs", {"sdgs": shared}))
+    themes = sorted(set(offer.themes) & set(request.themes))
+    if themes:
+        found.append(Reason("shared_themes", {"themes": themes}))
     del strength
     return found

@@ -7,8 +7,9 @@ shortlist of each query, for all queries of a block at once.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -17,7 +18,14 @@ from rapidfuzz import fuzz, process
 from symbiosis.matching.block import Best
 from symbiosis.matching.index import Side, Vocabulary
 from symbiosis.matching.model import Item, Match
-from symbiosis.matching.score import MIN_SCORE, SDG_WEIGHT, WEIGHTS, reasons, total
+from symbiosis.matching.score import (
+    MIN_SCORE,
+    SDG_WEIGHT,
+    THEME_WEIGHT,
+    WEIGHTS,
+    reasons,
+    total,
+)
 
 if TYPE_CHECKING:
     from symbiosis.matching.engine import Matcher
@@ -37,6 +45,26 @@ class Features:
     word_ids: NDArray[np.int32]  # of the words the vocabulary knows, ascending
     unknown: int  # words no listing of the index uses
     sdgs: frozenset[int] = frozenset()  # the listing's Sustainable Development Goals
+    themes: frozenset[str] = frozenset()  # its themes (keys of symbiosis.themes)
+
+
+def _overlap(
+    mine: list[frozenset[Any]],
+    theirs: Callable[[Item], tuple[Any, ...]],
+    query: NDArray[np.int64],
+    side: Side,
+    rows: NDArray[np.int64],
+) -> NDArray[np.float64]:
+    """Jaccard overlap of each query's tags (``mine``) and its candidate's."""
+    overlap = np.zeros(len(rows))
+    if not any(mine):
+        return overlap
+    for i, (q, r) in enumerate(zip(query.tolist(), rows.tolist(), strict=True)):
+        other = side.items[r]
+        if mine[q] and other is not None and theirs(other):
+            found = set(theirs(other))
+            overlap[i] = len(mine[q] & found) / len(mine[q] | found)
+    return overlap
 
 
 def shared_sdgs(
@@ -50,16 +78,25 @@ def shared_sdgs(
     Only queries that name SDGs cost anything: skills, services and goods
     posted by firms and non-profits usually do, waste flows usually don't.
     """
-    overlap = np.zeros(len(rows))
-    if not any(f.sdgs for f in features):
-        return overlap
-    for i, (q, r) in enumerate(zip(query.tolist(), rows.tolist(), strict=True)):
-        mine = features[q].sdgs
-        other = side.items[r]
-        if mine and other is not None and other.sdgs:
-            theirs = set(other.sdgs)
-            overlap[i] = len(mine & theirs) / len(mine | theirs)
-    return overlap
+    return _overlap([f.sdgs for f in features], _sdgs, query, side, rows)
+
+
+def shared_themes(
+    features: list[Features],
+    query: NDArray[np.int64],
+    side: Side,
+    rows: NDArray[np.int64],
+) -> NDArray[np.float64]:
+    """Jaccard overlap of the themes of each query and its candidate (0 if none)."""
+    return _overlap([f.themes for f in features], _themes, query, side, rows)
+
+
+def _sdgs(item: Item) -> tuple[int, ...]:
+    return item.sdgs
+
+
+def _themes(item: Item) -> tuple[str, ...]:
+    return item.themes
 
 
 def shared_words(
@@ -178,8 +215,12 @@ def rank(
         "timing": np.ones(len(rows)),
     }
     sdg = shared_sdgs(features, query, side, rows)
-    scores = np.minimum(total(parts) + 100.0 * SDG_WEIGHT * sdg, 100.0)
+    theme = shared_themes(features, query, side, rows)
+    scores = np.minimum(
+        total(parts) + 100.0 * (SDG_WEIGHT * sdg + THEME_WEIGHT * theme), 100.0
+    )
     parts["sdg"] = sdg
+    parts["theme"] = theme
     km = best.km[query, column]
     good = scores >= MIN_SCORE
     order = np.lexsort((rows, km, -best.rough[query, column], -scores, query))
@@ -206,7 +247,7 @@ def matches(
 ) -> list[list[Match]]:
     """Match objects of the ranked pairs, with their reasons."""
     results: list[list[Match]] = [[] for _ in items]
-    names = [*WEIGHTS, "sdg"]
+    names = [*WEIGHTS, "sdg", "theme"]
     values = zip(*(rounded(ranked.parts[name], 3) for name in names), strict=True)
     today = matcher.today
     others = side.items

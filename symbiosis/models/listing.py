@@ -97,6 +97,10 @@ class Listing(TimestampMixin, Base):
     price_per_unit: Mapped[Decimal | None] = mapped_column(sa.Numeric(12, 2))
     anonymous: Mapped[bool] = mapped_column(default=False)
     accepts_hazardous: Mapped[bool] = mapped_column(default=False)
+    # Keys of the shared list of themes (symbiosis.themes), like an event's.
+    themes: Mapped[list[str]] = mapped_column(
+        sa.JSON, default=list, server_default="[]"
+    )
     state: Mapped[str] = mapped_column(sa.String(10), default=ListingState.ACTIVE)
     # Folded title, description and waste label: accent-insensitive search.
     search_text: Mapped[str] = mapped_column(sa.Text, default="")

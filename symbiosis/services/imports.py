@@ -285,6 +285,7 @@ def export_csv(listings: Iterable[Any]) -> str:
     for listing in listings:
         raw = as_raw(listing)
         raw["sdgs"] = ";".join(str(n) for n in raw["sdgs"])
+        raw["themes"] = ";".join(raw["themes"])
         raw["anonymous"] = "yes" if raw["anonymous"] else "no"
         raw["accepts_hazardous"] = "yes" if raw["accepts_hazardous"] else "no"
         raw["locality"] = listing.location_label or ""
@@ -318,6 +319,7 @@ def template_csv() -> str:
         "anonymous": "no",
         "accepts_hazardous": "no",
         "sdgs": "12;13",
+        "themes": "circular_economy",
     }
     writer.writerow([example.get(c, "") for c in TEMPLATE_COLUMNS])
     return out.getvalue()

@@ -127,6 +127,7 @@ def _apply(
     listing.sdgs = [
         lookups.sdgs[n] for n in values.get("sdgs", ()) if n in lookups.sdgs
     ]
+    listing.themes = list(values.get("themes", ()))
     labels = (
         " ".join(filter(None, (ewc.label_en, ewc.label_fr, ewc.label_de)))
         if ewc
@@ -192,6 +193,7 @@ def as_raw(listing: Listing) -> dict[str, Any]:
         "anonymous": listing.anonymous,
         "accepts_hazardous": listing.accepts_hazardous,
         "sdgs": [s.number for s in listing.sdgs],
+        "themes": list(listing.themes or ()),
     }
 
 

@@ -57,6 +57,7 @@ def to_item(listing: Listing) -> Item:
         organisation_id=listing.organisation_id,
         zone_id=listing.zone_id,
         sdgs=tuple(s.number for s in listing.sdgs),
+        themes=tuple(listing.themes or ()),
     )
 
 

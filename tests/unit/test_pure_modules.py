@@ -16,6 +16,7 @@ PURE = [
     ROOT / "pooled_fields.py",
     ROOT / "event_fields.py",
     ROOT / "diagnostic_flows.py",
+    ROOT / "themes.py",
 ]
 BANNED = (
     "flask",

@@ -15,6 +15,7 @@ from symbiosis.errors import FieldErrors, InvalidTransition, NotAllowed
 from symbiosis.extensions import db
 from symbiosis.listing_fields import COLUMNS
 from symbiosis.models import Listing, Organisation
+from symbiosis.models.base import as_id
 from symbiosis.services import imports
 from symbiosis.services import listings as service
 from symbiosis.services.listing_search import Filters, search
@@ -54,6 +55,7 @@ def serialise(listing: Listing) -> dict[str, Any]:
         "anonymous": listing.anonymous,
         "accepts_hazardous": listing.accepts_hazardous,
         "sdgs": [s.number for s in listing.sdgs],
+        "themes": list(listing.themes or ()),
         "state": listing.state,
         "zone": {"id": listing.zone.id, "name": listing.zone.name}
         if listing.zone
@@ -116,11 +118,8 @@ def listings_create() -> ResponseReturnValue:
         return jsonify({"errors": unknown}), 422
     org = current_user.organisation
     if current_user.is_facilitator and body.get("organisation_id") is not None:
-        org = (
-            db.session.get(Organisation, body.get("organisation_id"))
-            if isinstance(body.get("organisation_id"), int)
-            else None
-        )
+        key = as_id(body.get("organisation_id"))
+        org = db.session.get(Organisation, key) if key else None
         if org is None:
             return error(422, _("Unknown organisation."), "organisation_id")
     if org is None:

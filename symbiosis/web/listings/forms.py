@@ -15,9 +15,14 @@ from wtforms import (
 )
 from wtforms.validators import Optional
 
-from symbiosis import labels
+from symbiosis import labels, themes
 from symbiosis.web.forms import BaseForm, choices, strip
 from symbiosis.web.orgs.forms import MultiCheckboxField
+
+
+def theme_choices() -> list[SelectChoice]:
+    """The shared list of themes, labelled in the reader's language."""
+    return [SelectChoice(key, _l(label)) for key, label in themes.THEMES.items()]
 
 
 class ListingForm(BaseForm):
@@ -81,6 +86,13 @@ class ListingForm(BaseForm):
     sdgs = MultiCheckboxField(
         _l("Sustainable Development Goals"), choices=[], coerce=int
     )
+    # The service names an unknown theme; the boxes only give the shape.
+    themes = MultiCheckboxField(
+        _l("Themes"),
+        choices=[],
+        validate_choice=False,
+        description=_l("Listings with a theme in common rank a little higher."),
+    )
     anonymous = BooleanField(
         _l(
             "Anonymous: others see the zone, the material and the quantity, not our name"  # noqa: E501 - one message
@@ -95,8 +107,8 @@ class ListingForm(BaseForm):
         data = {name: self[name].data for name in (
             "kind", "resource", "title", "description", "ewc_code", "quantity", "unit",
             "frequency", "available_from", "available_until", "locality", "lat", "lon",
-            "max_distance_km", "price_terms", "price_per_unit", "sdgs", "anonymous",
-            "accepts_hazardous",
+            "max_distance_km", "price_terms", "price_per_unit", "sdgs", "themes",
+            "anonymous", "accepts_hazardous",
         )}  # fmt: skip
         if data["price_terms"] != "price_per_unit":
             data["price_per_unit"] = None

@@ -21,7 +21,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from symbiosis import labels
+from symbiosis import labels, themes
 from symbiosis.authz import Perm, can, ensure, requires
 from symbiosis.errors import FieldErrors, NotAllowed
 from symbiosis.extensions import db
@@ -31,7 +31,7 @@ from symbiosis.services import listings as service
 from symbiosis.services.listing_search import Filters, all_matching, search
 from symbiosis.web.choices import organisation_choices, sdg_choices
 from symbiosis.web.forms import CsrfForm
-from symbiosis.web.listings.forms import ImportForm, ListingForm
+from symbiosis.web.listings.forms import ImportForm, ListingForm, theme_choices
 from symbiosis.web.matches.explain import sentences
 
 bp = Blueprint("listings", __name__, url_prefix="/listings")
@@ -130,8 +130,10 @@ def mine() -> ResponseReturnValue:
 def _form(listing: Listing | None = None) -> ListingForm:
     form = ListingForm(obj=listing)
     form.sdgs.choices = sdg_choices()
+    form.themes.choices = theme_choices()
     if listing is not None and request.method == "GET":
         form.sdgs.data = [s.number for s in listing.sdgs]
+        form.themes.data = list(listing.themes or ())
         form.quantity.data = f"{listing.quantity.normalize():f}"
         form.ewc_code.data = listing.ewc.display if listing.ewc else ""
         form.locality.data = listing.location_label or ""
@@ -212,6 +214,7 @@ def detail(listing_id: int) -> ResponseReturnValue:
         listing=listing,
         shown=service.shown_to(current_user, listing),
         labels=labels,
+        theme_names=[_(themes.label(key)) for key in listing.themes or ()],
         quantity=service.quantity_label(listing),
         can_edit=can_edit,
         actions=service.allowed_actions_of(listing),

@@ -8,6 +8,7 @@ from typing import Any
 from flask_babel import format_date, get_locale, gettext, ngettext
 from flask_babel import lazy_gettext as _l
 
+from symbiosis import themes
 from symbiosis.matching.explain import ewc_display
 from symbiosis.services.matching import lexicon
 
@@ -57,6 +58,14 @@ def sentence(reason: dict[str, Any]) -> str:
                 "shared SDGs %(list)s",
                 len(p["sdgs"]),
                 list=", ".join(str(n) for n in p["sdgs"]),
+            )
+        case "shared_themes":
+            shared = ", ".join(gettext(themes.label(t)) for t in p["themes"])
+            return ngettext(
+                "shared theme: %(list)s",
+                "shared themes: %(list)s",
+                len(p["themes"]),
+                list=shared,
             )
     return str(code)
 
