@@ -35,4 +35,11 @@ cp "$mods/echarts/dist/echarts.min.js" \
 cp "$mods/echarts/licenses/LICENSE-d3" "$dest/LICENSE-d3"
 cp "$mods/zrender/LICENSE" "$dest/LICENSE-zrender"
 
+# Swagger UI: the bundle that /api/docs loads (static/js/api-docs.js starts
+# it), its stylesheet, licence (Apache-2.0) and NOTICE, and the licences of
+# what the bundle embeds.
+dest="$root/static/vendor/swagger-ui"
+rm -rf "$dest" && mkdir -p "$dest"
+cp "$mods/swagger-ui-dist/"{swagger-ui-bundle.js,swagger-ui-bundle.js.LICENSE.txt,swagger-ui.css,LICENSE,NOTICE} "$dest/"
+
 echo "vendored: $(ls "$root/static/vendor")"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -18,6 +19,17 @@ NAMING_CONVENTION = {
 
 class Base(DeclarativeBase):
     metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
+
+
+# The largest key an integer column holds (PostgreSQL's integer).
+MAX_ID = 2**31 - 1
+
+
+def as_id(value: Any) -> int | None:
+    """``value`` when it can be a row's key (a positive integer in range)."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        return None
+    return value if 0 < value <= MAX_ID else None
 
 
 def utcnow() -> datetime:

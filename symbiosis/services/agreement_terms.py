@@ -13,6 +13,7 @@ from symbiosis import agreement_fields as fields
 from symbiosis.errors import FieldErrors
 from symbiosis.extensions import db
 from symbiosis.models import Agreement, Listing, User
+from symbiosis.models.base import as_id
 from symbiosis.services.listings import translate
 from symbiosis.workflow.agreement import NEEDS_REASON, AgreementAction
 from symbiosis.workflow.listing import ListingState
@@ -92,10 +93,9 @@ def terms_of(agreement: Agreement) -> dict[str, Any]:
 def listings_pair(
     actor: User, offer_id: Any, request_id: Any
 ) -> tuple[Listing, Listing]:
-    offer = db.session.get(Listing, offer_id) if isinstance(offer_id, int) else None
-    request = (
-        db.session.get(Listing, request_id) if isinstance(request_id, int) else None
-    )
+    offer_key, request_key = as_id(offer_id), as_id(request_id)
+    offer = db.session.get(Listing, offer_key) if offer_key else None
+    request = db.session.get(Listing, request_key) if request_key else None
     errors = []
     if offer is None or offer.kind != "offer":
         errors.append(("offer_id", gettext("Choose an offer.")))

@@ -6,6 +6,7 @@ from flask import Flask
 
 
 def register_blueprints(app: Flask) -> None:
+    from symbiosis.api.docs import bp as api_docs
     from symbiosis.api.v1 import bp as api_v1
     from symbiosis.web.account.routes import bp as account
     from symbiosis.web.admin.routes import bp as admin
@@ -46,5 +47,6 @@ def register_blueprints(app: Flask) -> None:
         activity,
         admin,
         api_v1,
+        api_docs,
     ):
         app.register_blueprint(blueprint)

@@ -32,6 +32,9 @@ MATRIX: dict[tuple[str, str], tuple[object, ...]] = {
     ("static", "GET"): (200, 200, 200, 200, 200),
     ("main.index", "GET"): (200, 200, 200, 200, 200),
     ("main.set_language", "POST"): (302, 302, 302, 302, 302),
+    # The API's OpenAPI description and its browsable page: public.
+    ("api_docs.openapi", "GET"): (200, 200, 200, 200, 200),
+    ("api_docs.docs", "GET"): (200, 200, 200, 200, 200),
     # Probes (web/health.py): open to everyone, no session needed.
     ("health.healthz", "GET"): (200, 200, 200, 200, 200),
     ("health.readyz", "GET"): (200, 200, 200, 200, 200),
@@ -60,6 +63,12 @@ MATRIX: dict[tuple[str, str], tuple[object, ...]] = {
     ("zones.diagnostic", "GET"): (LOGIN, 403, 403, 200, 200),
     ("zones.diagnostic_csv", "GET"): (LOGIN, 403, 403, 200, 200),
     ("api_v1.zone_diagnostic", "GET"): (401, 403, 403, 200, 200),
+    # Events over JSON: every signed-in user; the world's event is planned,
+    # so registration is closed (409); the matrix posts form data, not JSON.
+    ("api_v1.events_index", "GET"): (401, 200, 200, 200, 200),
+    ("api_v1.events_detail", "GET"): (401, 200, 200, 200, 200),
+    ("api_v1.events_register", "POST"): (401, 400, 400, 400, 400),
+    ("api_v1.events_unregister", "DELETE"): (401, 409, 409, 409, 409),
     # Statistics of zone 1 (?zone=): its manager and the facilitator only.
     ("api_v1.stats_view", "GET"): (401, 403, 403, 200, 200),
     ("admin.users", "GET"): (LOGIN, 403, 403, 403, 200),

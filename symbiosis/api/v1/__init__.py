@@ -8,15 +8,33 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, current_app, g, jsonify, request
+from flask import Blueprint, abort, current_app, g, jsonify, request
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from symbiosis.errors import FieldErrors
 from symbiosis.extensions import csrf
+from symbiosis.models.base import MAX_ID
 
 bp = Blueprint("api_v1", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
+
+
+@bp.url_value_preprocessor
+def _ids_in_range(_endpoint: str | None, values: dict[str, Any] | None) -> None:
+    """An id no column can hold names nothing: 404, not a database error."""
+    if values and any(isinstance(v, int) and v > MAX_ID for v in values.values()):
+        abort(404)
+
+
+@bp.before_request
+def _no_nul_in_query() -> ResponseReturnValue | None:
+    """PostgreSQL cannot compare text holding NUL: refuse it, naming the field."""
+    for name, value in request.args.items(multi=True):
+        if "\x00" in value:
+            return error(422, _("Remove the invisible control characters."), name)
+    return None
 
 
 @bp.before_request
@@ -47,6 +65,7 @@ def json_body() -> dict[str, Any] | None:
 from symbiosis.api.v1 import (  # noqa: E402,F401 - routes
     agreements,
     auth,
+    events,
     listings,
     matches,
     pooled,

@@ -19,6 +19,7 @@ from symbiosis.errors import (
     StaleObject,
 )
 from symbiosis.models import Agreement, AgreementMessage, Delivery
+from symbiosis.models.base import as_id
 from symbiosis.services import agreement_thread as thread
 from symbiosis.services import agreements as service
 from symbiosis.services import impacts
@@ -145,9 +146,7 @@ def agreements_create() -> ResponseReturnValue:
             body.get("offer_id"),
             body.get("request_id"),
             body,
-            match_id=body.get("match_id")
-            if isinstance(body.get("match_id"), int)
-            else None,
+            match_id=as_id(body.get("match_id")),
             confirm=body.get("confirm") is True,
             submission_key=key,
         )

@@ -20,6 +20,7 @@ from symbiosis.errors import (
 )
 from symbiosis.extensions import db
 from symbiosis.models import PooledService, Zone
+from symbiosis.models.base import as_id
 from symbiosis.services import pooled as service
 
 CREATE_FIELDS = {
@@ -76,7 +77,7 @@ def pooled_index() -> ResponseReturnValue:
 
 
 def _int(text: str) -> int:
-    return int(text) if text.isdigit() else -1
+    return (as_id(int(text)) or -1) if text.isdigit() else -1
 
 
 @bp.post("/pooled-services")
