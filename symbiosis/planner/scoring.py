@@ -2,12 +2,21 @@
 
 For two participants A and B, ``fit`` says how well A's offers cover B's seeks
 and B's offers cover A's seeks. One text meets another through a shared concept
-(the skills-and-goods lexicon of :mod:`vocabulary`, and the material lexicon
-when given) or through similar wording (rapidfuzz on the matcher's normalised
-words). A seek is covered by the best offer for it; a side's coverage blends
-its best-covered seek with the mean over its seeks, and the pair's ``fit``
-leans on the better direction (one-way help is a fine reason to meet), then
-SDG and theme overlap (Jaccard) add to it.
+(the skills-and-goods lexicon of :mod:`vocabulary` first, the material lexicon
+for texts that one does not know) or, when one of the two texts names no known
+concept, through similar wording (rapidfuzz on the matcher's normalised words):
+two texts whose meanings are known are not linked by shared letters
+("équipe" and "equipment"). A seek is covered by the best offer for it; a
+side's coverage blends its best-covered seek with the mean over its seeks, and
+the pair's ``fit`` leans on the better direction (one-way help is a fine
+reason to meet).
+
+Shared SDGs and themes (Jaccard, ``affinity``) make an exchange more likely to
+be signed but are no exchange by themselves: most participants of an evening
+name the same few goals. So affinity raises the weight of the fit and, alone,
+is worth little: ``score = 100 · (fit · (FIT + FIT_SHARED · affinity) + SHARED
+· affinity)``. A firm and a non-profit with nothing to exchange score at most
+``100 · SHARED``, whatever goals they share.
 """
 
 from __future__ import annotations
@@ -23,7 +32,10 @@ from symbiosis.matching.normalise import content_tokens, fold, segments
 from symbiosis.planner.model import Participant, Reason
 from symbiosis.planner.vocabulary import plain, services_lexicon
 
-WEIGHTS = {"fit": 0.60, "sdgs": 0.25, "themes": 0.15}
+FIT = 0.60  # a full two-way fit, nothing shared
+FIT_SHARED = 0.30  # what shared SDGs and themes add to a full fit
+SHARED = 0.10  # shared SDGs and themes alone
+AFFINITY = {"sdgs": 0.6, "themes": 0.4}
 BEST_SHARE = 0.7  # a side's coverage: best seek 70 %, mean of its seeks 30 %
 BETTER_SIDE = 0.7  # a pair's fit: better direction 70 %, the other 30 %
 FUZZY_MIN = 70  # token_sort_ratio below this says nothing
@@ -54,15 +66,18 @@ class Texts:
         """Keys of the head of ``text`` (before "for"/"pour"), else of all of it.
 
         "Storage space for our donations" is about storage, not donations.
+        The skills-and-goods lexicon speaks first: the material lexicon reads
+        "Finanzberatung" as any advice ("Beratung"), which every skill would
+        meet, so it is asked only about texts the first one does not know.
         """
         runs = segments(text)
         for words in (runs[:1], runs[1:]):
-            found: set[str] = set()
             for number, lexicon in enumerate(self.lexicons):
+                found: set[str] = set()
                 for run in words:
                     found |= {f"{number}:{k}" for k in lexicon.keys_in(run)}
-            if found:
-                return found
+                if found:
+                    return found
         return set()
 
 
@@ -104,6 +119,10 @@ class Scorer:
             dtype=np.float64,
         )
         similar = np.where(wording >= FUZZY_MIN, wording / 100.0, 0.0)
+        # Wording speaks only where a text names no concept we know.
+        known_o = np.array([bool(k) for k in self.offers.keys])
+        known_s = np.array([bool(k) for k in self.seeks.keys])
+        similar[np.ix_(known_o, known_s)] = 0.0
         # Concepts: one value per distinct pair of key sets, then spread out.
         o_sets = {
             s: i for i, s in enumerate(dict.fromkeys(filter(None, self.offers.keys)))
@@ -147,11 +166,8 @@ class Scorer:
             fit = BETTER_SIDE * better + (1 - BETTER_SIDE) * np.minimum(cover, cover.T)
             sdgs = jaccard([{str(s) for s in p.sdgs} for p in self.participants])
             themes = jaccard([{fold(t) for t in p.themes} for p in self.participants])
-            score = 100.0 * (
-                WEIGHTS["fit"] * fit
-                + WEIGHTS["sdgs"] * sdgs
-                + WEIGHTS["themes"] * themes
-            )
+            affinity = AFFINITY["sdgs"] * sdgs + AFFINITY["themes"] * themes
+            score = 100.0 * (fit * (FIT + FIT_SHARED * affinity) + SHARED * affinity)
             np.fill_diagonal(score, 0.0)
             self._matrix = np.round(score, 1)
         return self._matrix

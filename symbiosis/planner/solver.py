@@ -5,15 +5,20 @@ where ``g_i`` is concave: the k-th meeting of participant i is worth
 ``BASE + FAIR · max(0, target_i − k + 1)``, so a meeting for someone behind
 their fair share (``target_i``: the meetings the tables and the other side
 allow, evenly spread, at most R) outweighs a better score for someone ahead.
-With the other rounds fixed, J of one round is a sum over its meetings of
-``score(a, b) + v_a + v_b``, a maximum-weight matching. Each round is built
-greedily on those weights and improved by local search (:mod:`matching`:
-alternating paths seat whoever can still be seated, two meetings exchange
-partners, someone waiting takes a seat), then every round is improved again,
-the others fixed, until a pass gains nothing or the time budget is spent.
-J never decreases, so the result is a local optimum that respects every
-constraint by construction: pairs that may not meet, or met in another round,
-have no weight at all.
+
+A mixed event (firms meet non-profits) starts from the best J over the whole
+evening at once (:mod:`flow`: a min-cost flow, exact, then shared out into
+rounds), when its size lets the flow finish within ``FLOW_SHARE`` of the
+budget; an open event, or a mixed one too large, starts round by round: with
+the other rounds fixed, J of one round is a sum over its meetings of
+``score(a, b) + v_a + v_b``, a maximum-weight matching, built greedily on those
+weights and improved by local search (:mod:`matching`: alternating paths seat
+whoever can still be seated, two meetings exchange partners, someone waiting
+takes a seat). Then every round is improved again, the others fixed, until a
+pass gains nothing or the time budget is spent. J never decreases, so the
+result is at least a local optimum (the global one where the flow placed every
+meeting it chose), and it respects every constraint by construction: pairs
+that may not meet, or met in another round, have no weight at all.
 
 ``greedy`` is the baseline: round by round, the highest-scoring allowed pair
 of two free participants first, until the tables are full.
@@ -27,6 +32,7 @@ from dataclasses import replace
 import numpy as np
 from numpy.typing import NDArray
 
+from symbiosis.planner import flow
 from symbiosis.planner.matching import EPS, NEG, Matrix, Pairs, improve, take
 from symbiosis.planner.model import Event, Meeting, Plan
 from symbiosis.planner.rules import check_locks
@@ -34,6 +40,8 @@ from symbiosis.planner.rules import check_locks
 BASE = 20.0  # a meeting, any meeting, beats an empty seat
 FAIR = 60.0  # per meeting still missing to one's fair share
 DEFAULT_BUDGET = 3.0  # seconds for the improvement passes
+FLOW_SHARE = 0.75  # of the budget the whole-evening flow may take
+FLOW_WORK = 3e7  # meetings × firms × non-profits past which it is not tried
 
 
 class Board:
@@ -115,6 +123,18 @@ class Board:
         w: Matrix = np.where(ok, self.scores + value[:, None] + value[None, :], NEG)
         return w
 
+    def gains(self) -> Matrix:
+        """What each one's next meeting adds to J, by unlocked meetings had.
+
+        ``gains[i, k]``: i's meeting after k unlocked ones (and its locked
+        ones); ``-inf`` past R meetings in all. Non-increasing in k.
+        """
+        rounds = self.event.rounds
+        had = self.count[:, None] + np.arange(rounds)[None, :]
+        value = BASE + FAIR * np.maximum(0.0, self.target[:, None] - had)
+        result: Matrix = np.where(had < rounds, value, -np.inf)
+        return result
+
     def set_round(self, r: int, pairs: Pairs) -> None:
         for pair in self.rounds[r]:
             self._mark(pair, -1)
@@ -170,10 +190,12 @@ def plan(event: Event, scores: Matrix, budget: float = DEFAULT_BUDGET) -> Plan:
     """The optimised plan (see the module docstring); locks are kept as given."""
     board = Board(event, scores)
     mixed = board.company if event.pairs == "mixed" else None
-    deadline = time.perf_counter() + budget
-    for r in range(event.rounds):
-        w = board.weights(r)
-        board.set_round(r, improve(w, [], board.free_tables[r], mixed))
+    start = time.perf_counter()
+    deadline = start + budget
+    if mixed is None or not _whole_evening(board, start + FLOW_SHARE * budget):
+        for r in range(event.rounds):
+            w = board.weights(r)
+            board.set_round(r, improve(w, [], board.free_tables[r], mixed))
     for _ in range(50):
         gained = 0.0
         for r in range(event.rounds):
@@ -187,6 +209,33 @@ def plan(event: Event, scores: Matrix, budget: float = DEFAULT_BUDGET) -> Plan:
         if gained <= EPS:
             break
     return board.plan()
+
+
+def _whole_evening(board: Board, deadline: float) -> bool:
+    """Seat a mixed event's best meetings (:mod:`flow`); False if out of time."""
+    firms = np.nonzero(board.company)[0]
+    others = np.nonzero(~board.company)[0]
+    if sum(board.free_tables) * len(firms) * len(others) > FLOW_WORK:
+        return False  # about 2 s per 10⁷ here (2 cores): local search instead
+    ok = (board.allowed & ~board.used)[np.ix_(firms, others)]
+    gains = board.gains()
+    used = flow.best_edges(
+        board.scores[np.ix_(firms, others)],
+        ok,
+        gains[firms],
+        gains[others],
+        sum(board.free_tables),
+        deadline,
+    )
+    if used is None:
+        return False
+    rows, cols = np.nonzero(used)
+    edges = [(int(firms[i]), int(others[j])) for i, j in zip(rows, cols, strict=True)]
+    edges = [(min(e), max(e)) for e in edges]
+    shared = flow.rounds(edges, board.busy, board.free_tables, board.scores)
+    for r, pairs in enumerate(shared):
+        board.set_round(r, pairs)
+    return True
 
 
 def greedy(event: Event, scores: Matrix) -> Plan:

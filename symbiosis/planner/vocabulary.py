@@ -86,7 +86,8 @@ TERMS: dict[str, tuple[str, str, str]] = {
     "skills.communication": (
         "communication|marketing|social media|press relations",
         "communication|marketing|réseaux sociaux|relations presse",
-        "Kommunikation|Marketing|soziale Medien|Öffentlichkeitsarbeit",
+        "Kommunikation|Marketing|Marketingberatung|soziale Medien"
+        "|Öffentlichkeitsarbeit",
     ),
     "skills.design": (
         "graphic design|design|photography|video",
@@ -174,9 +175,11 @@ TERMS: dict[str, tuple[str, str, str]] = {
         "Sichtbarkeit|CSR-Projekt|CSR-Bericht|Nachhaltigkeitsbericht",
     ),
     "activity.inclusion_jobs": (
-        "social inclusion jobs|sheltered work|work integration|internships",
-        "insertion professionnelle|emplois d'insertion|stages|atelier protégé",
-        "berufliche Eingliederung|Beschäftigungsinitiative|Praktika|Werkstatt",
+        "social inclusion jobs|sheltered work|work integration|internships|interns",
+        "insertion professionnelle|emplois d'insertion|stages|stagiaires"
+        "|atelier protégé",
+        "berufliche Eingliederung|Beschäftigungsinitiative|Praktika|Praktikanten"
+        "|Werkstatt",
     ),
     "activity.green": (
         "gardening|green space maintenance|tree planting|beehives",

@@ -51,8 +51,9 @@ def test_scores_are_symmetric_bounded_and_zero_on_the_diagonal() -> None:
     assert np.all(np.diag(scores) == 0)
     assert scores.min() >= 0
     assert scores.max() <= 100
-    # same SDGs and theme, b's seek met, a seeks nothing: 60 % × 0.7 + 25 % + 15 %
-    assert scores[0, 1] == 82.0
+    # same SDGs and theme (affinity 1), b's seek met, a seeks nothing (fit 0.7):
+    # 0.7 × (60 % + 30 %) + 10 %
+    assert scores[0, 1] == 73.0
 
 
 def test_it_support_is_not_read_as_the_word_it() -> None:
@@ -88,6 +89,42 @@ def test_shared_sdgs_and_themes_are_reasons() -> None:
         "shared themes Education",
     ]
     assert 0 < scorer.score("a", "b") < 40
+
+
+def test_shared_goals_without_an_exchange_score_little() -> None:
+    people = [
+        firm("a", sdgs=(4, 8), themes=("Education",), offers=("Meeting room",)),
+        club("b", sdgs=(4, 8), themes=("education",), seeks=("Sponsoring",)),
+        club("c", seeks=("Besprechungsraum",)),
+    ]
+    scorer = Scorer(people)
+    assert scorer.score("a", "b") == 10.0  # everything shared, nothing exchanged
+    assert scorer.score("a", "c") == 42.0  # nothing shared, one need met
+
+
+def test_known_meanings_are_not_linked_by_shared_letters() -> None:
+    people = [
+        firm("a", offers=("Sports equipment",)),
+        club("b", seeks=("Sortie d'équipe nature",)),
+        club("c", seeks=("Matériel sportif",)),
+    ]
+    scorer = Scorer(people)
+    assert scorer.score("a", "b") == 0
+    assert scorer.score("a", "c") == 42.0
+
+
+def test_the_material_lexicon_does_not_read_any_advice_as_any_skill() -> None:
+    materials = Lexicon()
+    materials.add_term("service.skills", "Beratung", "de")
+    materials.add_term("service.skills.volunteering", "volunteer days", "en")
+    people = [
+        firm("a", offers=("Volunteer days",)),
+        club("b", seeks=("Finanzberatung",)),
+        club("c", seeks=("Bénévoles",)),
+    ]
+    scorer = Scorer(people, materials)
+    assert scorer.score("a", "b") == 0
+    assert scorer.score("a", "c") == 42.0
 
 
 def test_unknown_words_still_meet_by_wording() -> None:
