@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -226,17 +227,10 @@ def report_cli(
     output: Path | None,
 ) -> None:
     """Key figures and impact (by evidence level) of a zone over a period."""
-    from symbiosis.errors import FieldErrors
-    from symbiosis.services import stats, stats_report
+    from symbiosis.services import stats_cache, stats_report
+    from symbiosis.services.stats_sql import Scope
 
-    zone = stats.find_zone(zone_ref) if zone_ref else None
-    if zone_ref and zone is None:
-        raise click.BadParameter(f"no zone {zone_ref!r}", param_hint="--zone")
-    try:
-        start, end = stats.period(raw_from, raw_to)
-    except FieldErrors as problems:
-        field, reason = problems.errors[0]
-        raise click.BadParameter(reason, param_hint=f"--{field}") from None
+    zone, start, end = _zone_and_period(zone_ref, raw_from, raw_to)
     zone_id = zone.id if zone else None
     if fmt == "xlsx":
         from symbiosis.services import stats_tables, stats_xlsx
@@ -249,7 +243,8 @@ def report_cli(
         click.echo(f"{output} written")
         return
     rows = stats_report.rows(
-        stats.kpis(zone_id, start, end), stats.impact(zone_id, start, end)
+        stats_cache.get("kpis", Scope(zone_id, start, end)),
+        stats_cache.get("impact", Scope(zone_id, start, end)),
     )
     title = zone.name if zone else None
     text = (
@@ -262,6 +257,24 @@ def report_cli(
         click.echo(f"{output} written")
     else:
         click.echo(text, nl=False)
+
+
+def _zone_and_period(
+    zone_ref: str, raw_from: str | None, raw_to: str | None
+) -> tuple[Any, date, date]:
+    """The zone (None: all) and period of --zone, --from and --to."""
+    from symbiosis.errors import FieldErrors
+    from symbiosis.services import stats
+
+    zone = stats.find_zone(zone_ref) if zone_ref else None
+    if zone_ref and zone is None:
+        raise click.BadParameter(f"no zone {zone_ref!r}", param_hint="--zone")
+    try:
+        start, end = stats.period(raw_from, raw_to)
+    except FieldErrors as problems:
+        field, reason = problems.errors[0]
+        raise click.BadParameter(reason, param_hint=f"--{field}") from None
+    return zone, start, end
 
 
 stats_cli = AppGroup("stats", help="Statistics at scale.")
@@ -304,3 +317,40 @@ def stats_generate(
     click.echo(f"data set written in {report.seconds:.1f} s")
     states = ", ".join(f"{k} {v:,}" for k, v in report.agreements_by_state.items())
     click.echo(f"agreements by state: {states}")
+
+
+@stats_cli.command("refresh")
+@click.option("--zone", "zone_ref", default="", help="Only this zone (slug or id).")
+@click.option("--from", "raw_from", default=None, help="First day, YYYY-MM-DD.")
+@click.option("--to", "raw_to", default=None, help="Last day, YYYY-MM-DD.")
+@click.option(
+    "--prune-days",
+    default=7,
+    show_default=True,
+    type=click.IntRange(1),
+    help="Also forget snapshots older than this.",
+)
+def stats_refresh(
+    zone_ref: str, raw_from: str | None, raw_to: str | None, prune_days: int
+) -> None:
+    """Recompute the stored figures (STATS_CACHE_SECONDS > 0).
+
+    Without options: every zone and all zones, over the default year and the
+    last calendar year, the views people open most.
+    """
+
+    from symbiosis.services import stats_cache
+    from symbiosis.services.stats_sql import Scope
+
+    if zone_ref or raw_from or raw_to:
+        zone, start, end = _zone_and_period(zone_ref, raw_from, raw_to)
+        scopes = [Scope(zone.id if zone else None, start, end)]
+    else:
+        scopes = stats_cache.usual_scopes(date.today())
+    with click.progressbar(scopes, label="recomputing") as bar:
+        done = stats_cache.refresh(bar)
+    for scope, seconds in done:
+        zone_label = scope.zone_id if scope.zone_id is not None else "all zones"
+        click.echo(f"{zone_label} {scope.start}..{scope.end}: {seconds:.1f} s")
+    pruned = stats_cache.prune(timedelta(days=prune_days))
+    click.echo(f"{len(done)} views recomputed, {pruned} old snapshots forgotten")

@@ -31,6 +31,7 @@ from symbiosis.models.reference import (
     NaceCode,
     Sdg,
 )
+from symbiosis.models.stats_snapshot import StatsSnapshot
 from symbiosis.models.user import OrgRole, User
 from symbiosis.models.working_group import (
     GroupAction,
@@ -73,6 +74,7 @@ __all__ = [
     "PooledService",
     "Practice",
     "Sdg",
+    "StatsSnapshot",
     "User",
     "WorkingGroup",
     "WorkingGroupMember",

@@ -43,6 +43,8 @@ from symbiosis.workflow.listing import ListingState
 FUNNEL = ("listing", "match", "proposal", "accepted", "active", "completed")
 EVIDENCE_LEVELS = stats_impact.LEVELS
 DEFAULT_DAYS = 365
+# Periods stay within these days (a year 1 or 9999 is a typing mistake).
+FIRST_DAY, LAST_DAY = date(1990, 1, 1), date(2199, 12, 31)
 
 
 def find_zone(text: str) -> Zone | None:
@@ -65,19 +67,31 @@ def period(raw_from: str | None, raw_to: str | None) -> tuple[date, date]:
         end = date.fromisoformat(raw_to) if raw_to else date.today()
     except ValueError:
         raise FieldErrors([("to", gettext("Give a date as YYYY-MM-DD."))]) from None
+    _within("to", end)
     try:
         start = (
             date.fromisoformat(raw_from)
             if raw_from
-            else end - timedelta(days=DEFAULT_DAYS - 1)
+            else max(end - timedelta(days=DEFAULT_DAYS - 1), FIRST_DAY)
         )
     except ValueError:
         raise FieldErrors([("from", gettext("Give a date as YYYY-MM-DD."))]) from None
+    _within("from", start)
     if start > end:
         raise FieldErrors(
             [("to", gettext("The end of the period comes before its start."))]
         )
     return start, end
+
+
+def _within(field: str, day: date) -> None:
+    if not FIRST_DAY <= day <= LAST_DAY:
+        reason = gettext(
+            "Give a date between %(first)s and %(last)s.",
+            first=FIRST_DAY.isoformat(),
+            last=LAST_DAY.isoformat(),
+        )
+        raise FieldErrors([(field, reason)])
 
 
 def _agreement_in_zone(scope: Scope) -> sa.ColumnElement[bool]:

@@ -1,7 +1,7 @@
 """Who supplies whom: flows between sectors (NACE sections) and zones.
 
-One GROUP BY gives, per (supplier section code, supplier zone, receiver zone,
-receiver code), the agreed exchanges proposed in the period and the tonnes
+GROUP BYs give, per (supplier sector, supplier zone, receiver zone,
+receiver sector), the agreed exchanges proposed in the period and the tonnes
 delivered in it. From these rows come the Sankey of the dashboard (supplier
 sector → supplier zone → receiver zone → receiver sector) and the national
 map (zone to zone). Organisations are never named: a flow is sectors and
@@ -10,7 +10,6 @@ zones only.
 
 from __future__ import annotations
 
-import itertools
 from collections import defaultdict
 from typing import Any
 
@@ -23,10 +22,25 @@ from symbiosis.services.stats_impact import AGREED_STATES
 from symbiosis.services.stats_sql import Scope
 
 UNKNOWN = "?"
-Key = tuple[str | None, int | None, int | None, str | None]
+Side = tuple[Any, Any]  # (section, zone), (zone, zone) or (zone, section)
+Folded = dict[str, dict[Side, dict[str, float]]]
+PARTS = ("supplier", "pairs", "receiver")
 
 
-def _rows(scope: Scope) -> dict[Key, dict[str, float]]:
+def _zero() -> dict[str, float]:
+    return {"agreements": 0, "delivered_t": 0.0}
+
+
+def rows(scope: Scope) -> Folded:
+    """Agreements and tonnes delivered, by (supplier's NACE section, its zone),
+    by (supplier's zone, receiver's zone) and by (receiver's zone, its NACE
+    section): the three steps of the Sankey. None: no known sector or zone.
+
+    The database groups by NACE code and zone of both sides (a hundred
+    thousand rows at national scale); they are folded into the three steps
+    here, so that what is stored and drawn stays small.
+    """
+    section_of, _names = _sections()
     supplier, receiver = sa.orm.aliased(Organisation), sa.orm.aliased(Organisation)
     keys = (
         supplier.nace_code,
@@ -43,24 +57,36 @@ def _rows(scope: Scope) -> dict[Key, dict[str, float]]:
             .group_by(*keys)
         )
 
-    found: dict[Key, dict[str, float]] = defaultdict(
-        lambda: {"agreements": 0, "delivered_t": 0.0}
-    )
+    found: dict[str, dict[Side, dict[str, float]]] = {
+        part: defaultdict(_zero) for part in PARTS
+    }
+
+    def add(key: list[Any], figure: str, value: float) -> None:
+        s_code, s_zone, r_zone, r_code = key
+        s_section = section_of.get(s_code) if s_code else None
+        r_section = section_of.get(r_code) if r_code else None
+        found["supplier"][(s_section, s_zone)][figure] += value
+        found["pairs"][(s_zone, r_zone)][figure] += value
+        found["receiver"][(r_zone, r_section)][figure] += value
+
     for *key, n in grouped(
         sa.select(*keys, sa.func.count(Agreement.id)).where(
             Agreement.state.in_([s.value for s in AGREED_STATES]),
             scope.during(Agreement.created_at),
         )
     ):
-        found[tuple(key)]["agreements"] = int(n)
+        add(key, "agreements", int(n))
     for *key, tonnes in grouped(
         sa.select(*keys, sa.func.sum(ImpactRecord.quantity))
         .select_from(ImpactRecord)
         .join(Agreement, Agreement.id == ImpactRecord.agreement_id)
         .where(scope.on_days(ImpactRecord.recorded_on), ImpactRecord.base_unit == "t")
     ):
-        found[tuple(key)]["delivered_t"] = round(float(tonnes or 0), 3)
-    return found
+        add(key, "delivered_t", float(tonnes or 0))
+    for part in found.values():
+        for figures in part.values():
+            figures["delivered_t"] = round(figures["delivered_t"], 3)
+    return {name: dict(part) for name, part in found.items()}
 
 
 def _sections() -> tuple[dict[str, str], dict[str, str]]:
@@ -69,10 +95,18 @@ def _sections() -> tuple[dict[str, str], dict[str, str]]:
     locale = str(get_locale() or "fr")
     parent: dict[str, str | None] = {}
     names: dict[str, str] = {}
-    for row in db.session.scalars(sa.select(NaceCode)):
-        parent[row.code] = row.parent
-        if row.parent is None:
-            names[row.code] = row.label(locale)
+    for code, up, en, fr, de in db.session.execute(
+        sa.select(
+            NaceCode.code,
+            NaceCode.parent,
+            NaceCode.label_en,
+            NaceCode.label_fr,
+            NaceCode.label_de,
+        )
+    ):
+        parent[code] = up
+        if up is None:
+            names[code] = {"fr": fr, "de": de}.get(locale) or en
     result: dict[str, str] = {}
     for code in parent:
         top = code
@@ -86,41 +120,32 @@ def _zones() -> dict[int, Zone]:
     return {zone.id: zone for zone in db.session.scalars(sa.select(Zone))}
 
 
-def flows(scope: Scope) -> dict[str, Any]:
+def flows(found: Folded) -> dict[str, Any]:
     """Sankey nodes and links, and the zone-to-zone flows of the map.
 
     The Sankey weighs links by tonnes delivered when the period has any,
     otherwise by agreed exchanges (``measure`` says which).
     """
-    rows = _rows(scope)
     zones = _zones()
-    sections, section_names = _sections()
-
-    def section_of(code: str | None) -> str:
-        return sections.get(code, UNKNOWN) if code else UNKNOWN
-
+    _sections_of, section_names = _sections()
+    pairs = found["pairs"]
     measure = (
-        "delivered_t" if any(r["delivered_t"] for r in rows.values()) else "agreements"
+        "delivered_t" if any(r["delivered_t"] for r in pairs.values()) else "agreements"
+    )
+    steps = (
+        ("supplier", "supplier-sector", "supplier-zone"),
+        ("pairs", "supplier-zone", "receiver-zone"),
+        ("receiver", "receiver-zone", "receiver-sector"),
     )
     links: dict[tuple[str, str], float] = defaultdict(float)
-    pairs: dict[tuple[int | None, int | None], dict[str, float]] = defaultdict(
-        lambda: {"agreements": 0, "delivered_t": 0.0}
-    )
-    for (s_code, s_zone, r_zone, r_code), figures in rows.items():
-        pair = pairs[(s_zone, r_zone)]
-        pair["agreements"] += figures["agreements"]
-        pair["delivered_t"] += figures["delivered_t"]
-        weight = figures[measure]
-        if not weight:
-            continue
-        chain = (
-            f"supplier-sector:{section_of(s_code)}",
-            f"supplier-zone:{s_zone or UNKNOWN}",
-            f"receiver-zone:{r_zone or UNKNOWN}",
-            f"receiver-sector:{section_of(r_code)}",
-        )
-        for source, target in itertools.pairwise(chain):
-            links[(source, target)] += weight
+    for part, source_role, target_role in steps:
+        for (source, target), figures in found[part].items():
+            if figures[measure]:
+                link = (
+                    f"{source_role}:{source or UNKNOWN}",
+                    f"{target_role}:{target or UNKNOWN}",
+                )
+                links[link] += figures[measure]
     nodes = sorted({name for link in links for name in link})
     return {
         "measure": measure,

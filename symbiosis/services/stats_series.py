@@ -13,6 +13,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from symbiosis.config import LANGUAGES
 from symbiosis.extensions import db
 from symbiosis.models import (
     Agreement,
@@ -162,6 +163,13 @@ def material_key(listing: Any) -> sa.ColumnElement[str]:
     )
 
 
+def _labels(chapter: EwcChapter | None) -> dict[str, str] | None:
+    """The chapter's label in each language (rows are stored; see stats_cache)."""
+    if chapter is None:
+        return None
+    return {locale: chapter.label(locale) for locale in LANGUAGES}
+
+
 def by_material(scope: Scope) -> list[dict[str, Any]]:
     """Agreements proposed and tonnes delivered by material group of the offer.
 
@@ -201,7 +209,7 @@ def by_material(scope: Scope) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = [
         {
             "key": k,
-            "chapter": chapters.get(k),
+            "chapter": _labels(chapters.get(k)),
             "agreements": int(counts.get(k, 0)),
             "delivered_t": _number(tonnes.get(k)),
         }

@@ -11,20 +11,14 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from flask_babel import get_locale, gettext, lazy_gettext
 
 from symbiosis import labels
-from symbiosis.services import (
-    impacts,
-    stats,
-    stats_flows,
-    stats_partnerships,
-    stats_series,
-)
+from symbiosis.services import impacts, stats, stats_cache, stats_flows
 from symbiosis.services.stats_sql import Scope
 
 NUMBER = "number"
@@ -61,6 +55,7 @@ class Report:
     flows: dict[str, Any]
     partnerships: dict[str, Any]
     tables: dict[str, Table]
+    computed_at: datetime | None = None  # the oldest stored figures shown, if any
 
 
 TITLES = {
@@ -84,17 +79,19 @@ def build(zone: Any, start: date, end: date) -> Report:
     """Every figure of the dashboard for ``zone`` (None: all) and the period."""
     zone_id = zone.id if zone else None
     scope = Scope(zone_id, start, end)
+    stats_cache.begin()
     report = Report(
         zone=zone,
         start=start,
         end=end,
-        kpis=stats.kpis(zone_id, start, end),
-        impact=stats.impact(zone_id, start, end),
-        monthly=stats_series.monthly(scope),
-        by_zone=stats_series.by_zone(scope),
-        by_material=stats_series.by_material(scope),
-        flows=stats_flows.flows(scope),
-        partnerships=stats_partnerships.partnerships(scope),
+        kpis=stats_cache.get("kpis", scope),
+        impact=stats_cache.get("impact", scope),
+        monthly=stats_cache.get("monthly", scope),
+        by_zone=stats_cache.get("by_zone", scope),
+        by_material=stats_cache.get("by_material", scope),
+        flows=stats_flows.flows(stats_cache.get("flow_rows", scope)),
+        partnerships=stats_cache.get("partnerships", scope),
+        computed_at=stats_cache.computed_at(),
         tables={},
     )
     for maker in (
@@ -310,8 +307,9 @@ def material_label(row: dict[str, Any]) -> str:
     if key.startswith("resource:"):
         resource = key.partition(":")[2]
         return str(labels.RESOURCE.get(resource, resource))
-    chapter = row.get("chapter")
-    text = chapter.label(str(get_locale() or "fr")) if chapter else ""
+    labels_by_locale = row.get("chapter") or {}
+    locale = str(get_locale() or "fr")
+    text = labels_by_locale.get(locale) or labels_by_locale.get("en", "")
     return f"{key} {text}".strip()
 
 

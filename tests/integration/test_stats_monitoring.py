@@ -18,7 +18,7 @@ from openpyxl import load_workbook
 
 from symbiosis.services import stats, stats_records, stats_tables, stats_xlsx
 from symbiosis.services.impacts import verify_impact
-from symbiosis.services.stats_flows import flows
+from symbiosis.services.stats_flows import flows, rows
 from symbiosis.services.stats_series import by_material, by_zone, monthly, months
 from symbiosis.services.stats_sql import Scope
 from tests.integration.test_stats_service import (  # noqa: F401 - the fixture
@@ -92,7 +92,7 @@ def test_by_zone_and_by_material(world):
 
 def test_flows_between_sectors_and_zones(world):
     _deliver(world["us"], world["wood"], "3", "t")
-    found = flows(Scope(None, YEAR_AGO, TODAY))
+    found = flows(rows(Scope(None, YEAR_AGO, TODAY)))
     assert found["measure"] == "delivered_t"
     # Each step of the Sankey carries the same 3 t.
     by_step: dict[str, float] = {}
@@ -105,7 +105,10 @@ def test_flows_between_sectors_and_zones(world):
     assert pairs[(z1, z1)]["delivered_t"] == 3
     assert pairs[(z1, z1)]["agreements"] == pairs[(z2, z2)]["agreements"] == 1
     # No tonnes in the period: widths count agreed exchanges.
-    assert flows(Scope(world["zone2"].id, YEAR_AGO, TODAY))["measure"] == "agreements"
+    assert (
+        flows(rows(Scope(world["zone2"].id, YEAR_AGO, TODAY)))["measure"]
+        == "agreements"
+    )
 
 
 def test_every_linked_figure_opens_the_records_it_counts(world):

@@ -251,7 +251,14 @@ def test_period_parsing_names_the_field():
         date(2026, 1, 1),
         date(2026, 12, 31),
     )
-    for raw, field in ((("bad", None), "from"), ((None, "2026-13-01"), "to")):
+    cases = (
+        (("bad", None), "from"),
+        ((None, "2026-13-01"), "to"),
+        ((None, "0001-01-01"), "to"),  # no year before it: was an overflow
+        (("0001-01-01", "2026-01-01"), "from"),
+        ((None, "9999-12-31"), "to"),
+    )
+    for raw, field in cases:
         with pytest.raises(FieldErrors) as problem:
             stats.period(*raw)
         assert problem.value.errors[0][0] == field

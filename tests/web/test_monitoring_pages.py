@@ -204,3 +204,15 @@ def test_the_facilitator_adds_a_factor_set(app, client, world):
     assert listed.index("DESNZ-2026") < listed.index("in use today")
     as_user(app, client, world["manager"])
     assert client.get("/monitoring/factors").status_code == 403
+
+
+def test_stored_figures_are_dated_on_the_page(app, client, world):
+    app.config["STATS_CACHE_SECONDS"] = 600
+    as_user(app, client, world["facilitator"])
+    first = client.get("/monitoring/")
+    assert first.status_code == 200
+    assert 'id="computed-at"' not in first.text  # computed for this request
+    again = client.get("/monitoring/")
+    assert 'id="computed-at"' in again.text
+    app.config["STATS_CACHE_SECONDS"] = 0
+    assert 'id="computed-at"' not in client.get("/monitoring/").text

@@ -197,3 +197,14 @@ def test_report_command_writes_the_dashboard_workbook(app, world, tmp_path):
     text = tmp_path / "report.txt"
     assert runner.invoke(args=["report", "--output", str(text)]).exit_code == 0
     assert "[impact]" in text.read_text(encoding="utf-8")
+
+
+def test_stored_figures_say_when_they_were_computed(app, client, world):
+    app.config["STATS_CACHE_SECONDS"] = 600
+    first = _get(client, world, "facilitator", zone=world["zone1"]).get_json()
+    assert first["computed_at"] is None  # computed for this request
+    again = _get(client, world, "facilitator", zone=world["zone1"]).get_json()
+    assert again["computed_at"] is not None
+    assert again["kpis"] == first["kpis"]
+    assert again["impact"] == first["impact"]
+    assert _get(client, world, "member", zone=world["zone1"]).status_code == 403

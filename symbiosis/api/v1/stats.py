@@ -14,7 +14,8 @@ from symbiosis.api.v1 import bp, error, field_errors
 from symbiosis.authz import Perm, can, requires
 from symbiosis.errors import FieldErrors
 from symbiosis.models import Zone
-from symbiosis.services import stats
+from symbiosis.services import stats, stats_cache
+from symbiosis.services.stats_sql import Scope
 
 
 def plain(value: Any) -> Any:
@@ -46,7 +47,11 @@ def stats_view() -> ResponseReturnValue:
         return error(403, _("Choose one of the zones you manage."), "zone")
     if zone is not None and not can(current_user, Perm.VIEW_STATS, zone):
         return error(403, _("Only the zone's manager sees its figures."), "zone")
-    zone_id = zone.id if zone else None
+    scope = Scope(zone.id if zone else None, start, end)
+    stats_cache.begin()
+    kpis = stats_cache.get("kpis", scope)
+    impact = stats_cache.get("impact", scope)
+    computed_at = stats_cache.computed_at()
     return jsonify(
         {
             "zone": {"id": zone.id, "slug": zone.slug, "name": zone.name}
@@ -54,7 +59,9 @@ def stats_view() -> ResponseReturnValue:
             else None,
             "from": start.isoformat(),
             "to": end.isoformat(),
-            "kpis": plain(stats.kpis(zone_id, start, end)),
-            "impact": plain(stats.impact(zone_id, start, end)),
+            "kpis": plain(kpis),
+            "impact": plain(impact),
+            # When the figures come from a stored snapshot: when it was computed.
+            "computed_at": computed_at.isoformat() if computed_at else None,
         }
     )

@@ -24,13 +24,17 @@ from symbiosis.models import Zone
 from symbiosis.services import (
     activity,
     stats,
+    stats_cache,
     stats_report,
     stats_tables,
     stats_xlsx,
 )
+from symbiosis.services.stats_sql import Scope
 
 bp = Blueprint("monitoring", __name__, url_prefix="/monitoring")
 LEVELS = stats.EVIDENCE_LEVELS
+# The map and its table show the largest flows between zones (the exports all).
+MAP_PAIRS = 40
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -116,7 +120,7 @@ def _charts(report: stats_tables.Report) -> dict[str, Any]:
             "nodes": flows["nodes"],
             "links": flows["links"],
         },
-        "zone_pairs": flows["zone_pairs"],
+        "zone_pairs": flows["zone_pairs"][:MAP_PAIRS],
     }
 
 
@@ -137,6 +141,7 @@ def dashboard() -> ResponseReturnValue:
         report=report,
         tables=report.tables,
         charts=_charts(report),
+        map_pairs=MAP_PAIRS,
         args=selection_args(zone, start, end),
     ), (422 if errors else 200)
 
@@ -150,7 +155,8 @@ def report_csv() -> ResponseReturnValue:
         abort(422)
     zone_id = zone.id if zone else None
     table = stats_report.rows(
-        stats.kpis(zone_id, start, end), stats.impact(zone_id, start, end)
+        stats_cache.get("kpis", Scope(zone_id, start, end)),
+        stats_cache.get("impact", Scope(zone_id, start, end)),
     )
     return _attachment(
         stats_report.as_csv(table),
