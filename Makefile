@@ -12,8 +12,8 @@ PORT   ?= 5000
 TEST_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/test
 export TEST_DATABASE_URL
 
-.PHONY: install run db seed test lint fmt bench bench-dashboard translations extract-messages browser clean \
-        serve-prod worker
+.PHONY: install run db seed test lint fmt bench bench-dashboard bench-load translations extract-messages \
+        browser clean serve-prod worker security faults
 
 $(BIN)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -74,7 +74,12 @@ browser:
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
 	  || echo "could not install chromium: browser tests will be skipped"; }
 
-lint: install
+# bandit on the code; pip-audit on every pin, which says plainly when its
+# advisory database is out of reach (see README, Security checks).
+security: install
+	bash tools/security.sh
+
+lint: install security
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
@@ -90,6 +95,17 @@ bench: install
 	$(BIN)/python -m tests.bench.quality
 	$(BIN)/python -m tests.bench.speed
 	$(BIN)/python -m tests.bench.planner
+
+# Fault tests alone: a private PostgreSQL, Redis, gunicorn and rq worker,
+# broken on purpose (they also run in make test).
+faults: install
+	$(BIN)/python -m pytest -m faults
+
+# Load at scale: gunicorn (serve-prod flags) + Redis/RQ under a locust mix, on a
+# PostgreSQL database symbiosis_load and on SQLite (WAL), 100k listings each;
+# BENCH_ARGS="--reuse --db postgres --users 100 --duration 60".
+bench-load: install
+	$(BIN)/python -m tests.bench.load $(BENCH_ARGS)
 
 # Dashboard speed at scale: a PostgreSQL database symbiosis_bench with 1M listings,
 # 200k agreements and 1M deliveries (about 10 minutes to build; --reuse keeps it).

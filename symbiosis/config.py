@@ -11,12 +11,13 @@ from datetime import timedelta
 from typing import Any
 
 LANGUAGES = ("fr", "en", "de")
+DB_CONNECT_TIMEOUT_SECONDS = 5
 
 
 def defaults(instance_path: str) -> dict[str, Any]:
     """Return the settings of the embedded default (SQLite under ``instance/``)."""
     return {
-        "SECRET_KEY": None,
+        "SECRET_KEY": None,  # a setting, no key is shipped  # nosec B105
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{instance_path}/symbiosis.sqlite3",
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         # Languages: French first, it is the default.
@@ -45,6 +46,12 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "RATELIMIT_ENABLED": True,
         "RATELIMIT_STORAGE_URI": "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
+        # A rate-limit store that is down (Redis) never fails a request: each
+        # process counts in memory until it is back; a hung one is given up
+        # on after 2 s (the options go to redis-py; memory:// ignores them).
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "RATELIMIT_SWALLOW_ERRORS": True,
+        "RATELIMIT_STORAGE_OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
         "LOGIN_RATE_LIMIT": "20 per minute",
         "LOGIN_FAILURE_LIMIT": "5 per 15 minutes",
         "REGISTER_RATE_LIMIT": "10 per hour",
@@ -52,14 +59,14 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "ARGON2_TIME_COST": 3,
         "ARGON2_MEMORY_COST": 64 * 1024,
         "ARGON2_PARALLELISM": 4,
-        "PASSWORD_MIN_LENGTH": 10,
+        "PASSWORD_MIN_LENGTH": 10,  # a length, not a password  # nosec B105
         "SEEDS_PATH": None,
         # Mail: printed to the log unless an SMTP server is set.
         "MAIL_SERVER": None,
         "MAIL_PORT": 25,
         "MAIL_USE_TLS": False,
         "MAIL_USERNAME": None,
-        "MAIL_PASSWORD": None,
+        "MAIL_PASSWORD": None,  # set from the environment  # nosec B105
         "MAIL_DEFAULT_SENDER": "Symbiosis <noreply@symbiose.example.lu>",
         "BASE_URL": "http://127.0.0.1:5000",
         # Background jobs: RQ on this Redis when set, else in-process.
@@ -73,6 +80,10 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "AGREEMENT_EXPIRY_DAYS": 14,
         # Impact: road distance = straight-line distance x circuity.
         "IMPACT_CIRCUITY": 1.3,
+        # Statistics: 0 computes every figure live (a park); above 0, figures are
+        # stored and served while younger than this many seconds, and the
+        # worker recomputes the usual views (a national network).
+        "STATS_CACHE_SECONDS": 0,
         # Map: no tiles unless a tile server is configured (works offline).
         "MAP_TILE_URL": "",
         "MAP_TILE_ATTRIBUTION": "",
@@ -89,6 +100,13 @@ def resolve(config: dict[str, Any]) -> None:
         config["SQLALCHEMY_DATABASE_URI"] = "postgresql+psycopg://" + uri[11:]
     elif uri.startswith("postgresql://"):
         config["SQLALCHEMY_DATABASE_URI"] = "postgresql+psycopg://" + uri[13:]
+    if config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        # A server that is down or unreachable fails a request in seconds (a
+        # 503), instead of holding the worker until the client gives up.
+        options = dict(config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+        connect_args = dict(options.get("connect_args") or {})
+        connect_args.setdefault("connect_timeout", DB_CONNECT_TIMEOUT_SECONDS)
+        config["SQLALCHEMY_ENGINE_OPTIONS"] = {**options, "connect_args": connect_args}
     if not config.get("SECRET_KEY"):
         raise RuntimeError(
             "SYMBIOSIS_SECRET_KEY is not set and instance/secret_key does not exist; "

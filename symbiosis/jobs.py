@@ -1,7 +1,10 @@
 """Background work: on an RQ queue when ``REDIS_URL`` is set, else in-process.
 
 Jobs run after the service's commit, so a failure never undoes what the user
-did; in-process failures are logged, queued ones are retried by RQ.
+did; in-process failures are logged, queued ones are retried by RQ (a job
+whose work-horse dies is retried the same way). A queue that is down, or
+does not answer within ``QUEUE_TIMEOUT_SECONDS``, never fails the request:
+the job then runs in-process, as with no queue at all.
 """
 
 from __future__ import annotations
@@ -11,6 +14,8 @@ from typing import Any
 from flask import Flask, current_app
 
 QUEUE = "symbiosis"
+QUEUE_TIMEOUT_SECONDS = 2  # a hung Redis must not hold the user's request
+RETRY = (5, 30, 120)  # seconds before each new try of a failed queued job
 
 
 def enqueue(name: str, *args: Any) -> None:
@@ -18,15 +23,7 @@ def enqueue(name: str, *args: Any) -> None:
     url = current_app.config.get("REDIS_URL")
     if url:
         try:
-            from redis import Redis
-            from rq import Queue, Retry
-
-            queue = Queue(QUEUE, connection=Redis.from_url(url))
-            queue.enqueue(
-                f"symbiosis.jobs.{name}",
-                *args,
-                retry=Retry(max=3, interval=[5, 30, 120]),
-            )
+            _put_on_queue(url, name, args)
             return
         except Exception:  # the queue is down: do the work here rather than lose it
             current_app.logger.exception(
@@ -36,6 +33,26 @@ def enqueue(name: str, *args: Any) -> None:
         JOBS[name](*args)
     except Exception:
         current_app.logger.exception("job %s%r failed", name, args)
+
+
+def _put_on_queue(url: str, name: str, args: tuple[Any, ...]) -> None:
+    """Enqueue with retries; raise if Redis refuses or stays silent too long."""
+    from redis import Redis
+    from rq import Queue, Retry
+
+    connection = Redis.from_url(
+        url,
+        socket_connect_timeout=QUEUE_TIMEOUT_SECONDS,
+        socket_timeout=QUEUE_TIMEOUT_SECONDS,
+    )
+    try:
+        Queue(QUEUE, connection=connection).enqueue(
+            f"symbiosis.jobs.{name}",
+            *args,
+            retry=Retry(max=len(RETRY), interval=list(RETRY)),
+        )
+    finally:
+        connection.close()
 
 
 def _in_app(func: Any, *args: Any) -> Any:

@@ -103,8 +103,8 @@ def listings_pair(
         errors.append(("request_id", gettext("Choose a request.")))
     if errors:
         raise FieldErrors(errors)
-    assert offer is not None  # noqa: S101 - narrowed for mypy
-    assert request is not None  # noqa: S101
+    assert offer is not None  # noqa: S101 - narrowed for mypy  # nosec B101
+    assert request is not None  # noqa: S101  # nosec B101
     mine = actor.organisation_id
     if mine not in (offer.organisation_id, request.organisation_id):
         raise FieldErrors(

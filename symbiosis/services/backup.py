@@ -390,7 +390,7 @@ def _reset_sequences(conn: sa.Connection) -> None:
         if sequence:
             conn.execute(
                 sa.text(
-                    f"SELECT setval(:sequence, COALESCE(MAX({column}), 1), "  # noqa: S608
+                    f"SELECT setval(:sequence, COALESCE(MAX({column}), 1), "  # noqa: S608 - names from the models  # nosec B608
                     f"MAX({column}) IS NOT NULL) FROM {name}"
                 ),
                 {"sequence": sequence},

@@ -91,7 +91,7 @@ def _replay(script: dict[str, Any], today: date) -> None:
 def _back_date(event_id: int, script: dict[str, Any]) -> None:
     """Put the event's history on the days before the evening."""
     event = db.session.get(Event, event_id)
-    assert event is not None  # noqa: S101 - just created
+    assert event is not None  # noqa: S101 - just created  # nosec B101
     evening = events.utc(event.starts_at)
     event.created_at = evening - timedelta(days=28)
     event.planned_at = evening - timedelta(days=3)

@@ -103,7 +103,7 @@ def _apply(
         errors.append((location.field, location.message))
     if errors:
         raise FieldErrors(errors)
-    assert not isinstance(location, Problem)  # noqa: S101 - narrowed for mypy
+    assert not isinstance(location, Problem)  # noqa: S101 - narrowed for mypy  # nosec B101
     lat, lon, label = location
     if not geo.in_bounds(lat, lon):
         raise FieldErrors(

@@ -230,7 +230,7 @@ def add_member(
     if user_id is not None and (person is None or not eligible(person, group.zone_id)):
         read.fail("user_id", wrong_person)
     read.done()
-    assert person is not None  # noqa: S101 - read.done() raised otherwise
+    assert person is not None  # noqa: S101 - read.done() raised otherwise  # nosec B101
 
     def work() -> WorkingGroupMember:
         member = group.member(person.id)
@@ -324,7 +324,7 @@ def add_action(actor: User, group_id: int, raw: Mapping[str, Any]) -> GroupActio
             ),
         )
     read.done()
-    assert owner is not None  # noqa: S101 - read.done() raised otherwise
+    assert owner is not None  # noqa: S101 - read.done() raised otherwise  # nosec B101
 
     def work() -> GroupAction:
         action = GroupAction(

@@ -124,7 +124,7 @@ def _refused(refusal: Exception) -> ResponseReturnValue:
         return error(409, refusal.message, "version")
     if isinstance(refusal, Forbidden):
         return error(403, refusal.message, allowed_actions=refusal.allowed)
-    assert isinstance(refusal, InvalidTransition)  # noqa: S101 - the last kind
+    assert isinstance(refusal, InvalidTransition)  # noqa: S101 - the last kind  # nosec B101
     return error(409, refusal.message, allowed_actions=refusal.allowed)
 
 

@@ -124,7 +124,7 @@ def _mine_choices(theirs: Listing) -> list[tuple[int, str]]:
 @requires(Perm.ACT_ON_AGREEMENT)
 def new() -> ResponseReturnValue:
     theirs, mine, match = _pair_from_args()
-    assert theirs is not None  # noqa: S101 - _pair_from_args aborts otherwise
+    assert theirs is not None  # noqa: S101 - _pair_from_args aborts otherwise  # nosec B101
     if theirs.organisation_id == current_user.organisation_id:
         abort(404)
     form = TermsForm()

@@ -150,7 +150,7 @@ def _refused(error: Exception, group_id: int) -> ResponseReturnValue:
         abort(404)
     if isinstance(error, Forbidden):
         abort(403)
-    assert isinstance(error, InvalidTransition)  # noqa: S101 - the only other case
+    assert isinstance(error, InvalidTransition)  # noqa: S101 - the only other case  # nosec B101
     flash(error.message, "warning")
     return _back(group_id)
 
