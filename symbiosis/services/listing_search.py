@@ -115,17 +115,33 @@ def search(viewer: Any, filters: Filters, page: int = 1, per_page: int = 20) -> 
         query = query.where(
             Listing.lat.between(min_lat, max_lat), Listing.lon.between(min_lon, max_lon)
         )
-    rows = db.session.execute(query).all()
-    if site is not None:
-        distances = {r.id: geo.distance_km(site, (r.lat, r.lon)) for r in rows}
-    ids = [
-        r.id
-        for r in rows
-        if not (filters.within_km and site) or distances[r.id] <= filters.within_km
-    ]
-    pages = max(1, -(-len(ids) // per_page))
-    page = min(max(page, 1), pages)
-    chosen = ids[(page - 1) * per_page : page * per_page]
+    if filters.within_km and site is not None:
+        # The exact distance of the rows in the box only, then one page of them.
+        rows = [
+            r
+            for r in db.session.execute(query)
+            if geo.distance_km(site, (r.lat, r.lon)) <= filters.within_km
+        ]
+        total = len(rows)
+        pages = max(1, -(-total // per_page))
+        page = min(max(page, 1), pages)
+        shown = rows[(page - 1) * per_page : page * per_page]
+    else:
+        # Count in SQL, then fetch the one page (no row per listing in Python).
+        total = (
+            db.session.scalar(
+                sa.select(sa.func.count()).select_from(query.order_by(None).subquery())
+            )
+            or 0
+        )
+        pages = max(1, -(-total // per_page))
+        page = min(max(page, 1), pages)
+        shown = list(
+            db.session.execute(query.limit(per_page).offset((page - 1) * per_page))
+        )
+    if site is not None:  # distances for the page shown, not for every row
+        distances = {r.id: geo.distance_km(site, (r.lat, r.lon)) for r in shown}
+    chosen = [r.id for r in shown]
     loaded = {
         listing.id: listing
         for listing in db.session.scalars(
@@ -136,7 +152,7 @@ def search(viewer: Any, filters: Filters, page: int = 1, per_page: int = 20) -> 
     }
     return Results(
         items=[loaded[i] for i in chosen],
-        total=len(ids),
+        total=total,
         page=page,
         pages=pages,
         distances=distances,

@@ -35,6 +35,9 @@ TOP = 5
 SHORTLIST = 40  # how far down a listing's ranking others' top lists are checked
 GOOD_SCORE = 70.0  # a new match at or above this is worth a notification
 REBUILD_AFTER = timedelta(minutes=30)
+# Active listings up to which a page builds a missing index itself (a second
+# or so); above, a thread builds it while pages skip the suggestions.
+PAGE_BUILD_MAX = 5_000
 
 
 def to_item(listing: Listing) -> Item:
@@ -70,22 +73,30 @@ class IndexCache:
         self.synced_at: datetime | None = None
         self.built_at: datetime | None = None
         self.engine: weakref.ref[Any] | None = None
+        self.building: threading.Thread | None = None
 
     def reset(self) -> None:
         self.matcher = None
 
+    def _due(self) -> bool:
+        """No index yet, one for another database, or one due for a rebuild."""
+        stale = self.built_at is None or utcnow() - self.built_at > REBUILD_AFTER
+        other_database = self.engine is None or self.engine() is not db.engine
+        return self.matcher is None or stale or other_database
+
     def get(self) -> Matcher:
         """The matcher with every active listing, refreshed from the database."""
-        now = utcnow()
-        stale = self.built_at is None or now - self.built_at > REBUILD_AFTER
-        other_database = self.engine is None or self.engine() is not db.engine
-        if self.matcher is None or stale or other_database:
+        if self._due():
             self.matcher = Matcher(lexicon())
             self.engine, self.built_at, self.synced_at = (
                 weakref.ref(db.engine),
-                now,
+                utcnow(),
                 None,
             )
+        return self._sync()
+
+    def _sync(self) -> Matcher:
+        assert self.matcher is not None  # noqa: S101  # nosec B101 - set by get()
         # The high-water mark is the database's own value, so that no clock or
         # time-zone difference between processes can skip a change.
         query = sa.select(Listing).options(
@@ -101,6 +112,44 @@ class IndexCache:
             else:
                 self.matcher.remove(listing.id)
         return self.matcher
+
+    def for_page(self) -> Matcher | None:
+        """The index for a page's suggestions, never making the page wait long.
+
+        A small network's index is built at once. A large one's (a national
+        index takes minutes) is built by a thread, while pages go without the
+        suggestion (None) or keep the index they had, brought up to date.
+        Call with :attr:`lock` held.
+        """
+        if not self._due():
+            return self._sync()
+        active = db.session.scalar(
+            sa.select(sa.func.count(Listing.id)).where(
+                Listing.state == ListingState.ACTIVE
+            )
+        )
+        if (active or 0) <= PAGE_BUILD_MAX:
+            return self.get()
+        self._build_in_background()
+        other_database = self.engine is None or self.engine() is not db.engine
+        return None if self.matcher is None or other_database else self._sync()
+
+    def _build_in_background(self) -> None:
+        if self.building is not None and self.building.is_alive():
+            return
+        app = current_app._get_current_object()  # type: ignore[attr-defined]
+
+        def build() -> None:
+            with app.app_context():
+                fresh = IndexCache()
+                fresh.get()
+                with self.lock:
+                    self.matcher, self.engine = fresh.matcher, fresh.engine
+                    self.built_at, self.synced_at = fresh.built_at, fresh.synced_at
+
+        self.building = threading.Thread(target=build, name="matcher-index")
+        self.building.daemon = True
+        self.building.start()
 
 
 _cache = IndexCache()

@@ -6,6 +6,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import get_locale, gettext
+from sqlalchemy.orm import selectinload
 
 from symbiosis.authz import Perm, can
 from symbiosis.errors import FieldErrors, NotAllowed
@@ -41,6 +42,14 @@ def organisation_matches(viewer: Any, limit: int = 100) -> list[Match]:
         )
         .order_by(Match.created_at.desc(), Match.score.desc())
         .limit(limit)
+        .options(
+            *(
+                selectinload(side).options(
+                    selectinload(Listing.organisation), selectinload(Listing.zone)
+                )
+                for side in (Match.offer, Match.request)
+            )
+        )
     )
     return list(rows)
 
@@ -72,7 +81,9 @@ def combination_for(listing: Listing) -> tuple[list[Listing], int] | None:
     from symbiosis.matching.pooling import combination
 
     with _cache.lock:
-        matcher = _cache.get()
+        matcher = _cache.for_page()
+        if matcher is None:  # a national index is being built: no suggestion yet
+            return None
         found = combination(matcher, matcher.item(listing.id) or to_item(listing))
     if found is None:
         return None
@@ -85,7 +96,8 @@ def pooling_for(zone_id: int | None) -> list[dict[str, Any]]:
     from symbiosis.matching.pooling import pooling
 
     with _cache.lock:
-        groups = pooling(_cache.get(), zone_id)
+        matcher = _cache.for_page()
+        groups = pooling(matcher, zone_id) if matcher is not None else []
     result = []
     for group in groups:
         listings = [db.session.get(Listing, i.id) for i in group.items]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from datetime import UTC, timedelta
 
 import sqlalchemy as sa
 from flask_babel import gettext
@@ -14,6 +15,7 @@ from symbiosis.models import ApiToken, User
 from symbiosis.models.base import utcnow
 
 PREFIX = "sym_"
+USE_NOTED_EVERY = timedelta(minutes=1)  # how often a token's last use is stored
 
 
 def _digest(token: str) -> str:
@@ -48,8 +50,15 @@ def user_for(token: str) -> User | None:
     )
     if record is None or not record.user.is_active:
         return None
-    record.last_used_at = utcnow()
-    db.session.commit()
+    now = utcnow()
+    last = record.last_used_at
+    if last is not None and last.tzinfo is None:  # SQLite gives naive UTC back
+        last = last.replace(tzinfo=UTC)
+    # Noted to the minute: a write per request would serialise every API call
+    # on SQLite's one writer and cost a commit each on PostgreSQL.
+    if last is None or now - last >= USE_NOTED_EVERY:
+        record.last_used_at = now
+        db.session.commit()
     return record.user
 
 

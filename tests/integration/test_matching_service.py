@@ -160,3 +160,25 @@ def test_zone_pooling_and_combination(world: dict) -> None:
     offers, percent = proposals.combination_for(big)
     assert len(offers) == 2
     assert percent == 100
+
+
+def test_a_large_index_is_built_by_a_thread_while_pages_go_on(
+    world: dict, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for org, user in (("a", "user_a"), ("b", "user_b"), ("c", "user_c")):
+        make_listing(
+            org=world[org], by=world[user], kind="request",
+            title="Palettes en bois", quantity="1", unit="t", frequency="monthly",
+        )  # fmt: skip
+    db.session.commit()
+    monkeypatch.setattr(matching, "PAGE_BUILD_MAX", 0)  # every index is "large"
+    monkeypatch.setattr(matching, "_cache", matching.IndexCache())
+    monkeypatch.setattr(proposals, "_cache", matching._cache)
+    assert proposals.pooling_for(world["zone"].id) == []  # not waiting for it
+    building = matching._cache.building
+    assert building is not None
+    building.join(timeout=60)
+    assert not building.is_alive()
+    [group] = proposals.pooling_for(world["zone"].id)  # the thread's index
+    assert group["organisations"] == 3
+    assert matching._cache.building is building  # no second build

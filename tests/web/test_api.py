@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -10,7 +11,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from symbiosis.extensions import db
-from symbiosis.models import Listing, User
+from symbiosis.models import ApiToken, Listing, User
 from tests.builders import (
     PASSWORD,
     make_listing,
@@ -74,6 +75,33 @@ def test_token_and_me(client: FlaskClient, world: dict) -> None:
     assert me["email"] == "a@firm-a.example.lu"
     assert me["role"] == "member"
     assert me["organisation"]["name"] == "Firm A"
+
+
+def test_a_tokens_use_is_noted_once_a_minute(
+    app: Flask, client: FlaskClient, world: dict
+) -> None:
+    headers = token_for(client, "a@firm-a.example.lu")
+
+    def last_used() -> object:
+        with app.app_context():
+            return db.session.scalar(sa.select(ApiToken.last_used_at))
+
+    client.get("/api/v1/auth/me", headers=headers)
+    first = last_used()
+    assert first is not None
+    client.get("/api/v1/auth/me", headers=headers)
+    assert last_used() == first  # no write for each request
+    with app.app_context():
+        db.session.execute(
+            sa.update(ApiToken).values(
+                last_used_at=datetime.now(UTC) - timedelta(minutes=2)
+            )
+        )
+        db.session.commit()
+    client.get("/api/v1/auth/me", headers=headers)
+    noted = last_used()
+    assert noted is not None
+    assert noted != first
 
 
 @pytest.mark.parametrize(
