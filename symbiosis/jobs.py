@@ -99,7 +99,27 @@ def expire_listings() -> tuple[int, int]:
     return result
 
 
+def refresh_stats() -> int:
+    """Recompute the stored monitoring figures of the usual views (when on)."""
+
+    def run() -> int:
+        from datetime import date, timedelta
+
+        from flask import current_app
+
+        from symbiosis.services import stats_cache
+
+        if not current_app.config.get("STATS_CACHE_SECONDS"):
+            return 0  # figures are computed live: nothing to keep fresh
+        done = stats_cache.refresh(stats_cache.usual_scopes(date.today()))
+        stats_cache.prune(timedelta(days=7))
+        return len(done)
+
+    return int(_in_app(run))
+
+
 JOBS: dict[str, Any] = {
+    "refresh_stats": refresh_stats,
     "expire_agreements": expire_agreements,
     "expire_listings": expire_listings,
     "match_listing": match_listing,

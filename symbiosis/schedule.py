@@ -1,4 +1,4 @@
-"""Daily jobs for RQ's cron scheduler: ``rq cron symbiosis.schedule``.
+"""Scheduled jobs for RQ's cron scheduler: ``rq cron symbiosis.schedule``.
 
 With Redis (``REDIS_URL``) a process running ``rq cron`` enqueues these jobs
 at the times below and the ``rq worker symbiosis`` processes run them; the
@@ -12,3 +12,5 @@ from symbiosis import jobs
 
 cron.register(jobs.expire_agreements, jobs.QUEUE, cron="10 2 * * *")
 cron.register(jobs.expire_listings, jobs.QUEUE, cron="20 2 * * *")
+# Stored monitoring figures (STATS_CACHE_SECONDS > 0; otherwise a no-op).
+cron.register(jobs.refresh_stats, jobs.QUEUE, cron="*/15 * * * *")

@@ -139,3 +139,13 @@ def test_refresh_command(world, app):
     wrong = runner.invoke(args=["stats", "refresh", "--from", "26-01-01"])
     assert wrong.exit_code == 2
     assert "--from" in wrong.output
+
+
+def test_the_scheduled_job_keeps_stored_figures_fresh_only_when_on(world, app):
+    from symbiosis import jobs
+
+    assert jobs.refresh_stats() == 0  # live figures: nothing to do
+    assert _snapshots() == []
+    app.config["STATS_CACHE_SECONDS"] = 600
+    assert jobs.refresh_stats() == len(stats_cache.usual_scopes(TODAY))
+    assert len(_snapshots()) == 6 * len(GROUPS)
