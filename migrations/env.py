@@ -41,6 +41,9 @@ def run_migrations_online() -> None:
 
     conf_args = current_app.extensions["migrate"].configure_args
     conf_args.setdefault("process_revision_directives", process_revision_directives)
+    from symbiosis.models.base import declared_on_models
+
+    conf_args.setdefault("include_object", declared_on_models)
 
     with target_db.engine.connect() as connection:
         context.configure(

@@ -12,7 +12,7 @@ from enum import StrEnum
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
-from flask import Flask, abort, current_app, request
+from flask import Flask, abort, current_app, g, has_request_context, request
 from flask_login import current_user
 
 from symbiosis.extensions import db
@@ -127,18 +127,38 @@ def _revealed_by_agreement(user: User, listing: Listing) -> bool:
     if not user.is_org_member:
         return False
     org = user.organisation_id
+    if has_request_context() and request.method == "GET":
+        # A page asks this for every listing it shows: one query per page.
+        known: dict[int | None, set[int]] = g.setdefault("revealed_listings", {})
+        if org not in known:
+            known[org] = _revealed_listings(org)
+        return listing.id in known[org]
     found = db.session.scalar(
         sa.select(Agreement.id)
         .where(
             sa.or_(
                 Agreement.offer_id == listing.id, Agreement.request_id == listing.id
             ),
-            sa.or_(Agreement.supplier_id == org, Agreement.receiver_id == org),
-            Agreement.revealed_at.is_not(None),
+            _party_of(org),
         )
         .limit(1)
     )
     return found is not None
+
+
+def _party_of(org: int | None) -> sa.ColumnElement[bool]:
+    """Agreements of ``org`` whose parties know each other."""
+    return sa.and_(
+        sa.or_(Agreement.supplier_id == org, Agreement.receiver_id == org),
+        Agreement.revealed_at.is_not(None),
+    )
+
+
+def _revealed_listings(org: int | None) -> set[int]:
+    rows = db.session.execute(
+        sa.select(Agreement.offer_id, Agreement.request_id).where(_party_of(org))
+    )
+    return {listing_id for pair in rows for listing_id in pair}
 
 
 def _agreement_rules(user: User, perm: Perm, agreement: Agreement) -> bool:

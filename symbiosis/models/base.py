@@ -32,6 +32,18 @@ def as_id(value: Any) -> int | None:
     return value if 0 < value <= MAX_ID else None
 
 
+# Indexes that only some databases have (PostgreSQL's trigram index for the
+# word search), made by migrations and not declared on the models.
+DATABASE_ONLY_INDEX = "ix_trgm_"
+
+
+def declared_on_models(
+    obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any
+) -> bool:
+    """Alembic's ``include_object``: leave the database-only indexes alone."""
+    return not (type_ == "index" and (name or "").startswith(DATABASE_ONLY_INDEX))
+
+
 def utcnow() -> datetime:
     """Return the current time, timezone-aware, in UTC."""
     return datetime.now(UTC)

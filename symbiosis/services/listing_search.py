@@ -147,7 +147,12 @@ def search(viewer: Any, filters: Filters, page: int = 1, per_page: int = 20) -> 
         for listing in db.session.scalars(
             sa.select(Listing)
             .where(Listing.id.in_(chosen))
-            .options(selectinload(Listing.ewc), selectinload(Listing.zone))
+            .options(
+                selectinload(Listing.ewc),
+                selectinload(Listing.zone),
+                selectinload(Listing.sdgs),
+                selectinload(Listing.organisation),
+            )
         )
     }
     return Results(

@@ -14,6 +14,7 @@ from flask_migrate import downgrade, upgrade
 from symbiosis import create_app
 from symbiosis.extensions import db
 from symbiosis.models import Base
+from symbiosis.models.base import declared_on_models
 from tests.conftest import (
     TEST_CONFIG,
     create_pg_database,
@@ -40,7 +41,10 @@ def test_upgrade_head_matches_the_models_and_downgrades_cleanly(
     with app.app_context():
         upgrade()
         with db.engine.connect() as conn:
-            context = MigrationContext.configure(conn, opts={"compare_type": True})
+            context = MigrationContext.configure(
+                conn,
+                opts={"compare_type": True, "include_object": declared_on_models},
+            )
             diff = compare_metadata(context, Base.metadata)
         assert diff == []
         downgrade(revision="base")
