@@ -63,10 +63,12 @@ serve-prod: install
 
 # An RQ worker on the app's queue (symbiosis.jobs.QUEUE); the scheduler runs the
 # delayed retries of failed jobs; --config wsgi loads the app once, before the
-# fork of each job, so a job does not pay for importing it.
+# fork of each job, so a job does not pay for importing it, and AppWorker
+# brings the matcher's index up to date before it forks for a matching job.
 worker: install
 	@test -n "$$REDIS_URL" || { echo "REDIS_URL is not set (e.g. redis://127.0.0.1:6379/0)"; exit 2; }
-	$(BIN)/rq worker --url "$$REDIS_URL" --with-scheduler --config wsgi symbiosis
+	$(BIN)/rq worker --url "$$REDIS_URL" --with-scheduler --config wsgi \
+	  --worker-class symbiosis.worker.AppWorker symbiosis
 
 browser:
 	@command -v chromium >/dev/null 2>&1 || { \

@@ -61,11 +61,51 @@ def _in_app(func: Any, *args: Any) -> Any:
 
     if has_app_context():
         return func(*args)
-    from symbiosis import create_app
-
-    app: Flask = create_app()
-    with app.app_context():
+    with process_app().app_context():
         return func(*args)
+
+
+_app: Flask | None = None
+
+
+def process_app() -> Flask:
+    """The app of this worker process, made once and inherited by each job's
+    process (RQ forks one per job), so that what it keeps in memory (the
+    matcher's index) is still valid there."""
+    global _app  # one app per process, by design
+    if _app is None:
+        import os
+        import sys
+
+        loaded = getattr(sys.modules.get("wsgi"), "app", None)  # rq --config wsgi
+        if isinstance(loaded, Flask):
+            _app = loaded
+        else:
+            from symbiosis import create_app
+
+            _app = create_app()
+        os.register_at_fork(after_in_child=_own_connections)
+    return _app
+
+
+def _own_connections() -> None:
+    """A forked process opens its own database connections, never its parent's."""
+    if _app is not None:
+        from symbiosis.extensions import db
+
+        with _app.app_context():
+            db.engine.dispose(close=False)
+
+
+def warm_index() -> None:
+    """Bring this process's matcher index up to date (built when missing)."""
+    from symbiosis.services.matching import _cache
+
+    def run() -> None:
+        with _cache.lock:
+            _cache.get()
+
+    _in_app(run)
 
 
 def match_listing(listing_id: int) -> int:

@@ -341,7 +341,8 @@ class RqWorker:
         with log.open("ab") as out:
             self.process = subprocess.Popen(
                 [str(rq_cli), "worker", "--url", redis_url, "--with-scheduler",
-                 "--config", "wsgi", "symbiosis"],
+                 "--config", "wsgi", "--worker-class", "symbiosis.worker.AppWorker",
+                 "symbiosis"],
                 cwd=ROOT,
                 env=dict(env),
                 stdout=out,
