@@ -67,6 +67,8 @@ MORNING_MINUTES = 210
 STEP_GAP = timedelta(minutes=95)
 EXPIRY_RUN = time(2, 15)  # the nightly job that expires proposals
 READ_AFTER = timedelta(days=3)  # older notifications show as read
+# Before a scripted proposal: its listings were posted, then matched.
+POSTED, MATCHED = timedelta(days=12), timedelta(days=4)
 
 
 class DemoScriptError(RuntimeError):
@@ -323,6 +325,7 @@ def _backdate(
     values: dict[str, Any] = {"updated_at": at}
     if do == "propose":
         values["created_at"] = at
+        _before(story, at)
     if do in ("propose", "counter"):  # new terms: a fresh answer period from `day`
         days = current_app.config["AGREEMENT_EXPIRY_DAYS"]
         values["expires_on"] = day + timedelta(days=days)
@@ -340,6 +343,28 @@ def _backdate(
         .values(created_at=at, read_at=at + timedelta(hours=2) if old_news else None)
     )
     db.session.commit()
+
+
+def _before(story: _Story, proposed: datetime) -> None:
+    """The listings were posted, and matched, before the proposal was made
+    (the demo posts them today): move them back, as they happened."""
+    for listing in (story.offer, story.request):
+        table = _table(Listing)
+        db.session.execute(
+            sa.update(table)
+            .where(table.c.id == listing.id, table.c.created_at > proposed - POSTED)
+            .values(created_at=proposed - POSTED)
+        )
+    table = _table(Match)
+    db.session.execute(
+        sa.update(table)
+        .where(
+            table.c.offer_id == story.offer.id,
+            table.c.request_id == story.request.id,
+            table.c.created_at > proposed - MATCHED,
+        )
+        .values(created_at=proposed - MATCHED)
+    )
 
 
 def _table(model: type[Any]) -> sa.Table:

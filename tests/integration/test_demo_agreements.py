@@ -199,3 +199,16 @@ def test_a_refused_step_stops_the_load_and_leaves_no_trace(
         load_demo_agreements(tmp_path)
     assert db.session.scalar(sa.select(sa.func.count(Agreement.id))) == before
     assert by_key("laptops-answered-by-the-proposer") is None
+
+
+def test_the_funnel_of_the_demo_runs_forward_in_time(
+    demo: seeding.LoadReport,
+) -> None:
+    """Listings posted, then matched, then proposed: no step takes negative days."""
+    from symbiosis.services import stats
+
+    start, end = stats.period(None, None)
+    funnel = stats.kpis(None, start, end)["funnel"]
+    means = {step["step"]: step["mean_days"] for step in funnel}
+    assert means["proposal"] is not None
+    assert all(m >= 0 for m in means.values() if m is not None), means
