@@ -32,7 +32,7 @@ def test_jobs_start_from_the_parents_index(
 ) -> None:
     pair = make_pair(fault_app, requests=0)
     worker = RqWorker(
-        app_environment(fault_db, REDIS_URL=redis.url),
+        app_environment(fault_db, REDIS_URL=redis.url, SYMBIOSIS_LOG_LEVEL="INFO"),
         redis.url,
         tmp_path / "worker.log",
     )
