@@ -30,18 +30,18 @@ def visible_matches(viewer: Any, listing: Listing, limit: int = 10) -> list[Matc
     return shown[:limit]
 
 
-def organisation_matches(viewer: Any, limit: int = 100) -> list[Match]:
-    """Proposals on the viewer's organisation's listings: newest, then best."""
+def organisation_matches(viewer: Any, page: int = 1, per_page: int = 25) -> Any:
+    """Proposals on the viewer's organisation's listings: newest, then best;
+    one page of them (a Flask-SQLAlchemy pagination)."""
     org_id = viewer.organisation_id
     own = sa.select(Listing.id).where(Listing.organisation_id == org_id)
-    rows = db.session.scalars(
+    query = (
         sa.select(Match)
         .where(
             sa.or_(Match.offer_id.in_(own), Match.request_id.in_(own)),
             Match.dismissed_at.is_(None),
         )
-        .order_by(Match.created_at.desc(), Match.score.desc())
-        .limit(limit)
+        .order_by(Match.created_at.desc(), Match.score.desc(), Match.id.desc())
         .options(
             *(
                 selectinload(side).options(
@@ -51,7 +51,7 @@ def organisation_matches(viewer: Any, limit: int = 100) -> list[Match]:
             )
         )
     )
-    return list(rows)
+    return db.paginate(query, page=max(page, 1), per_page=per_page, error_out=False)
 
 
 def dismiss(actor: User, match_id: int, reason: str | None) -> Match:

@@ -8,7 +8,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from symbiosis.extensions import db
-from symbiosis.models import Match
+from symbiosis.models import Match, User
 from tests.builders import make_listing, make_org, make_reference, make_user, make_zone
 from tests.conftest import as_user
 
@@ -138,3 +138,27 @@ def test_cli_match_run_and_file(app: Flask, world: dict, tmp_path) -> None:
     result = runner.invoke(args=["match", "file", str(bad)])
     assert result.exit_code != 0
     assert "listing x: kind" in result.output
+
+
+def test_the_matches_page_comes_in_pages(
+    app: Flask, client: FlaskClient, world: dict
+) -> None:
+    with app.app_context():
+        b = db.session.get(User, world["b"])
+        for n in range(30):
+            make_listing(
+                org=b.organisation, by=b, kind="request", title=f"Palettes bois {n}"
+            )
+        db.session.commit()
+        total = db.session.scalar(
+            sa.select(sa.func.count(Match.id)).where(Match.dismissed_at.is_(None))
+        )
+    assert total > 25
+    as_user(app, client, world["b"])
+    first = client.get("/matches/").get_data(as_text=True)
+    assert first.count("Pour notre annonce") == 25  # French, the default
+    assert 'rel="next"' in first
+    last = client.get("/matches/?page=2").get_data(as_text=True)
+    assert last.count("Pour notre annonce") == total - 25
+    assert 'rel="prev"' in last
+    assert client.get("/matches/?page=0").status_code == 200

@@ -21,10 +21,12 @@ bp = Blueprint("matches", __name__, url_prefix="/matches")
 @bp.get("/")
 @requires(Perm.ORG_MEMBER)
 def index() -> ResponseReturnValue:
-    rows = proposals.organisation_matches(current_user)
+    page = proposals.organisation_matches(
+        current_user, page=request.args.get("page", 1, type=int)
+    )
     own = current_user.organisation_id
     entries = []
-    for match in rows:
+    for match in page.items:
         mine = match.offer if match.offer.organisation_id == own else match.request
         other = match.other(mine.id)
         entries.append(
@@ -37,7 +39,11 @@ def index() -> ResponseReturnValue:
             }
         )
     return render_template(
-        "matches/index.html", entries=entries, labels=labels, form=CsrfForm()
+        "matches/index.html",
+        entries=entries,
+        page=page,
+        labels=labels,
+        form=CsrfForm(),
     )
 
 
