@@ -8,6 +8,7 @@ single offer covers a request's yearly need, but a few nearby ones together do.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from symbiosis.matching.engine import Matcher
@@ -78,24 +79,43 @@ class Combination:
 
 
 def combination(matcher: Matcher, request: Item, limit: int = 20) -> Combination | None:
-    """Nearby offers that together cover a request no single offer covers.
+    """Nearby offers that together cover a request no single offer covers,
+    among the request's ``limit`` best matches in the index (see :func:`combine`).
+    """
+    if request.kind != "request" or not request.yearly:
+        return None
+    offers = matcher.sides["offer"]
+    candidates = []
+    for m in matcher.match(request, limit):
+        item = offers.items[offers.row_of[m.offer_id]]
+        if item is not None:
+            candidates.append((m, item.yearly, item.base_unit))
+    return combine(request.id, request.yearly, request.base_unit, candidates)
+
+
+def combine(
+    request_id: int,
+    yearly: float | None,
+    base_unit: str | None,
+    candidates: Sequence[tuple[Match, float | None, str | None]],
+) -> Combination | None:
+    """Offers (each match with its offer's yearly amount and unit) that together
+    cover a yearly need no single one covers.
 
     Offers are added nearest first among good material matches until the need
     is covered; ``None`` when one offer suffices or the need is unknown.
     """
-    if request.kind != "request" or not request.yearly:
+    if not yearly:
         return None
-    matches = [
-        m for m in matcher.match(request, limit) if m.parts["material"] >= MIN_MATERIAL
-    ]
-    offers = matcher.sides["offer"]
     amounts: dict[int, float] = {}
-    for m in matches:
-        row = offers.row_of[m.offer_id]
-        item = offers.items[row]
-        if item is not None and item.yearly and item.base_unit == request.base_unit:
-            amounts[m.offer_id] = item.yearly
-    if not amounts or max(amounts.values()) >= request.yearly:
+    matches = []
+    for m, amount, unit in candidates:
+        if m.parts.get("material", 0.0) < MIN_MATERIAL:
+            continue
+        matches.append(m)
+        if amount and unit == base_unit:
+            amounts[m.offer_id] = amount
+    if not amounts or max(amounts.values()) >= yearly:
         return None
     chosen: list[Match] = []
     total = 0.0
@@ -104,8 +124,8 @@ def combination(matcher: Matcher, request: Item, limit: int = 20) -> Combination
     ):
         chosen.append(m)
         total += amounts[m.offer_id]
-        if total >= request.yearly:
+        if total >= yearly:
             break
     if len(chosen) < 2:
         return None
-    return Combination(request.id, chosen, min(total / request.yearly, 1.0))
+    return Combination(request_id, chosen, min(total / yearly, 1.0))

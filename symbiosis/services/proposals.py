@@ -13,7 +13,8 @@ from symbiosis.errors import FieldErrors, NotAllowed
 from symbiosis.extensions import db
 from symbiosis.models import Listing, Match, User
 from symbiosis.models.base import utcnow
-from symbiosis.services.matching import _cache, lexicon, to_item
+from symbiosis.services.matching import _cache, lexicon
+from symbiosis.workflow.listing import ListingState
 
 
 def visible_matches(viewer: Any, listing: Listing, limit: int = 10) -> list[Match]:
@@ -77,14 +78,36 @@ def dismiss(actor: User, match_id: int, reason: str | None) -> Match:
 
 
 def combination_for(listing: Listing) -> tuple[list[Listing], int] | None:
-    """Offers that together cover a request no single offer covers, and the %."""
-    from symbiosis.matching.pooling import combination
+    """Offers that together cover a request no single offer covers, and the %.
 
-    with _cache.lock:
-        matcher = _cache.for_page()
-        if matcher is None:  # a national index is being built: no suggestion yet
-            return None
-        found = combination(matcher, matcher.item(listing.id) or to_item(listing))
+    Read from the request's stored matches (what the matching jobs proposed),
+    so that a page never needs the matcher's index.
+    """
+    from symbiosis.matching.model import Match as Found
+    from symbiosis.matching.pooling import combine
+
+    if listing.kind != "request" or not listing.yearly_quantity:
+        return None
+    rows = db.session.execute(
+        sa.select(Match, Listing.yearly_quantity, Listing.base_unit)
+        .join(Listing, Listing.id == Match.offer_id)
+        .where(
+            Match.request_id == listing.id,
+            Match.dismissed_at.is_(None),
+            Listing.state == ListingState.ACTIVE,
+        )
+    )
+    candidates = [
+        (
+            Found(m.offer_id, m.request_id, m.score, m.distance_km or 0.0, m.parts, []),
+            float(amount) if amount else None,
+            unit,
+        )
+        for m, amount, unit in rows
+    ]
+    found = combine(
+        listing.id, float(listing.yearly_quantity), listing.base_unit, candidates
+    )
     if found is None:
         return None
     offers = [db.session.get(Listing, m.offer_id) for m in found.offers]
