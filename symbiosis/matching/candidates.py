@@ -51,7 +51,8 @@ class Posting(NamedTuple):
         """Its rows in ``cells`` (None: all of them)."""
         if cells is None or self.near is None:
             return self.rows
-        found = [self.near.rows((self.key, *cell)) for cell in cells]
+        rows, key = self.near.rows, self.key
+        found = [rows((key, row, column)) for row, column in cells]
         return np.concatenate(found) if found else self.rows[:0]
 
 

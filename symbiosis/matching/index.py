@@ -96,9 +96,14 @@ class Postings(Generic[K]):
         array[size : size + len(pending)] = pending
         self._sizes[key] = size + len(pending)
 
+    def flush(self) -> None:
+        """Move every pending row into its array (a read then costs nothing)."""
+        for key in list(self._pending):
+            self._flush(key)
+
     def rows(self, key: K) -> NDArray[np.int32]:
         """The rows listed under ``key`` (a view: valid until the next append)."""
-        if key in self._pending:
+        if self._pending and key in self._pending:  # none after ``flush``
             self._flush(key)
         array = self._arrays.get(key)
         return _EMPTY if array is None else array[: self._sizes[key]]
@@ -284,6 +289,13 @@ class Side:
         for word in words:
             self.by_token.append(word, row)
         return row
+
+    def flush(self) -> None:
+        """Pending postings into their arrays: after adding, before reading."""
+        for postings in (self.by_key, self.by_primary, self.by_ewc, self.by_token):
+            postings.flush()
+        for near in self.near.values():
+            near.flush()
 
     def _near(self, index: str, key: str, cell: Cell, row: int) -> None:
         postings = self.near[index]

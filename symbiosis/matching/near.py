@@ -63,12 +63,19 @@ def near_first(
     ring_floors = np.minimum.accumulate(
         _floors(item.lat, item.lon, np.arange(MAX_RING + 2))[::-1]
     )[::-1].tolist()
-    rings: list[list[Cell] | None] = [
-        [cell for k in range(first, last + 1) for cell in _ring(home, k)]
-        for first, last in RING_BLOCKS
-    ]
+    rings: dict[int, list[Cell]] = {}  # the cells of each block, once reached
+
+    def cells_in(ring: int) -> list[Cell] | None:
+        """The cells of a block of rings (None: those beyond, that can count)."""
+        if ring == len(RING_BLOCKS):
+            return None
+        cells = rings.get(ring)
+        if cells is None:
+            row, column = home
+            cells = rings[ring] = [(row + r, column + c) for r, c in OFFSETS[ring]]
+        return cells
+
     floors = [ring_floors[first] for first, _last in RING_BLOCKS]
-    rings.append(None)  # None: the cells beyond the rings that can still count
     floors.append(ring_floors[RINGS + 1])
     strengths = sorted(found.levels, reverse=True)
     gathered: list[NDArray[np.int64]] = []
@@ -103,9 +110,10 @@ def near_first(
                 postings += sum(len(p.rows) for p in found.levels[strengths[i]])
                 i += 1
             strongest = found.strongest(strengths[first])
-            for ring, cells in enumerate(rings):
+            for ring in range(len(floors)):
                 if ring and beaten(bound(strongest, floors[ring]), floors[ring]):
                     break  # farther rings can only do worse
+                cells = cells_in(ring)
                 far = RINGS if cells is not None else reach(strongest)
                 # a posting with few rows is read whole: cheaper than its cells
                 reads = [
@@ -133,12 +141,16 @@ def near_first(
                 gathered.append(taken)
                 # the code bonus of the cells these rows are in, before material
                 # (of every code row at once when that costs less)
-                fresh = set()
-                if found.codes and None not in bonused:
-                    fresh = _cells_of(side, taken) - bonused
-                if fresh:
+                # (either way each row taken gets the same bonus: only the cost
+                # differs, so the count of cells before ``bonused`` decides)
+                if found.codes and None not in bonused and len(taken):
+                    numbers = _cell_numbers(side, taken)
                     coded_rows = sum(len(posting.rows) for posting, _s in found.codes)
-                    everything = len(fresh) * len(found.codes) * LOOKUP > coded_rows
+                    everything = len(numbers) * len(found.codes) * LOOKUP > coded_rows
+                    fresh = set() if everything else _cells(numbers) - bonused
+                else:
+                    everything, fresh = False, set()
+                if everything or fresh:
                     bonused |= {None} if everything else fresh
                     for posting, strength in found.codes:
                         rows = posting.rows if everything else posting.at(list(fresh))
@@ -159,16 +171,21 @@ def near_first(
             bonus[rows] = 0.0
 
 
-def _cells_of(side: Side, rows: NDArray[np.int64]) -> set[Cell]:
-    """The grid cells of these rows."""
-    if not len(rows):
-        return set()
-    wide = 1 << 32  # a cell as one number: row * wide + column (columns < 2**31)
-    cells = np.unique(
-        side.cell_row[rows] * wide + (side.cell_column[rows] + (wide >> 1))
+WIDE = 1 << 32  # a cell as one number: row * WIDE + column (columns < 2**31)
+
+
+def _cell_numbers(side: Side, rows: NDArray[np.int64]) -> NDArray[np.int64]:
+    """The grid cells of these rows, each once, as numbers (see ``_cells``)."""
+    found: NDArray[np.int64] = np.unique(
+        side.cell_row[rows] * WIDE + (side.cell_column[rows] + (WIDE >> 1))
     )
-    row, column = np.divmod(cells, wide)
-    return set(zip(row.tolist(), (column - (wide >> 1)).tolist(), strict=True))
+    return found
+
+
+def _cells(numbers: NDArray[np.int64]) -> set[Cell]:
+    """The cells of ``_cell_numbers``."""
+    row, column = np.divmod(numbers, WIDE)
+    return set(zip(row.tolist(), (column - (WIDE >> 1)).tolist(), strict=True))
 
 
 def _ring_of(side: Side, rows: NDArray[np.int32], home: Cell) -> NDArray[np.int64]:
@@ -210,6 +227,13 @@ def _ring(home: Cell, k: int) -> list[Cell]:
         for dc in range(-k, k + 1)
         if max(abs(dr), abs(dc)) == k
     ]
+
+
+# the cells of each block of rings, relative to the query's own, in ring order
+OFFSETS = [
+    [cell for k in range(first, last + 1) for cell in _ring((0, 0), k)]
+    for first, last in RING_BLOCKS
+]
 
 
 def _floors(lat: float, lon: float, rings: NDArray[np.int64]) -> NDArray[np.float64]:

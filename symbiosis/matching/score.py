@@ -114,7 +114,11 @@ def reasons(
         shared = sorted(set(offer.sdgs) & set(request.sdgs))
         if shared:
             found.append(Reason("shared_sdgs", {"sdgs": shared}))
-    themes = sorted(set(offer.themes) & set(request.themes))
+    themes = (
+        sorted(set(offer.themes) & set(request.themes))
+        if offer.themes and request.themes
+        else None
+    )
     if themes:
         found.append(Reason("shared_themes", {"themes": themes}))
     del strength
