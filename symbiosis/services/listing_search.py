@@ -14,6 +14,7 @@ from symbiosis.extensions import db
 from symbiosis.listing_fields import KINDS, RESOURCES
 from symbiosis.matching.normalise import fold
 from symbiosis.models import Listing
+from symbiosis.models.base import as_id
 from symbiosis.services.listings import org_site
 from symbiosis.workflow.listing import ListingState
 
@@ -39,7 +40,7 @@ class Filters:
         return cls(
             kind=kind if kind in KINDS else "",
             resource=resource if resource in RESOURCES else "",
-            zone_id=args.get("zone", type=int) or None,
+            zone_id=as_id(args.get("zone", type=int)),
             chapter=chapter if len(chapter) == 2 and chapter.isdigit() else "",
             q=args.get("q", "").strip()[:100],
             within_km=within if within and 0 < within <= MAX_DISTANCE_FILTER else None,

@@ -91,7 +91,7 @@ def test_create_register_plan_publish_and_read_a_schedule(
     expect(page.locator("#round-5 tbody tr")).to_have_count(4)
     page.locator("#round-2 form[action$='/lock'] button").first.click()
     expect(page.locator("#round-2 tr.table-info")).to_have_count(1)
-    locked = page.locator("#round-2 tr.table-info").inner_text()
+    locked = page.locator("#round-2 tr.table-info").text_content() or ""
     page.locator("form[action$='/plan'] button").click()
     expect(page.locator("#round-2 tr.table-info")).to_have_text(locked)
     page.screenshot(path="tests/browser/artifacts/events-plan.png", full_page=True)
