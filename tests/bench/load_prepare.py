@@ -35,6 +35,7 @@ from symbiosis.models import (
 )
 from symbiosis.services import scale_data, seeding, tokens
 from symbiosis.services.passwords import hash_password
+from tests.bench import dashboard
 from tests.bench.speed import progress
 
 PASSWORD = "load-bench-Passw0rd"
@@ -56,17 +57,7 @@ def generated(url: sa.URL) -> bool:
     """The database exists and holds a generated data set."""
     if url.get_backend_name() == "sqlite" and not Path(url.database or "").is_file():
         return False
-    engine = sa.create_engine(url)
-    try:
-        with engine.connect() as conn:
-            found = conn.scalar(
-                sa.text("SELECT count(*) FROM organisation WHERE slug LIKE 'scale-%'")
-            )
-    except sa.exc.DBAPIError:
-        return False
-    finally:
-        engine.dispose()
-    return bool(found)
+    return dashboard.generated(url)
 
 
 def recreate(url: sa.URL) -> None:
