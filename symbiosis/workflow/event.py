@@ -12,6 +12,9 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from symbiosis.workflow.table import TransitionNotAllowed as TransitionNotAllowed
+from symbiosis.workflow.table import open_from, step
+
 
 class EventState(StrEnum):
     DRAFT = "draft"  # only facilitators see it
@@ -53,24 +56,14 @@ STRUCTURE_EDITABLE = frozenset({S.DRAFT, S.OPEN})
 DETAILS_EDITABLE = frozenset({S.DRAFT, S.OPEN, S.PLANNED, S.PUBLISHED})
 
 
-class TransitionNotAllowed(ValueError):
-    def __init__(self, state: EventState, action: EventAction) -> None:
-        super().__init__(f"{action} is not possible from {state}")
-        self.state = state
-        self.action = action
-
-
 def next_state(state: EventState, action: EventAction) -> EventState:
     """The state after ``action``.
 
     :raises TransitionNotAllowed: when the table has no such transition.
     """
-    try:
-        return TRANSITIONS[(state, action)]
-    except KeyError:
-        raise TransitionNotAllowed(state, action) from None
+    return step(TRANSITIONS, state, action, EventAction)
 
 
 def allowed_actions(state: EventState) -> list[EventAction]:
     """The steps open from ``state``, in display order."""
-    return [action for action in EventAction if (state, action) in TRANSITIONS]
+    return open_from(TRANSITIONS, state, EventAction)

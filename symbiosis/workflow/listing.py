@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from symbiosis.workflow.table import TransitionNotAllowed as TransitionNotAllowed
+from symbiosis.workflow.table import open_from, step
+
 
 class ListingState(StrEnum):
     ACTIVE = "active"
@@ -39,28 +42,17 @@ OWNER_ACTIONS = (
 )
 
 
-class TransitionNotAllowed(ValueError):
-    def __init__(self, state: ListingState, action: ListingAction) -> None:
-        super().__init__(f"{action} is not possible from {state}")
-        self.state = state
-        self.action = action
-        self.allowed = allowed_actions(state)
-
-
 def next_state(state: ListingState, action: ListingAction) -> ListingState:
     """Return the state after ``action``.
 
     :raises TransitionNotAllowed: when the table has no such transition.
     """
-    try:
-        return TRANSITIONS[(state, action)]
-    except KeyError:
-        raise TransitionNotAllowed(state, action) from None
+    return step(TRANSITIONS, state, action, OWNER_ACTIONS)
 
 
 def allowed_actions(state: ListingState) -> list[ListingAction]:
     """Return the owner's actions possible from ``state``, in display order."""
-    return [a for a in OWNER_ACTIONS if (state, a) in TRANSITIONS]
+    return open_from(TRANSITIONS, state, OWNER_ACTIONS)
 
 
 def action_to(state: str, wanted: object) -> ListingAction | None:
