@@ -34,13 +34,15 @@ TERMS = AGREEMENT_TERMS
 class Pair:
     """A supplier firm (two members) with an offer, a receiver firm with requests."""
 
+    supplier: int
+    receiver: int
     offer: int
     requests: list[int]
     users: dict[str, int]
     tokens: dict[str, str]
 
 
-def make_pair(app: Flask, requests: int) -> Pair:
+def make_pair(app: Flask, requests: int = 0) -> Pair:
     """The firms, their API tokens, one offer and ``requests`` open requests."""
     with app.app_context():
         zone = make_zone()
@@ -68,6 +70,8 @@ def make_pair(app: Flask, requests: int) -> Pair:
         ]
         db.session.commit()
         pair = Pair(
+            supplier=supplier.id,
+            receiver=receiver.id,
             offer=offer.id,
             requests=wanted,
             users={name: user.id for name, user in users.items()},

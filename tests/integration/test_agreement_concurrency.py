@@ -42,15 +42,11 @@ from symbiosis.models import (
     User,
 )
 from symbiosis.services import agreements as service
-from symbiosis.services import tokens
 from symbiosis.services.agreements import scoped_key
 from tests.builders import (
     AGREEMENT_TERMS,
     make_listing,
-    make_org,
     make_reference,
-    make_user,
-    make_zone,
 )
 from tests.conftest import (
     TEST_CONFIG,
@@ -58,6 +54,7 @@ from tests.conftest import (
     drop_pg_database,
     postgres_base_url,
 )
+from tests.faults.world import Pair, make_pair
 
 # One worker serves the whole module: its server and databases are set up once.
 pytestmark = pytest.mark.xdist_group("agreement_concurrency")
@@ -192,46 +189,6 @@ def post(port: int, call: Call) -> Reply:
 
 
 # -- data ------------------------------------------------------------------------
-@dataclass
-class Pair:
-    """A supplier firm (two members) and a receiver firm, with tokens for each."""
-
-    supplier: int
-    receiver: int
-    offer: int
-    users: dict[str, int]
-    tokens: dict[str, str]
-
-
-def make_pair(app: Flask) -> Pair:
-    with app.app_context():
-        zone = make_zone()
-        supplier, receiver = make_org(zone=zone), make_org(zone=zone)
-        supplier.lat, supplier.lon = 49.60, 6.15
-        receiver.lat, receiver.lon = 49.50, 6.00
-        users = {
-            "supplier_1": make_user(org=supplier),
-            "supplier_2": make_user(org=supplier),
-            "receiver": make_user(org=receiver),
-        }
-        offer = make_listing(
-            org=supplier, by=users["supplier_1"], quantity="3", frequency="monthly"
-        )
-        db.session.commit()
-        pair = Pair(
-            supplier=supplier.id,
-            receiver=receiver.id,
-            offer=offer.id,
-            users={name: user.id for name, user in users.items()},
-            tokens={
-                name: tokens.create_token(user, "race")[0]
-                for name, user in users.items()
-            },
-        )
-        db.session.remove()
-    return pair
-
-
 def new_request(app: Flask, pair: Pair) -> int:
     """A fresh request of the receiver: a pair of listings with no agreement yet."""
     with app.app_context():
