@@ -104,8 +104,10 @@ class Listing(TimestampMixin, Base):
     state: Mapped[str] = mapped_column(sa.String(10), default=ListingState.ACTIVE)
     # Folded title, description and waste label: accent-insensitive search.
     search_text: Mapped[str] = mapped_column(sa.Text, default="")
+    # Indexed: each matcher process catches up with the listings changed
+    # since it last looked (``services.matching.IndexCache``).
     updated_at: Mapped[datetime] = mapped_column(
-        sa.DateTime(timezone=True), default=utcnow, onupdate=utcnow
+        sa.DateTime(timezone=True), default=utcnow, onupdate=utcnow, index=True
     )
     expiry_notice_sent_at: Mapped[datetime | None] = mapped_column(
         sa.DateTime(timezone=True)

@@ -59,8 +59,10 @@ def app_env(url: sa.URL, secret: str, redis: str | None) -> dict[str, str]:
             "SYMBIOSIS_SESSION_COOKIE_SECURE": "false",
             "SYMBIOSIS_REMEMBER_COOKIE_SECURE": "false",
             "SYMBIOSIS_LOGIN_RATE_LIMIT": "100000 per minute",
-            # a national deployment stores its monitoring figures (README)
+            # a national deployment stores its monitoring figures and reuses
+            # the counts of listing searches for a minute (README)
             "SYMBIOSIS_STATS_CACHE_SECONDS": "1800",
+            "SYMBIOSIS_LISTING_COUNT_CACHE_SECONDS": "60",
             "SYMBIOSIS_RATELIMIT_STORAGE_URI": redis or "memory://",
         }
     )

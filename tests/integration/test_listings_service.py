@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
 import sqlalchemy as sa
@@ -192,3 +193,43 @@ def test_anonymous_listing_hides_firm_and_site(world: dict) -> None:
     to_owner = listings.shown_to(world["member"], listing)
     assert to_owner.organisation.id == world["firm"].id
     assert (to_owner.lat, to_owner.lon) == (49.6001, 6.2301)
+
+
+def test_search_counts_are_reused_only_when_the_setting_asks(
+    world: dict, app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from symbiosis.services import listing_search
+
+    clock = [1000.0]
+    monkeypatch.setattr(
+        listing_search, "time", SimpleNamespace(monotonic=lambda: clock[0])
+    )
+    listing_search._counts.clear()
+    viewer = world["member"]
+    make_listing(org=world["firm"], by=world["member"], title="Marc de café")
+    assert search(viewer, Filters()).total == 1
+    make_listing(org=world["firm"], by=world["member"], title="Holzpaletten")
+    assert search(viewer, Filters()).total == 2  # 0: counted for each page
+
+    app.config["LISTING_COUNT_CACHE_SECONDS"] = 60
+    try:
+        assert search(viewer, Filters()).total == 2
+        make_listing(org=world["firm"], by=world["member"], title="Carton")
+        fresh = search(viewer, Filters())
+        # The listings shown are read fresh; the count is a minute old at most.
+        assert sorted(x.title for x in fresh.items) == [
+            "Carton",
+            "Holzpaletten",
+            "Marc de café",
+        ]
+        assert fresh.total == 2
+        assert (
+            search(viewer, Filters(q="carton")).total == 1
+        )  # other filters: own count
+        clock[0] += 59
+        assert search(viewer, Filters()).total == 2
+        clock[0] += 1  # a minute after the count
+        assert search(viewer, Filters()).total == 3
+    finally:
+        app.config["LISTING_COUNT_CACHE_SECONDS"] = 0
+        listing_search._counts.clear()
