@@ -8,6 +8,7 @@ from datetime import UTC, timedelta
 
 import sqlalchemy as sa
 from flask_babel import gettext
+from sqlalchemy.orm import joinedload
 
 from symbiosis.errors import FieldErrors, NotAllowed
 from symbiosis.extensions import db
@@ -44,9 +45,9 @@ def user_for(token: str) -> User | None:
     if not token.startswith(PREFIX) or len(token) > 200:
         return None
     record = db.session.scalar(
-        sa.select(ApiToken).where(
-            ApiToken.digest == _digest(token), ApiToken.revoked_at.is_(None)
-        )
+        sa.select(ApiToken)
+        .where(ApiToken.digest == _digest(token), ApiToken.revoked_at.is_(None))
+        .options(joinedload(ApiToken.user).joinedload(User.organisation))
     )
     if record is None or not record.user.is_active:
         return None
