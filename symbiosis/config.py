@@ -73,10 +73,10 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "REDIS_URL": None,
         # Listings
         "LISTINGS_PER_PAGE": 20,
-        # 0 counts the listings of a search for each page; above 0, a
-        # process reuses a search's count for this many seconds (a national
-        # network, where counting every active listing costs more than the page).
-        "LISTING_COUNT_CACHE_SECONDS": 0,
+        # 0 counts long lists (listing searches, an organisation's proposals)
+        # for each page; above 0, a process reuses a count for this many
+        # seconds (a national network, where counting costs more than the page).
+        "COUNT_CACHE_SECONDS": 0,
         "EXPIRY_WARNING_DAYS": 7,
         "IMPORT_MAX_BYTES": 5 * 1024 * 1024,
         "IMPORT_MAX_ROWS": 5000,

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import threading
-import time
 from dataclasses import astuple, dataclass
 from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
-from cachetools import LRUCache
-from flask import current_app
 from sqlalchemy.orm import selectinload
 
 from symbiosis import geo
@@ -19,14 +15,11 @@ from symbiosis.listing_fields import KINDS, RESOURCES
 from symbiosis.matching.normalise import fold
 from symbiosis.models import Listing
 from symbiosis.models.base import as_id
+from symbiosis.services import counts
 from symbiosis.services.listings import org_site
 from symbiosis.workflow.listing import ListingState
 
 MAX_DISTANCE_FILTER = 200
-
-# Counts of recent searches, per process: (database, filters, day) → (when, count).
-_counts: LRUCache[tuple[Any, ...], tuple[float, int]] = LRUCache(maxsize=4096)
-_counts_lock = threading.Lock()
 
 
 @dataclass
@@ -170,28 +163,12 @@ def search(viewer: Any, filters: Filters, page: int = 1, per_page: int = 20) -> 
 
 
 def _count(query: sa.Select[int, float, float], filters: Filters) -> int:
-    """How many rows ``query`` gives; on a large network, a recent count.
-
-    Counting every active listing costs tens of milliseconds at 100k
-    listings, more than the rest of the page. With
-    ``LISTING_COUNT_CACHE_SECONDS`` above 0 a count is reused for that long
-    by the process (the page itself is always read fresh, so a new listing
-    shows at once; only the total and the number of pages may lag).
-    """
+    """How many rows ``query`` gives (on a large network, a recent count)."""
     counting = sa.select(sa.func.count()).select_from(query.order_by(None).subquery())
-    keep = current_app.config["LISTING_COUNT_CACHE_SECONDS"]
-    if keep <= 0:
-        return db.session.scalar(counting) or 0
-    key = (str(db.engine.url), astuple(filters), date.today())
-    now = time.monotonic()
-    with _counts_lock:
-        known = _counts.get(key)
-    if known is not None and now - known[0] < keep:
-        return known[1]
-    total = db.session.scalar(counting) or 0
-    with _counts_lock:
-        _counts[key] = (now, total)
-    return total
+    return counts.count(
+        ("listings", astuple(filters), date.today()),
+        lambda: db.session.scalar(counting) or 0,
+    )
 
 
 def all_matching(viewer: Any, filters: Filters, limit: int = 2000) -> list[Listing]:

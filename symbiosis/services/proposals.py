@@ -13,6 +13,7 @@ from symbiosis.errors import FieldErrors, NotAllowed
 from symbiosis.extensions import db
 from symbiosis.models import Listing, Match, User
 from symbiosis.models.base import utcnow
+from symbiosis.services import counts
 from symbiosis.services.matching import _cache, lexicon
 from symbiosis.workflow.listing import ListingState
 
@@ -63,8 +64,9 @@ def organisation_matches(viewer: Any, page: int = 1, per_page: int = 25) -> Any:
         .where(Listing.organisation_id == org_id, Match.dismissed_at.is_(None))
         for column in (Match.offer_id, Match.request_id)
     ]
-    pagination.total = db.session.scalar(
-        sa.select(sa.func.count()).select_from(sa.union(*sides).subquery())
+    counting = sa.select(sa.func.count()).select_from(sa.union(*sides).subquery())
+    pagination.total = counts.count(
+        ("proposals", org_id), lambda: db.session.scalar(counting) or 0
     )
     return pagination
 

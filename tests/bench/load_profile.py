@@ -182,7 +182,7 @@ def main(argv: list[str] | None = None) -> int:
             "REMEMBER_COOKIE_SECURE": False,
             "REDIS_URL": None,
             "STATS_CACHE_SECONDS": 1800,
-            "LISTING_COUNT_CACHE_SECONDS": 60,
+            "COUNT_CACHE_SECONDS": 60,
         }
     )
     logging.getLogger("symbiosis").setLevel(logging.WARNING)

@@ -62,7 +62,7 @@ def app_env(url: sa.URL, secret: str, redis: str | None) -> dict[str, str]:
             # a national deployment stores its monitoring figures and reuses
             # the counts of listing searches for a minute (README)
             "SYMBIOSIS_STATS_CACHE_SECONDS": "1800",
-            "SYMBIOSIS_LISTING_COUNT_CACHE_SECONDS": "60",
+            "SYMBIOSIS_COUNT_CACHE_SECONDS": "60",
             "SYMBIOSIS_RATELIMIT_STORAGE_URI": redis or "memory://",
         }
     )

@@ -198,20 +198,18 @@ def test_anonymous_listing_hides_firm_and_site(world: dict) -> None:
 def test_search_counts_are_reused_only_when_the_setting_asks(
     world: dict, app: Flask, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from symbiosis.services import listing_search
+    from symbiosis.services import counts
 
     clock = [1000.0]
-    monkeypatch.setattr(
-        listing_search, "time", SimpleNamespace(monotonic=lambda: clock[0])
-    )
-    listing_search._counts.clear()
+    monkeypatch.setattr(counts, "time", SimpleNamespace(monotonic=lambda: clock[0]))
+    counts.forget()
     viewer = world["member"]
     make_listing(org=world["firm"], by=world["member"], title="Marc de café")
     assert search(viewer, Filters()).total == 1
     make_listing(org=world["firm"], by=world["member"], title="Holzpaletten")
     assert search(viewer, Filters()).total == 2  # 0: counted for each page
 
-    app.config["LISTING_COUNT_CACHE_SECONDS"] = 60
+    app.config["COUNT_CACHE_SECONDS"] = 60
     try:
         assert search(viewer, Filters()).total == 2
         make_listing(org=world["firm"], by=world["member"], title="Carton")
@@ -231,5 +229,5 @@ def test_search_counts_are_reused_only_when_the_setting_asks(
         clock[0] += 1  # a minute after the count
         assert search(viewer, Filters()).total == 3
     finally:
-        app.config["LISTING_COUNT_CACHE_SECONDS"] = 0
-        listing_search._counts.clear()
+        app.config["COUNT_CACHE_SECONDS"] = 0
+        counts.forget()
