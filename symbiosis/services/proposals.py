@@ -18,6 +18,17 @@ from symbiosis.services.matching import _cache, lexicon
 from symbiosis.workflow.listing import ListingState
 
 
+def _both_sides() -> list[Any]:
+    """Load both listings of the matches, with their organisation and zone,
+    in three statements instead of several per match."""
+    return [
+        selectinload(side).options(
+            selectinload(Listing.organisation), selectinload(Listing.zone)
+        )
+        for side in (Match.offer, Match.request)
+    ]
+
+
 def visible_matches(viewer: Any, listing: Listing, limit: int = 10) -> list[Match]:
     """Proposals for ``listing`` whose other side the viewer may see, best first."""
     rows = db.session.scalars(
@@ -27,6 +38,7 @@ def visible_matches(viewer: Any, listing: Listing, limit: int = 10) -> list[Matc
             Match.dismissed_at.is_(None),
         )
         .order_by(Match.score.desc(), Match.id)
+        .options(*_both_sides())
     )
     shown = [m for m in rows if can(viewer, Perm.VIEW_LISTING, m.other(listing.id))]
     return shown[:limit]
@@ -44,14 +56,7 @@ def organisation_matches(viewer: Any, page: int = 1, per_page: int = 25) -> Any:
             Match.dismissed_at.is_(None),
         )
         .order_by(Match.created_at.desc(), Match.score.desc(), Match.id.desc())
-        .options(
-            *(
-                selectinload(side).options(
-                    selectinload(Listing.organisation), selectinload(Listing.zone)
-                )
-                for side in (Match.offer, Match.request)
-            )
-        )
+        .options(*_both_sides())
     )
     pagination = db.paginate(
         query, page=max(page, 1), per_page=per_page, error_out=False, count=False
