@@ -76,6 +76,10 @@ class IndexCache:
         self.lock = threading.Lock()
         self.matcher: Matcher | None = None
         self.synced_at: datetime | None = None
+        # Listings already applied whose updated_at equals synced_at: the next
+        # look asks for ``>= synced_at`` (a change in the same microsecond
+        # must not be missed) but need not apply these again.
+        self.at_mark: set[int] = set()
         self.built_at: datetime | None = None
         self.engine: weakref.ref[Any] | None = None
         self.building: threading.Thread | None = None
@@ -100,6 +104,7 @@ class IndexCache:
             utcnow(),
             None,
         )
+        self.at_mark = set()
         matcher = self._sync()
         _give_back_memory()
         current_app.logger.info(
@@ -117,12 +122,23 @@ class IndexCache:
             selectinload(Listing.sdgs), selectinload(Listing.ewc)
         )
         if self.synced_at is not None:
-            query = query.where(Listing.updated_at >= self.synced_at)
+            query = query.where(
+                sa.or_(
+                    Listing.updated_at > self.synced_at,
+                    sa.and_(
+                        Listing.updated_at == self.synced_at,
+                        Listing.id.not_in(self.at_mark),
+                    ),
+                )
+            )
         # Streamed: a first build reads every listing, which held at once
         # would leave the process 250 MB larger at 100k listings.
         for listing in db.session.scalars(query.execution_options(yield_per=1000)):
             if self.synced_at is None or listing.updated_at > self.synced_at:
                 self.synced_at = listing.updated_at
+                self.at_mark = set()
+            if listing.updated_at == self.synced_at:
+                self.at_mark.add(listing.id)
             if _matchable(listing):
                 self.matcher.add([to_item(listing)])
             else:
@@ -162,6 +178,7 @@ class IndexCache:
                 with self.lock:
                     self.matcher, self.engine = fresh.matcher, fresh.engine
                     self.built_at, self.synced_at = fresh.built_at, fresh.synced_at
+                    self.at_mark = fresh.at_mark
 
         self.building = threading.Thread(target=build, name="matcher-index")
         self.building.daemon = True

@@ -182,3 +182,33 @@ def test_a_large_index_is_built_by_a_thread_while_pages_go_on(
     [group] = proposals.pooling_for(world["zone"].id)  # the thread's index
     assert group["organisations"] == 3
     assert matching._cache.building is building  # no second build
+
+
+def test_the_index_applies_each_change_once(
+    world: dict, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    offer = make_listing(org=world["a"], by=world["user_a"], title="Palettes en bois")
+    other = make_listing(org=world["c"], by=world["user_c"], title="Cartons")
+    cache = matching.IndexCache()
+    with cache.lock:
+        matcher = cache.get()
+    applied: list[int] = []
+    removed: list[int] = []
+    add, remove = matcher.add, matcher.remove
+    monkeypatch.setattr(
+        matcher, "add", lambda items: (applied.extend(i.id for i in items), add(items))
+    )
+    monkeypatch.setattr(matcher, "remove", lambda i: (removed.append(i), remove(i)))
+    cache._sync()
+    assert applied == []  # nothing changed since the build
+    db.session.get(Listing, offer.id).title = "Palettes en bois, EPAL"
+    db.session.commit()
+    cache._sync()
+    cache._sync()
+    assert applied == [offer.id]  # changed once, applied once
+    listings.apply_action(world["user_c"], other, "close")
+    cache._sync()
+    assert removed == [other.id]
+    assert applied == [offer.id]
+    assert matcher.item(offer.id).title == "Palettes en bois, EPAL"
+    assert matcher.item(other.id) is None
