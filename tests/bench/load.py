@@ -14,8 +14,10 @@ real accounts with API tokens and session cookies, starts gunicorn on a free
 then runs locust headless in a separate process (:mod:`tests.bench.locustfile`)
 for ``--duration`` seconds and stops both. It prints req/s and p50/p95/p99
 per request kind, for the mix without the monitoring dashboard (whose
-latency is reported on its own line) and for everything, the errors, and
-the count of "database is locked" in the server's log. Targets of issue 9:
+latency is reported on its own line) and for everything, the errors, the
+count of "database is locked" in the server's log, and where the CPU went
+during the run (gunicorn, the RQ worker with its job processes, PostgreSQL,
+Redis, locust: :mod:`tests.bench.load_cpu`). Targets of issue 9:
 >= 200 req/s with p99 <= 300 ms and zero errors, on 100k listings.
 
 Server settings for the bench, on top of production's defaults: the session
@@ -48,7 +50,7 @@ import sqlalchemy as sa
 from symbiosis import ROOT, create_app
 from symbiosis.extensions import db
 from symbiosis.services import scale_data
-from tests.bench import load_prepare, load_report
+from tests.bench import load_cpu, load_prepare, load_report
 from tests.bench.load_servers import Queue, Server, app_env, fetch
 from tests.bench.speed import load, progress
 
@@ -140,7 +142,9 @@ def bench(label: str, url: sa.URL, args: argparse.Namespace, work: Path) -> bool
         warm_up(server, plan, args.workers)
         before = load()
         progress(f"locust: {args.users} users for {args.duration} s")
+        cpu_before = load_cpu.snapshot()
         run_locust(server, plan_path, result, args)
+        cpu = load_cpu.lines(cpu_before, load_cpu.snapshot())
         after = load()
         backlog = f", {queue.backlog()} jobs left in the queue" if queue else ""
     finally:
@@ -160,6 +164,7 @@ def bench(label: str, url: sa.URL, args: argparse.Namespace, work: Path) -> bool
             if queue
             else "none: a new listing is matched in the request"
         ),
+        *cpu,
     ]
     server_log = server.log.read_text(encoding="utf-8", errors="replace")
     return load_report.report(
