@@ -39,6 +39,7 @@ from symbiosis.workflow.listing import ListingState
 TOP = 5
 SHORTLIST = 40  # how far down a listing's ranking others' top lists are checked
 GOOD_SCORE = 70.0  # a new match at or above this is worth a notification
+IN_CHUNK = 5000  # ids per IN list (PostgreSQL takes at most 65,535 parameters)
 REBUILD_AFTER = timedelta(minutes=30)
 # Active listings up to which a page builds a missing index itself (a second
 # or so); above, a thread builds it while pages skip the suggestions.
@@ -369,21 +370,39 @@ def run_batch(
 
 def _notify_new(stored: list[Match]) -> None:
     """Tell both organisations, once, about each proposal that scores well."""
-    db.session.flush()  # the new rows get their listings loaded
-    for match in stored:
-        if match.score < GOOD_SCORE or match.notified or match.dismissed_at:
-            continue
-        match.notified = True
-        for listing in (match.offer, match.request):
-            other = match.other(listing.id)
-            for user in notify.members_of(listing.organisation_id):
-                notify.notify(
-                    user,
-                    gettext("New match for “%(title)s”", title=listing.title),
-                    gettext(
-                        "“%(other)s” scores %(score)d/100.",
-                        other=other.title,
-                        score=round(match.score),
-                    ),
-                    link=f"/listings/{listing.id}#matches",
-                )
+    db.session.flush()
+    telling = [
+        m
+        for m in stored
+        if m.score >= GOOD_SCORE and not m.notified and m.dismissed_at is None
+    ]
+    if not telling:
+        return
+    # Listings and members in a few statements, not a few per proposal.
+    wanted = sorted({i for m in telling for i in (m.offer_id, m.request_id)})
+    listings: dict[int, Listing] = {}
+    for start in range(0, len(wanted), IN_CHUNK):
+        chunk = wanted[start : start + IN_CHUNK]
+        listings.update(
+            (x.id, x)
+            for x in db.session.scalars(sa.select(Listing).where(Listing.id.in_(chunk)))
+        )
+    members = notify.members_by_organisation(
+        {x.organisation_id for x in listings.values()}
+    )
+    with db.session.no_autoflush:
+        for match in telling:
+            match.notified = True
+            offer, request = listings[match.offer_id], listings[match.request_id]
+            for listing, other in ((offer, request), (request, offer)):
+                for user in members.get(listing.organisation_id, []):
+                    notify.notify(
+                        user,
+                        gettext("New match for “%(title)s”", title=listing.title),
+                        gettext(
+                            "“%(other)s” scores %(score)d/100.",
+                            other=other.title,
+                            score=round(match.score),
+                        ),
+                        link=f"/listings/{listing.id}#matches",
+                    )

@@ -7,6 +7,7 @@ goes out over SMTP. Nothing is sent for a transaction that rolls back.
 from __future__ import annotations
 
 import smtplib
+from collections.abc import Iterable
 from email.message import EmailMessage
 from typing import Any
 
@@ -41,6 +42,25 @@ def members_of(organisation_id: int) -> list[User]:
             )
         )
     )
+
+
+def members_by_organisation(organisation_ids: Iterable[int]) -> dict[int, list[User]]:
+    """:func:`members_of` for several organisations, in one statement each
+    5,000 of them."""
+    wanted = sorted(set(organisation_ids))
+    found: dict[int, list[User]] = {}
+    for start in range(0, len(wanted), 5000):
+        for user in db.session.scalars(
+            sa.select(User)
+            .where(
+                User.organisation_id.in_(wanted[start : start + 5000]),
+                User.org_role.in_(["member", "admin"]),
+            )
+            .order_by(User.id)
+        ):
+            if user.organisation_id is not None:  # always, by the filter
+                found.setdefault(user.organisation_id, []).append(user)
+    return found
 
 
 def unread_count(user: User) -> int:
