@@ -81,6 +81,7 @@ class IndexCache:
         # look asks for ``>= synced_at`` (a change in the same microsecond
         # must not be missed) but need not apply these again.
         self.at_mark: set[int] = set()
+        self.last_read = 0  # listings read by the last look
         self.built_at: datetime | None = None
         self.engine: weakref.ref[Any] | None = None
         self.building: threading.Thread | None = None
@@ -107,7 +108,8 @@ class IndexCache:
         )
         self.at_mark = set()
         matcher = self._sync()
-        _give_back_memory()
+        if self.last_read >= PAGE_BUILD_MAX:  # a small build leaves little behind
+            _give_back_memory()
         current_app.logger.info(
             "matcher index built in %.1f s (process %d)",
             time.perf_counter() - started,
@@ -134,7 +136,9 @@ class IndexCache:
             )
         # Streamed: a first build reads every listing, which held at once
         # would leave the process 250 MB larger at 100k listings.
+        self.last_read = 0
         for listing in db.session.scalars(query.execution_options(yield_per=1000)):
+            self.last_read += 1
             if self.synced_at is None or listing.updated_at > self.synced_at:
                 self.synced_at = listing.updated_at
                 self.at_mark = set()
