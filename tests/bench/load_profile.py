@@ -168,11 +168,14 @@ def client(app: Flask, plan: dict[str, Any], cookie: str | None) -> FlaskClient:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--db", choices=("postgres", "sqlite"), default="postgres")
+    parser.add_argument("--database-url", help="another prepared database than --db's")
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--profile", help="a request kind (or the start of its name)")
     parser.add_argument("--top", type=int, default=35)
     args = parser.parse_args(argv)
-    url = DEFAULT_URL if args.db == "postgres" else f"sqlite:///{DEFAULT_SQLITE}"
+    url = args.database_url or (
+        DEFAULT_URL if args.db == "postgres" else f"sqlite:///{DEFAULT_SQLITE}"
+    )
     app = create_app(
         {
             "SQLALCHEMY_DATABASE_URI": url,
@@ -185,26 +188,41 @@ def main(argv: list[str] | None = None) -> int:
             "COUNT_CACHE_SECONDS": 60,
         }
     )
-    logging.getLogger("symbiosis").setLevel(logging.WARNING)
+    quiet = logging.getLogger("symbiosis")
+    level = quiet.level
+    quiet.setLevel(logging.WARNING)  # no access line per request
+    try:
+        run(app, url, args)
+    finally:
+        quiet.setLevel(level)
+        with app.app_context():
+            db.engine.dispose()
+    return 0
+
+
+def run(app: Flask, url: str, args: argparse.Namespace) -> None:
     random.seed(1)
     with tempfile.TemporaryDirectory() as work:
         plan = load_prepare.plan(app, 2, Path(work) / "plan.json")
     page = client(app, plan, plan["accounts"][0]["cookie"])
     manager = client(app, plan, plan["manager"]["cookie"])
     requests = kinds(page, client(app, plan, None), manager, plan)
+    where = sa.make_url(url)
     if args.profile:
         name = next(k for k in requests if k.startswith(args.profile))
-        print(f"cProfile of {args.runs} × {name} ({args.db}):")
+        print(f"cProfile of {args.runs} × {name} ({where.database}):")
         print(profile(requests[name], args.runs, args.top))
-        return 0
-    print(f"one request at a time, in process ({args.db}, load average {load()}):")
+        return
+    print(
+        f"one request at a time, in process ({where.get_backend_name()} "
+        f"{where.database}, load average {load()}):"
+    )
     print(f"{'request kind':40} {'median':>9} {'p90':>9} {'SQL/req':>8}")
     for name, request in requests.items():
         times, statements = measure(app, request, args.runs)
         p90 = statistics.quantiles(times, n=10)[-1]
         print(f"{name:40} {statistics.median(times) * 1e3:7.1f} ms "
               f"{p90 * 1e3:6.1f} ms {statements:8.1f}", flush=True)  # fmt: skip
-    return 0
 
 
 if __name__ == "__main__":
