@@ -23,6 +23,8 @@ class Base(DeclarativeBase):
 
 # The largest key an integer column holds (PostgreSQL's integer).
 MAX_ID = 2**31 - 1
+# Ids per IN list read at once: PostgreSQL takes at most 65,535 parameters.
+IN_CHUNK = 5000
 
 
 def as_id(value: Any) -> int | None:

@@ -32,14 +32,13 @@ from symbiosis.matching.lexicon import Lexicon
 from symbiosis.matching.model import Item
 from symbiosis.matching.model import Match as Found
 from symbiosis.models import Listing, Match
-from symbiosis.models.base import utcnow
+from symbiosis.models.base import IN_CHUNK, utcnow
 from symbiosis.services import notify
 from symbiosis.workflow.listing import ListingState
 
 TOP = 5
 SHORTLIST = 40  # how far down a listing's ranking others' top lists are checked
 GOOD_SCORE = 70.0  # a new match at or above this is worth a notification
-IN_CHUNK = 5000  # ids per IN list (PostgreSQL takes at most 65,535 parameters)
 REBUILD_AFTER = timedelta(minutes=30)
 # Active listings up to which a page builds a missing index itself (a second
 # or so); above, a thread builds it while pages skip the suggestions.

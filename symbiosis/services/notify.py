@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from symbiosis.extensions import db
 from symbiosis.models import Notification, User
-from symbiosis.models.base import utcnow
+from symbiosis.models.base import IN_CHUNK, utcnow
 
 OUTBOX = "symbiosis_outbox"
 
@@ -34,26 +34,19 @@ def notify(
 
 def members_of(organisation_id: int) -> list[User]:
     """The accepted members of an organisation: who hears about its listings."""
-    return list(
-        db.session.scalars(
-            sa.select(User).where(
-                User.organisation_id == organisation_id,
-                User.org_role.in_(["member", "admin"]),
-            )
-        )
-    )
+    return members_by_organisation([organisation_id]).get(organisation_id, [])
 
 
 def members_by_organisation(organisation_ids: Iterable[int]) -> dict[int, list[User]]:
-    """:func:`members_of` for several organisations, in one statement each
-    5,000 of them."""
+    """:func:`members_of` for several organisations, in one statement for
+    each ``IN_CHUNK`` of them."""
     wanted = sorted(set(organisation_ids))
     found: dict[int, list[User]] = {}
-    for start in range(0, len(wanted), 5000):
+    for start in range(0, len(wanted), IN_CHUNK):
         for user in db.session.scalars(
             sa.select(User)
             .where(
-                User.organisation_id.in_(wanted[start : start + 5000]),
+                User.organisation_id.in_(wanted[start : start + IN_CHUNK]),
                 User.org_role.in_(["member", "admin"]),
             )
             .order_by(User.id)
