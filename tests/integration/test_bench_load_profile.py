@@ -7,8 +7,10 @@ must answer as the virtual users expect, or the tool stops.
 
 from __future__ import annotations
 
+import logging
 import re
 import secrets
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,8 +22,19 @@ from symbiosis.services import scale_data
 from tests.bench import load_prepare, load_profile
 
 
+@pytest.fixture
+def root_logging() -> Iterator[None]:
+    """Migrating runs alembic's logging set-up, which hands the root logger a
+    handler on this test's captured stderr: put the root logger back."""
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    yield
+    root.handlers[:] = handlers
+    root.setLevel(level)
+
+
 def test_every_request_kind_of_the_mix_answers_on_a_small_data_set(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], root_logging: None
 ) -> None:
     url = sa.make_url(f"sqlite:///{tmp_path / 'symbiosis_load.sqlite3'}")
     app = create_app(
