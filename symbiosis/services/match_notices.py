@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask_babel import gettext
+from flask_babel import force_locale, gettext, ngettext
 
 from symbiosis.extensions import db
 from symbiosis.models import Listing, Match
@@ -11,10 +11,12 @@ from symbiosis.models.base import IN_CHUNK
 from symbiosis.services import notify
 
 GOOD_SCORE = 70.0  # a new match at or above this is worth a notification
+SHOWN = 5  # proposals named in one notice; the rest are counted
 
 
 def notify_new(stored: list[Match]) -> None:
-    """Tell both organisations, once, about each proposal that scores well."""
+    """Tell both organisations, once, about each proposal that scores well:
+    one notice per member and listing, naming its best new proposals."""
     db.session.flush()
     telling = [
         m
@@ -35,19 +37,45 @@ def notify_new(stored: list[Match]) -> None:
     members = notify.members_by_organisation(
         {x.organisation_id for x in listings.values()}
     )
+    # One notice per member and listing, however many proposals it got.
+    news: dict[int, list[tuple[float, str]]] = {}
     with db.session.no_autoflush:
         for match in telling:
             match.notified = True
             offer, request = listings[match.offer_id], listings[match.request_id]
-            for listing, other in ((offer, request), (request, offer)):
-                for user in members.get(listing.organisation_id, []):
-                    notify.notify(
-                        user,
-                        gettext("New match for “%(title)s”", title=listing.title),
-                        gettext(
-                            "“%(other)s” scores %(score)d/100.",
-                            other=other.title,
-                            score=round(match.score),
-                        ),
-                        link=f"/listings/{listing.id}#matches",
-                    )
+            news.setdefault(offer.id, []).append((match.score, request.title))
+            news.setdefault(request.id, []).append((match.score, offer.title))
+        for listing_id, found in news.items():
+            listing = listings[listing_id]
+            written: dict[str, tuple[str, str]] = {}  # in each member's language
+            for user in members.get(listing.organisation_id, []):
+                if user.locale not in written:
+                    with force_locale(user.locale):
+                        written[user.locale] = _notice(listing.title, found)
+                subject, body = written[user.locale]
+                notify.notify(
+                    user, subject, body, link=f"/listings/{listing.id}#matches"
+                )
+
+
+def _notice(title: str, found: list[tuple[float, str]]) -> tuple[str, str]:
+    """Subject and body for a listing's new proposals, the best first."""
+    found = sorted(found, key=lambda f: -f[0])
+    lines = [
+        gettext("“%(other)s” scores %(score)d/100.", other=other, score=round(score))
+        for score, other in found[:SHOWN]
+    ]
+    if len(found) > SHOWN:
+        lines.append(
+            ngettext("And %(num)d more.", "And %(num)d more.", len(found) - SHOWN)
+        )
+    if len(found) == 1:
+        subject = gettext("New match for “%(title)s”", title=title)
+    else:
+        subject = ngettext(
+            "%(num)d new match for “%(title)s”",
+            "%(num)d new matches for “%(title)s”",
+            len(found),
+            title=title,
+        )
+    return subject, "\n".join(lines)

@@ -60,6 +60,73 @@ def test_posting_a_listing_proposes_matches_at_once(world: dict) -> None:
     assert db.session.scalar(sa.select(sa.func.count(Notification.id))) == 2
 
 
+def test_several_new_proposals_make_one_notice_per_member_and_listing(
+    world: dict,
+) -> None:
+    german = make_user(org=world["a"], locale="de")
+    requests = [
+        make_listing(
+            org=world["b"],
+            by=world["user_b"],
+            kind="request",
+            title=f"Holzpaletten gesucht {n}",
+            lat=f"49.5{n}",
+            lon="6.2",
+        )
+        for n in range(3)
+    ]
+    assert db.session.scalar(sa.select(sa.func.count(Notification.id))) == 0
+    offer = make_listing(org=world["a"], by=world["user_a"], title="Palettes en bois")
+    good = db.session.scalars(
+        sa.select(Match).where(Match.offer_id == offer.id, Match.score >= 70)
+    ).all()
+    assert len(good) == 3
+
+    def notices(user_id: int) -> list[Notification]:
+        return list(
+            db.session.scalars(
+                sa.select(Notification)
+                .where(Notification.user_id == user_id)
+                .order_by(Notification.link)
+            )
+        )
+
+    # The offer's side: one notice each, naming the three requests, best first,
+    # in the member's own language.
+    (french,) = notices(world["user_a"].id)
+    assert french.subject == "3 nouvelles mises en relation pour « Palettes en bois »"
+    assert french.link == f"/listings/{offer.id}#matches"
+    lines = french.body.splitlines()
+    assert sorted(lines) == sorted(
+        f"« {r.title} » obtient {round(m.score)}/100."
+        for r in requests
+        for m in good
+        if m.request_id == r.id
+    )
+    scores = [int(line.rsplit(" ", 1)[1].split("/")[0]) for line in lines]
+    assert scores == sorted(scores, reverse=True)
+    (in_german,) = notices(german.id)
+    assert in_german.subject == "3 neue Vorschläge für „Palettes en bois“"
+    # The requests' side: one notice per request, each about the one offer.
+    told_b = notices(world["user_b"].id)
+    assert sorted(n.link for n in told_b) == sorted(
+        f"/listings/{r.id}#matches" for r in requests
+    )
+    assert all(n.body.startswith("« Palettes en bois » obtient") for n in told_b)
+
+
+def test_a_notice_names_the_best_proposals_and_counts_the_rest(ctx: Flask) -> None:
+    from symbiosis.services.match_notices import SHOWN, _notice
+
+    found = [(70.0 + n, f"Lot {n}") for n in range(SHOWN + 2)]
+    subject, body = _notice("Palettes", found)
+    assert subject == f"{SHOWN + 2} nouvelles mises en relation pour « Palettes »"
+    lines = body.splitlines()
+    assert lines[0] == f"« Lot {SHOWN + 1} » obtient {70 + SHOWN + 1}/100."
+    assert lines[SHOWN - 1] == "« Lot 2 » obtient 72/100."
+    assert lines[SHOWN:] == ["Et 2 autres."]
+
+
 def test_closing_a_listing_withdraws_its_matches(world: dict) -> None:
     offer = make_listing(org=world["a"], by=world["user_a"])
     make_listing(org=world["b"], by=world["user_b"], kind="request", title="Palettes")
