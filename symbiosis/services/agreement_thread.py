@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
+from functools import partial
 from typing import Any
 
 import sqlalchemy as sa
@@ -55,16 +56,17 @@ def post_message(actor: User, agreement_id: int, body: Any) -> AgreementMessage:
     )
     db.session.add(message)
     other = agreement.other_party_id(actor.organisation_id)
-    for user in notify.members_of(other):
-        notify.notify(
-            user,
+    notify.tell(
+        notify.members_of(other),
+        lambda: (
             gettext(
                 "New message on the agreement “%(title)s”",
                 title=agreement.request.title,
             ),
             message.body[:500],
-            link=f"/agreements/{agreement.id}#messages",
-        )
+        ),
+        link=f"/agreements/{agreement.id}#messages",
+    )
     db.session.commit()
     return message
 
@@ -197,6 +199,12 @@ def log_delivery(
     return delivery
 
 
+def _expired_notice(title: str) -> tuple[str, str]:
+    return gettext("Agreement “%(title)s” expired", title=title), gettext(
+        "Nobody answered the proposal in time."
+    )
+
+
 def expire(today: date | None = None) -> int:
     """Expire proposals nobody answered in time; returns how many."""
     today = today or date.today()
@@ -217,16 +225,13 @@ def expire(today: date | None = None) -> int:
             db.session.rollback()
             continue
         event(agreement, None, AgreementAction.EXPIRE.value, before)
+        title = agreement.request.title
         for org in agreement.party_ids():
-            for user in notify.members_of(org):
-                notify.notify(
-                    user,
-                    gettext(
-                        "Agreement “%(title)s” expired", title=agreement.request.title
-                    ),
-                    gettext("Nobody answered the proposal in time."),
-                    link=f"/agreements/{agreement.id}",
-                )
+            notify.tell(
+                notify.members_of(org),
+                partial(_expired_notice, title),
+                link=f"/agreements/{agreement.id}",
+            )
         db.session.commit()
         count += 1
     return count

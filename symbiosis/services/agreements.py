@@ -377,9 +377,12 @@ def _tell_other_party(
     """In-app notification and mail (after commit) to the other organisation."""
     other = agreement.other_party_id(_org_of(actor))
     title = agreement.request.title
-    subject = gettext(
-        "Agreement “%(title)s”: %(action)s", title=title, action=action_label(action)
-    )
-    body = comment or gettext("Open the agreement to see the terms and the history.")
-    for user in notify.members_of(other):
-        notify.notify(user, subject, body, link=f"/agreements/{agreement.id}")
+
+    def write() -> tuple[str, str]:
+        return gettext(
+            "Agreement “%(title)s”: %(action)s",
+            title=title,
+            action=action_label(action),
+        ), comment or gettext("Open the agreement to see the terms and the history.")
+
+    notify.tell(notify.members_of(other), write, link=f"/agreements/{agreement.id}")

@@ -259,17 +259,19 @@ def step(
 
 
 def _tell_participants(event: Event) -> None:
-    subject = gettext("Your meetings at “%(title)s”", title=event.title)
-    body = gettext(
-        "The plan of the evening is published: see whom your organisation "
-        "meets, at which table and why."
-    )
+    def write() -> tuple[str, str]:
+        return gettext("Your meetings at “%(title)s”", title=event.title), gettext(
+            "The plan of the evening is published: see whom your organisation "
+            "meets, at which table and why."
+        )
+
     for registration in event.registrations:
         org_id = registration.organisation_id
-        for user in notify.members_of(org_id):
-            notify.notify(
-                user, subject, body, link=f"/events/{event.id}/schedule?org={org_id}"
-            )
+        notify.tell(
+            notify.members_of(org_id),
+            write,
+            link=f"/events/{event.id}/schedule?org={org_id}",
+        )
 
 
 # -- registration -------------------------------------------------------------

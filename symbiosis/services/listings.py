@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import partial
 from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import gettext
+from flask_babel import format_date, gettext
 
 from symbiosis import geo, jobs, units
 from symbiosis.authz import Perm, can
@@ -303,6 +304,17 @@ def shown_to(viewer: Any, listing: Listing) -> Shown:
     return Shown(listing, None, round(listing.lat, 1), round(listing.lon, 1), True)
 
 
+def _ending_notice(listing: Listing) -> tuple[str, str]:
+    return gettext(
+        "Your listing “%(title)s” ends on %(date)s",
+        title=listing.title,
+        date=format_date(listing.available_until),
+    ), gettext(
+        "Extend its availability if it is still valid; otherwise it "
+        "will no longer be shown after that day."
+    )
+
+
 def expire_listings(today: date | None = None) -> tuple[int, int]:
     """Warn owners of listings ending soon; expire those whose window ended.
 
@@ -320,20 +332,11 @@ def expire_listings(today: date | None = None) -> tuple[int, int]:
             Listing.expiry_notice_sent_at.is_(None),
         )
     ):
-        for user in notify.members_of(listing.organisation_id):
-            notify.notify(
-                user,
-                gettext(
-                    "Your listing “%(title)s” ends on %(date)s",
-                    title=listing.title,
-                    date=str(listing.available_until),
-                ),
-                gettext(
-                    "Extend its availability if it is still valid; otherwise it "
-                    "will no longer be shown after that day."
-                ),
-                link=f"/listings/{listing.id}/edit",
-            )
+        notify.tell(
+            notify.members_of(listing.organisation_id),
+            partial(_ending_notice, listing),
+            link=f"/listings/{listing.id}/edit",
+        )
         listing.expiry_notice_sent_at = utcnow()
         warned += 1
     expired = 0

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import sqlalchemy as sa
-from flask_babel import force_locale, gettext, ngettext
+from flask_babel import gettext, ngettext
 
 from symbiosis.extensions import db
 from symbiosis.models import Listing, Match
@@ -47,15 +49,11 @@ def notify_new(stored: list[Match]) -> None:
             news.setdefault(request.id, []).append((match.score, offer.title))
         for listing_id, found in news.items():
             listing = listings[listing_id]
-            written: dict[str, tuple[str, str]] = {}  # in each member's language
-            for user in members.get(listing.organisation_id, []):
-                if user.locale not in written:
-                    with force_locale(user.locale):
-                        written[user.locale] = _notice(listing.title, found)
-                subject, body = written[user.locale]
-                notify.notify(
-                    user, subject, body, link=f"/listings/{listing.id}#matches"
-                )
+            notify.tell(
+                members.get(listing.organisation_id, []),
+                partial(_notice, listing.title, found),
+                link=f"/listings/{listing.id}#matches",
+            )
 
 
 def _notice(title: str, found: list[tuple[float, str]]) -> tuple[str, str]:

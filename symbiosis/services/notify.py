@@ -7,12 +7,13 @@ goes out over SMTP. Nothing is sent for a transaction that rolls back.
 from __future__ import annotations
 
 import smtplib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from email.message import EmailMessage
 from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import force_locale
 from sqlalchemy.orm import Session
 
 from symbiosis.extensions import db
@@ -20,6 +21,7 @@ from symbiosis.models import Notification, User
 from symbiosis.models.base import IN_CHUNK, utcnow
 
 OUTBOX = "symbiosis_outbox"
+DEFAULT_LOCALE = "fr"
 
 
 def notify(
@@ -30,6 +32,20 @@ def notify(
     db.session.add(note)
     db.session.info.setdefault(OUTBOX, []).append((user.email, subject, body, link))
     return note
+
+
+def tell(
+    users: Iterable[User], write: Callable[[], tuple[str, str]], link: str | None
+) -> None:
+    """:func:`notify` each of ``users``, with the subject and body that ``write``
+    gives in that user's own language (not the language of whoever acted)."""
+    written: dict[str, tuple[str, str]] = {}
+    for user in users:
+        locale = user.locale or DEFAULT_LOCALE
+        if locale not in written:
+            with force_locale(locale):
+                written[locale] = write()
+        notify(user, *written[locale], link=link)
 
 
 def members_of(organisation_id: int) -> list[User]:

@@ -6,7 +6,7 @@ which ask the pure table (``workflow/pooled.py``) and store an event.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -155,12 +155,23 @@ def _commit() -> None:
         raise
 
 
-def _tell(users: list[User], service: PooledService, what: str, body: str) -> None:
-    subject = gettext(
-        "Pooled service “%(title)s”: %(what)s", title=service.title, what=what
+def _tell(
+    users: list[User],
+    service: PooledService,
+    what: Callable[[], str],
+    body: Callable[[], str],
+) -> None:
+    """Tell ``users``; ``what`` and ``body`` write in each one's language."""
+    notify.tell(
+        users,
+        lambda: (
+            gettext(
+                "Pooled service “%(title)s”: %(what)s", title=service.title, what=what()
+            ),
+            body(),
+        ),
+        link=f"/pooled/{service.id}",
     )
-    for user in users:
-        notify.notify(user, subject, body, link=f"/pooled/{service.id}")
 
 
 def propose(
@@ -189,7 +200,12 @@ def propose(
     _event(service, actor, "propose", None)
     activity.record("pooled.proposed", actor=actor, subject=service)
     managers = [u for u in zone.managers if u.id != actor.id]
-    _tell(managers, service, gettext("proposed"), gettext("A decision is awaited."))
+    _tell(
+        managers,
+        service,
+        lambda: gettext("proposed"),
+        lambda: gettext("A decision is awaited."),
+    )
     _commit()
     return service
 
@@ -233,7 +249,9 @@ def act(
     if service.proposer_org_id:
         people.append(service.proposer_org_id)
     users = [u for org in set(people) for u in notify.members_of(org)]
-    _tell(users, service, pool_action_label(wanted.value), comment or "")
+    _tell(
+        users, service, lambda: pool_action_label(wanted.value), lambda: comment or ""
+    )
     activity.record(
         activity.step_key("pooled", wanted.value),
         actor=actor,

@@ -240,13 +240,17 @@ def add_member(
         member = WorkingGroupMember(user=person, role=role)
         group.members.append(member)
         if person.id != actor.id:
-            notify.notify(
-                person,
-                gettext("Working group “%(name)s”: you are a member", name=group.name),
-                gettext(
-                    "%(actor)s added you to this working group of %(zone)s.",
-                    actor=actor.full_name,
-                    zone=group.zone.short_name,
+            notify.tell(
+                [person],
+                lambda: (
+                    gettext(
+                        "Working group “%(name)s”: you are a member", name=group.name
+                    ),
+                    gettext(
+                        "%(actor)s added you to this working group of %(zone)s.",
+                        actor=actor.full_name,
+                        zone=group.zone.short_name,
+                    ),
                 ),
                 link=_link(group),
             )
@@ -338,13 +342,17 @@ def add_action(actor: User, group_id: int, raw: Mapping[str, Any]) -> GroupActio
         db.session.add(action)
         db.session.flush()
         if owner.user_id != actor.id:
-            notify.notify(
-                owner.user,
-                gettext("Working group “%(name)s”: an action for you", name=group.name),
-                gettext(
-                    "“%(title)s”, due on %(date)s.",
-                    title=title,
-                    date=format_date(due_on),
+            notify.tell(
+                [owner.user],
+                lambda: (
+                    gettext(
+                        "Working group “%(name)s”: an action for you", name=group.name
+                    ),
+                    gettext(
+                        "“%(title)s”, due on %(date)s.",
+                        title=title,
+                        date=format_date(due_on),
+                    ),
                 ),
                 link=_link(group),
             )

@@ -82,6 +82,25 @@ def test_proposal_records_the_first_event_and_tells_the_other_party(world):
     assert [n.user_id for n in notes] == [world["ua"].id]
 
 
+def test_each_member_is_told_in_their_own_language(world):
+    german = make_user(org=world["supplier"], locale="de")
+    english = make_user(org=world["supplier"], locale="en")
+    agreement = propose(world)  # by a French-speaking member of the receiver
+    told = {
+        n.user_id: n
+        for n in db.session.scalars(
+            sa.select(Notification).where(
+                Notification.link == f"/agreements/{agreement.id}"
+            )
+        )
+    }
+    title = world["request"].title
+    assert told[world["ua"].id].subject.startswith(f"Accord « {title} » : ")
+    assert told[german.id].subject.startswith(f"Vereinbarung „{title}“: ")
+    assert told[english.id].subject.startswith(f"Agreement “{title}”: ")
+    assert told[german.id].body != told[world["ua"].id].body
+
+
 def test_only_the_counterparty_accepts(world):
     agreement = propose(world)
     with pytest.raises(Forbidden) as refused:
