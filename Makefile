@@ -62,9 +62,11 @@ serve-prod: install
 	  wsgi:app
 
 # An RQ worker on the app's queue (symbiosis.jobs.QUEUE); the scheduler runs the
-# delayed retries of failed jobs; --config wsgi loads the app once, before the
-# fork of each job, so a job does not pay for importing it, and AppWorker
-# brings the matcher's index up to date before it forks for a matching job.
+# delayed retries of failed jobs; --config wsgi loads the app once. AppWorker
+# runs matching jobs in its own process, on its matcher index, and the other
+# jobs in a process forked for each (symbiosis/worker.py says why). Run it
+# under a service manager that restarts it: a job it was running when it died
+# is taken up again about two minutes later.
 worker: install
 	@test -n "$$REDIS_URL" || { echo "REDIS_URL is not set (e.g. redis://127.0.0.1:6379/0)"; exit 2; }
 	$(BIN)/rq worker --url "$$REDIS_URL" --with-scheduler --config wsgi \

@@ -2,9 +2,9 @@
 
 Jobs run after the service's commit, so a failure never undoes what the user
 did; in-process failures are logged, queued ones are retried by RQ (a job
-whose work-horse dies is retried the same way). A queue that is down, or
-does not answer within ``QUEUE_TIMEOUT_SECONDS``, never fails the request:
-the job then runs in-process, as with no queue at all.
+whose worker dies is retried the same way, see :mod:`symbiosis.worker`). A
+queue that is down, or does not answer within ``QUEUE_TIMEOUT_SECONDS``,
+never fails the request: the job then runs in-process, as with no queue.
 """
 
 from __future__ import annotations
@@ -16,6 +16,9 @@ from flask import Flask, current_app
 QUEUE = "symbiosis"
 QUEUE_TIMEOUT_SECONDS = 2  # a hung Redis must not hold the user's request
 RETRY = (5, 30, 120)  # seconds before each new try of a failed queued job
+# Time limits (seconds) of the jobs that need less than RQ's 180 s: a job left
+# by a worker that died is taken up again once its limit and a minute passed.
+JOB_TIMEOUT = {"match_listing": 30, "forget_listing": 30}
 
 
 def enqueue(name: str, *args: Any) -> None:
@@ -50,6 +53,7 @@ def _put_on_queue(url: str, name: str, args: tuple[Any, ...]) -> None:
             f"symbiosis.jobs.{name}",
             *args,
             retry=Retry(max=len(RETRY), interval=list(RETRY)),
+            job_timeout=JOB_TIMEOUT.get(name),
         )
     finally:
         connection.close()

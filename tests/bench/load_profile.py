@@ -1,7 +1,7 @@
 """What one request of each kind of the load mix costs, alone, in process.
 
 Run: ``python -m tests.bench.load_profile [--db postgres|sqlite] [--runs N]
-[--profile KIND] [--top N]`` after ``python -m tests.bench.load`` has built
+[--profile KIND] [--top N] [--sort cumulative|tottime]`` after ``python -m tests.bench.load`` has built
 its data set (``--reuse`` databases: PostgreSQL ``symbiosis_load``, SQLite
 ``instance/symbiosis_load.sqlite3``).
 
@@ -44,7 +44,6 @@ from tests.bench.load import DEFAULT_SQLITE, DEFAULT_URL
 from tests.bench.speed import load
 
 Request = Callable[[], Any]
-SORT = "cumulative"
 
 
 @contextmanager
@@ -143,7 +142,7 @@ def measure(app: Flask, request: Request, runs: int) -> tuple[list[float], float
     return times, seen[0] / runs
 
 
-def profile(request: Request, runs: int, top: int) -> str:
+def profile(request: Request, runs: int, top: int, sort: str = "cumulative") -> str:
     request()
     profiler = cProfile.Profile()
     profiler.enable()
@@ -151,7 +150,7 @@ def profile(request: Request, runs: int, top: int) -> str:
         request()
     profiler.disable()
     out = io.StringIO()
-    pstats.Stats(profiler, stream=out).sort_stats(SORT).print_stats(top)
+    pstats.Stats(profiler, stream=out).sort_stats(sort).print_stats(top)
     return out.getvalue()
 
 
@@ -172,6 +171,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--profile", help="a request kind (or the start of its name)")
     parser.add_argument("--top", type=int, default=35)
+    parser.add_argument(
+        "--sort",
+        choices=("cumulative", "tottime"),
+        default="cumulative",
+        help="order of --profile's functions: with callees, or own time",
+    )
     args = parser.parse_args(argv)
     url = args.database_url or (
         DEFAULT_URL if args.db == "postgres" else f"sqlite:///{DEFAULT_SQLITE}"
@@ -211,7 +216,7 @@ def run(app: Flask, url: str, args: argparse.Namespace) -> None:
     if args.profile:
         name = next(k for k in requests if k.startswith(args.profile))
         print(f"cProfile of {args.runs} × {name} ({where.database}):")
-        print(profile(requests[name], args.runs, args.top))
+        print(profile(requests[name], args.runs, args.top, args.sort))
         return
     print(
         f"one request at a time, in process ({where.get_backend_name()} "

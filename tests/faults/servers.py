@@ -363,6 +363,12 @@ class RqWorker:
         except OSError:
             return ""
 
+    def kill(self) -> None:
+        """SIGKILL the worker and its scheduler (the OOM killer, a lost host)."""
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=10)
+
     def close(self) -> None:
         horse = self.horse()
         _stop(self.process)

@@ -1,10 +1,10 @@
-"""Matching jobs on a real ``rq worker`` share the index its parent keeps.
+"""Matching jobs on a real ``rq worker`` share the index the worker keeps.
 
-RQ forks a process per job; a job process that built the matcher's index
-would build it for every job. ``symbiosis.worker.AppWorker`` brings the
-index up to date in the long-lived parent before forking, so the log shows
-one build, by the parent, for several jobs — and each job still sees the
-listings posted since (the second request is matched too).
+A process that built the matcher's index for each job would build it for
+every job. ``symbiosis.worker.AppWorker`` runs matching jobs in its own
+long-lived process, on an index it brings up to date before each job, so
+the log shows one build, by the worker, for several jobs — and each job
+still sees the listings posted since (the second request is matched too).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ pytestmark = [pytest.mark.faults, pytest.mark.xdist_group("faults")]
 BUILT = re.compile(r"matcher index built in [0-9.]+ s \(process (\d+)\)")
 
 
-def test_jobs_start_from_the_parents_index(
+def test_jobs_share_the_workers_index(
     fault_app: Flask,
     queued_app: Flask,
     fault_db: str,
