@@ -1,0 +1,91 @@
+"""The reference lexicon (seeds/reference) on cases met in the demo data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from symbiosis.matching.engine import Matcher
+from symbiosis.matching.lexicon import Lexicon
+from symbiosis.matching.model import Item
+
+REFERENCE = Path(__file__).resolve().parents[2] / "seeds" / "reference"
+
+
+@pytest.fixture(scope="module")
+def lexicon() -> Lexicon:
+    return Lexicon.load(REFERENCE)
+
+
+def listing(
+    id_: int, kind: str, title: str, description: str = "", **kw: object
+) -> Item:
+    return Item(
+        id=id_,
+        kind=kind,
+        resource="material",
+        title=title,
+        description=description,
+        lat=49.50,
+        lon=6.00,
+        **kw,
+    )  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("Farines locales (blé, épeautre)", "organic.flour"),
+        ("Weizenmehl aus Fehlchargen", "organic.flour"),
+        ("off-spec wheat flour", "organic.flour"),
+        # a longer phrase names another material than flour
+        ("Sacs de farine en papier vides", "packaging.sacks"),
+        ("leere Mehlsäcke", "packaging.sacks"),
+        ("farine de bois", "wood.sawdust"),
+        ("Holzmehl", "wood.sawdust"),
+        ("farine animale", "organic.animal_byproduct.meal"),
+        ("rock flour", "mineral.quarry_fines"),
+    ],
+)
+def test_flour_and_what_only_sounds_like_it(
+    lexicon: Lexicon, text: str, key: str
+) -> None:
+    found = lexicon.keys_in_text(text)
+    assert key in found
+    assert key == "organic.flour" or "organic.flour" not in found
+
+
+def test_a_flour_request_finds_flour_before_the_sacks_it_is_delivered_in(
+    lexicon: Lexicon,
+) -> None:
+    matcher = Matcher(lexicon)
+    matcher.add(
+        [
+            listing(
+                1,
+                "request",
+                "Farines locales (blé, épeautre) de meuniers luxembourgeois",
+                "Nous cherchons 4 t de farine par mois, livrée en sacs de 25 kg "
+                "ou en vrac.",
+            ),
+            listing(
+                2,
+                "offer",
+                "Sacs de farine en papier vides",
+                "Sacs kraft de 25 kg, vidés et pliés.",
+                ewc_code="150101",
+            ),
+            listing(3, "offer", "Farine de blé déclassée", "Lots hors spécification."),
+            listing(
+                4, "offer", "Cartons d'emballage", "Cartons propres.", ewc_code="150101"
+            ),
+            listing(5, "request", "Substrat pour élevage de vers de farine"),
+        ]
+    )
+    ranked = matcher.match(matcher.item(1), 5)
+    assert ranked[0].offer_id == 3
+    assert ranked[0].reasons[0].code == "material_same"
+    assert all(found.score < ranked[0].score for found in ranked[1:])
+    # flour feeds mealworms; empty sacks do not
+    assert [found.offer_id for found in matcher.match(matcher.item(5), 5)] == [3]
