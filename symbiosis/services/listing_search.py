@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from symbiosis import geo
 from symbiosis.extensions import db
@@ -145,10 +145,11 @@ def search(viewer: Any, filters: Filters, page: int = 1, per_page: int = 20) -> 
             sa.select(Listing)
             .where(Listing.id.in_(chosen))
             .options(
-                selectinload(Listing.ewc),
-                selectinload(Listing.zone),
+                # one row each for what a listing has one of; its SDGs apart
+                joinedload(Listing.ewc),
+                joinedload(Listing.zone),
+                joinedload(Listing.organisation),
                 selectinload(Listing.sdgs),
-                selectinload(Listing.organisation),
             )
         )
     }
