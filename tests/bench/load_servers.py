@@ -145,12 +145,16 @@ class Queue:
         self.stop()
         sys.exit(f"redis-server did not start; see {work / 'redis.log'}")
 
-    def start_worker(self, env: dict[str, str], log: Path) -> None:
+    def start_worker(
+        self,
+        env: dict[str, str],
+        log: Path,
+        worker_class: str = "symbiosis.worker.AppWorker",
+    ) -> None:
         rq = Path(sys.executable).with_name("rq")
         self.worker = Process(
             [str(rq), "worker", "--url", self.url, "--with-scheduler",
-             "--config", "wsgi", "--worker-class", "symbiosis.worker.AppWorker",
-             QUEUE],
+             "--config", "wsgi", "--worker-class", worker_class, QUEUE],
             env, log,
         )  # fmt: skip
 

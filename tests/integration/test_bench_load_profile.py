@@ -7,51 +7,21 @@ must answer as the virtual users expect, or the tool stops.
 
 from __future__ import annotations
 
-import logging
 import re
-import secrets
-from collections.abc import Iterator
-from pathlib import Path
+from collections.abc import Callable
 
 import pytest
-import sqlalchemy as sa
 
-from symbiosis import create_app
-from symbiosis.extensions import db
 from symbiosis.services import scale_data
-from tests.bench import load_prepare, load_profile
-
-
-@pytest.fixture
-def root_logging() -> Iterator[None]:
-    """Migrating runs alembic's logging set-up, which hands the root logger a
-    handler on this test's captured stderr: put the root logger back."""
-    root = logging.getLogger()
-    handlers, level = root.handlers[:], root.level
-    yield
-    root.handlers[:] = handlers
-    root.setLevel(level)
+from tests.bench import load_profile
 
 
 def test_every_request_kind_of_the_mix_answers_on_a_small_data_set(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], root_logging: None
+    small_load_database: Callable[[scale_data.Sizes], str],
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
-    url = sa.make_url(f"sqlite:///{tmp_path / 'symbiosis_load.sqlite3'}")
-    app = create_app(
-        {
-            "SQLALCHEMY_DATABASE_URI": url.render_as_string(),
-            "SECRET_KEY": secrets.token_hex(16),
-            "RATELIMIT_ENABLED": False,
-        }
-    )
-    load_prepare.database(app, url, scale_data.Sizes(3000, 300, 600), reuse=False)
-    with app.app_context():
-        db.engine.dispose()
-
-    assert (
-        load_profile.main(["--database-url", url.render_as_string(), "--runs", "3"])
-        == 0
-    )
+    url = small_load_database(scale_data.Sizes(3000, 300, 600))
+    assert load_profile.main(["--database-url", url, "--runs", "3"]) == 0
     out = capsys.readouterr().out
     for kind in (
         "browse listings (page)",
