@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import partial
 from typing import Any
@@ -37,25 +37,53 @@ def translate(problems: Iterable[Problem]) -> list[tuple[str, str]]:
 
 @dataclass
 class Lookups:
-    """Reference rows needed to check listings, loaded once per request or import."""
+    """Reference rows needed to check listings.
 
-    ewc: dict[str, EwcCode] = field(default_factory=dict)
-    localities: dict[str, Locality] = field(default_factory=dict)
-    sdgs: dict[int, Sdg] = field(default_factory=dict)
+    ``Lookups()`` reads what one listing names, when it names it (a posted
+    listing: one waste code, not the 842); ``Lookups.load()`` reads every
+    row at once, for an import of many listings.
+    """
+
+    ewc: dict[str, EwcCode] | None = None
+    localities: dict[str, Locality] | None = None
+    sdgs: dict[int, Sdg] | None = None
 
     @classmethod
     def load(cls) -> Lookups:
-        localities: dict[str, Locality] = {}
-        # Communes first, so a name shared by a commune and a village means the commune.
-        for place in db.session.scalars(
-            sa.select(Locality).order_by(Locality.kind, Locality.name)
-        ):
-            localities.setdefault(fold(place.name), place)
         return cls(
             ewc={c.code: c for c in db.session.scalars(sa.select(EwcCode))},
-            localities=localities,
-            sdgs={s.number: s for s in db.session.scalars(sa.select(Sdg))},
+            localities=_localities(),
+            sdgs=_sdgs(),
         )
+
+    def ewc_code(self, code: str) -> EwcCode | None:
+        if self.ewc is not None:
+            return self.ewc.get(code)
+        return db.session.get(EwcCode, code)
+
+    def locality(self, name: str) -> Locality | None:
+        if self.localities is None:
+            self.localities = _localities()
+        return self.localities.get(fold(name))
+
+    def sdg(self, number: int) -> Sdg | None:
+        if self.sdgs is None:
+            self.sdgs = _sdgs()
+        return self.sdgs.get(number)
+
+
+def _localities() -> dict[str, Locality]:
+    found: dict[str, Locality] = {}
+    # Communes first, so a name shared by a commune and a village means the commune.
+    for place in db.session.scalars(
+        sa.select(Locality).order_by(Locality.kind, Locality.name)
+    ):
+        found.setdefault(fold(place.name), place)
+    return found
+
+
+def _sdgs() -> dict[int, Sdg]:
+    return {s.number: s for s in db.session.scalars(sa.select(Sdg))}
 
 
 def _location(
@@ -66,7 +94,7 @@ def _location(
         return values["lat"], values["lon"], None
     name = values.get("locality")
     if name:
-        place = lookups.localities.get(fold(name))
+        place = lookups.locality(name)
         if place is None:
             return Problem(
                 "locality", gettext("Unknown locality; pick one from the list.")
@@ -94,7 +122,7 @@ def _apply(
     values = data.values
     ewc = None
     if values.get("ewc_code"):
-        ewc = lookups.ewc.get(values["ewc_code"])
+        ewc = lookups.ewc_code(values["ewc_code"])
         if ewc is None:
             errors.append(
                 ("ewc_code", gettext("This code is not in the List of Waste."))
@@ -125,9 +153,8 @@ def _apply(
     listing.ewc = ewc
     listing.ewc_code = ewc.code if ewc else None
     listing.lat, listing.lon, listing.location_label = lat, lon, label
-    listing.sdgs = [
-        lookups.sdgs[n] for n in values.get("sdgs", ()) if n in lookups.sdgs
-    ]
+    chosen = (lookups.sdg(n) for n in values.get("sdgs", ()))
+    listing.sdgs = [sdg for sdg in chosen if sdg is not None]
     listing.themes = list(values.get("themes", ()))
     labels = (
         " ".join(filter(None, (ewc.label_en, ewc.label_fr, ewc.label_de)))
@@ -163,7 +190,7 @@ def post_listing(actor: User, org: Organisation, raw: Mapping[str, Any]) -> List
     ):
         raise NotAllowed(gettext("You may only post for your own organisation."))
     try:
-        listing = new_listing(actor, org, raw, Lookups.load())
+        listing = new_listing(actor, org, raw, Lookups())
         db.session.commit()
     except Exception:
         db.session.rollback()
@@ -215,7 +242,7 @@ def update_listing(
     raw.update(changes)
     try:
         with db.session.no_autoflush:
-            _apply(listing, listing.organisation, raw, Lookups.load())
+            _apply(listing, listing.organisation, raw, Lookups())
         db.session.commit()
     except Exception:
         db.session.rollback()

@@ -118,7 +118,7 @@ def record(actor: Any, event_id: int, raw: Mapping[str, Any]) -> Agreement:
         "sdgs": values["sdgs"],
     }  # fmt: skip
     try:
-        lookups = Lookups.load()
+        lookups = Lookups()
         offer = new_listing(
             actor, values["giver"], {**common, "kind": "offer"}, lookups
         )
