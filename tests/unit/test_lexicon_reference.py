@@ -56,6 +56,23 @@ def test_flour_and_what_only_sounds_like_it(
     assert key == "organic.flour" or "organic.flour" not in found
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Caisses isothermes et pains de glace",
+        "pain de glace réutilisable",
+        "Kühlakkus und Styroporboxen",
+        "ice packs and cool boxes",
+    ],
+)
+def test_ice_packs_are_insulated_packaging_not_bread(
+    lexicon: Lexicon, text: str
+) -> None:
+    found = lexicon.keys_in_text(text)
+    assert "packaging.insulated" in found
+    assert "organic.food.bakery" not in found
+
+
 def test_a_flour_request_finds_flour_before_the_sacks_it_is_delivered_in(
     lexicon: Lexicon,
 ) -> None:
