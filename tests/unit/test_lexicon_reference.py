@@ -36,9 +36,9 @@ def listing(
 @pytest.mark.parametrize(
     ("text", "key"),
     [
-        ("Farines locales (blé, épeautre)", "organic.flour"),
-        ("Weizenmehl aus Fehlchargen", "organic.flour"),
-        ("off-spec wheat flour", "organic.flour"),
+        ("Farines locales (blé, épeautre)", "food.flour"),
+        ("Weizenmehl aus Fehlchargen", "food.flour"),
+        ("off-spec wheat flour", "food.flour"),
         # a longer phrase names another material than flour
         ("Sacs de farine en papier vides", "packaging.sacks"),
         ("leere Mehlsäcke", "packaging.sacks"),
@@ -53,7 +53,7 @@ def test_flour_and_what_only_sounds_like_it(
 ) -> None:
     found = lexicon.keys_in_text(text)
     assert key in found
-    assert key == "organic.flour" or "organic.flour" not in found
+    assert key == "food.flour" or "food.flour" not in found
 
 
 @pytest.mark.parametrize(
@@ -98,11 +98,14 @@ def test_a_flour_request_finds_flour_before_the_sacks_it_is_delivered_in(
                 4, "offer", "Cartons d'emballage", "Cartons propres.", ewc_code="150101"
             ),
             listing(5, "request", "Substrat pour élevage de vers de farine"),
+            listing(6, "offer", "Biodéchets de cuisine et restes d'assiettes"),
         ]
     )
     ranked = matcher.match(matcher.item(1), 5)
     assert ranked[0].offer_id == 3
     assert ranked[0].reasons[0].code == "material_same"
     assert all(found.score < ranked[0].score for found in ranked[1:])
+    # flour for bread is not any organic matter
+    assert 6 not in {found.offer_id for found in ranked}
     # flour feeds mealworms; empty sacks do not
     assert [found.offer_id for found in matcher.match(matcher.item(5), 5)] == [3]
