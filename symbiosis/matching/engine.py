@@ -36,7 +36,7 @@ from symbiosis.matching.candidates import (
     stages,
 )
 from symbiosis.matching.index import Side, Vocabulary
-from symbiosis.matching.lexicon import Lexicon
+from symbiosis.matching.lexicon import Lexicon, family
 from symbiosis.matching.model import OTHER, Item, Match
 from symbiosis.matching.near import near_first
 from symbiosis.matching.normalise import content_tokens
@@ -45,6 +45,9 @@ from symbiosis.matching.shortlist import Features, Relation, finish
 
 SHORTLIST = 40  # candidates that get a text score
 NEAR_FROM = 300_000  # listings on the other side from which a query reads by cell
+# Families of keys that, met in a description, say how a listing's material is
+# packed or carried rather than name another material (when the title names one).
+PACKED_IN = frozenset({"packaging"})
 
 
 class Matcher:
@@ -86,7 +89,12 @@ class Matcher:
             ewc_key = self.lexicon.key_for_ewc(code)
             if ewc_key:
                 primary.add(ewc_key)
-        keys = primary | self.lexicon.keys_in_text(item.description)
+        mentioned = self.lexicon.keys_in_text(item.description)
+        if any(family(key) not in PACKED_IN for key in primary):
+            # "delivered in 25 kg sacks", "en big bags": how the material
+            # travels, not a second material of the listing
+            mentioned = {key for key in mentioned if family(key) not in PACKED_IN}
+        keys = primary | mentioned
         if not primary:  # a title without a known material: the description leads
             primary = set(keys)
         text = " ".join(sorted(set(title_words or words)))
