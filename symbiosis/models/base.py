@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -25,6 +26,13 @@ class Base(DeclarativeBase):
 MAX_ID = 2**31 - 1
 # Ids per IN list read at once: PostgreSQL takes at most 65,535 parameters.
 IN_CHUNK = 5000
+
+
+def in_chunks(ids: Iterable[int]) -> Iterator[list[int]]:
+    """The distinct ``ids``, sorted, in lists of at most ``IN_CHUNK``."""
+    wanted = sorted(set(ids))
+    for start in range(0, len(wanted), IN_CHUNK):
+        yield wanted[start : start + IN_CHUNK]
 
 
 def as_id(value: Any) -> int | None:

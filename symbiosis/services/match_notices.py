@@ -9,7 +9,7 @@ from flask_babel import gettext, ngettext
 
 from symbiosis.extensions import db
 from symbiosis.models import Listing, Match
-from symbiosis.models.base import IN_CHUNK
+from symbiosis.models.base import in_chunks
 from symbiosis.services import notify
 
 GOOD_SCORE = 70.0  # a new match at or above this is worth a notification
@@ -28,10 +28,8 @@ def notify_new(stored: list[Match]) -> None:
     if not telling:
         return
     # Listings and members in a few statements, not a few per proposal.
-    wanted = sorted({i for m in telling for i in (m.offer_id, m.request_id)})
     listings: dict[int, Listing] = {}
-    for start in range(0, len(wanted), IN_CHUNK):
-        chunk = wanted[start : start + IN_CHUNK]
+    for chunk in in_chunks(i for m in telling for i in (m.offer_id, m.request_id)):
         listings.update(
             (x.id, x)
             for x in db.session.scalars(sa.select(Listing).where(Listing.id.in_(chunk)))

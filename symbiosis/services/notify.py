@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from symbiosis.extensions import db
 from symbiosis.models import Notification, User
-from symbiosis.models.base import IN_CHUNK, utcnow
+from symbiosis.models.base import in_chunks, utcnow
 
 OUTBOX = "symbiosis_outbox"
 DEFAULT_LOCALE = "fr"
@@ -56,13 +56,12 @@ def members_of(organisation_id: int) -> list[User]:
 def members_by_organisation(organisation_ids: Iterable[int]) -> dict[int, list[User]]:
     """:func:`members_of` for several organisations, in one statement for
     each ``IN_CHUNK`` of them."""
-    wanted = sorted(set(organisation_ids))
     found: dict[int, list[User]] = {}
-    for start in range(0, len(wanted), IN_CHUNK):
+    for chunk in in_chunks(organisation_ids):
         for user in db.session.scalars(
             sa.select(User)
             .where(
-                User.organisation_id.in_(wanted[start : start + IN_CHUNK]),
+                User.organisation_id.in_(chunk),
                 User.org_role.in_(["member", "admin"]),
             )
             .order_by(User.id)
