@@ -1,8 +1,9 @@
 """What one request of each kind of the load mix costs, alone, in process.
 
 Run: ``python -m tests.bench.load_profile [--db postgres|sqlite] [--runs N]
-[--profile KIND] [--top N] [--sort cumulative|tottime]`` after ``python -m tests.bench.load`` has built
-its data set (``--reuse`` databases: PostgreSQL ``symbiosis_load``, SQLite
+[--profile KIND] [--top N] [--sort cumulative|tottime]`` after
+``python -m tests.bench.load`` has built its data set (``--reuse``
+databases: PostgreSQL ``symbiosis_load``, SQLite
 ``instance/symbiosis_load.sqlite3``).
 
 The load benchmark gives throughput and latency under 100 users; this one
