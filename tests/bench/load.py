@@ -140,6 +140,8 @@ def bench(label: str, url: sa.URL, args: argparse.Namespace, work: Path) -> bool
         server.wait_ready()
         progress(f"gunicorn ({args.workers} workers) on {server.url}; warming up")
         warm_up(server, plan, args.workers)
+        if queue:  # as in production, the worker built its index at start
+            queue.wait_worker()
         before = load()
         progress(f"locust: {args.users} users for {args.duration} s")
         cpu_before = load_cpu.snapshot()

@@ -158,6 +158,20 @@ class Queue:
             env, log,
         )  # fmt: skip
 
+    def wait_worker(self, timeout: float = 600) -> None:
+        """Until the worker has registered: it builds its index first."""
+        from redis import Redis
+        from rq.worker import Worker
+
+        connection = Redis.from_url(self.url)
+        deadline = time.monotonic() + timeout
+        while not Worker.all(connection=connection):
+            if self.worker is None or not self.worker.alive():
+                sys.exit("the RQ worker stopped before it registered")
+            if time.monotonic() > deadline:
+                sys.exit(f"the RQ worker did not register within {timeout:.0f} s")
+            time.sleep(0.5)
+
     def backlog(self) -> int:
         """Jobs still waiting in the queue."""
         from redis import Redis

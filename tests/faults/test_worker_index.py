@@ -2,8 +2,9 @@
 
 A process that built the matcher's index for each job would build it for
 every job. ``symbiosis.worker.AppWorker`` runs matching jobs in its own
-long-lived process, on an index it brings up to date before each job, so
-the log shows one build, by the worker, for several jobs — and each job
+long-lived process, on an index it builds at start and brings up to date
+before each job, so the log shows one build, by the worker before it takes
+jobs, for several jobs — and each job
 still sees the listings posted since (the second request is matched too).
 """
 
@@ -57,3 +58,7 @@ def test_jobs_share_the_workers_index(
     assert matches_of(fault_app, second) == [(pair.offer, second)]
     builders = [int(pid) for pid in BUILT.findall(log)]
     assert builders == [parent], log[-3000:]
+    # built at start, before the worker registered and took its first job
+    built = BUILT.search(log)
+    assert built is not None, log
+    assert built.start() < log.index("started with PID"), log
