@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -10,7 +9,7 @@ import sqlalchemy as sa
 from flask import Flask, g, has_request_context, request, session
 from flask_login import current_user
 
-from symbiosis import ROOT, authz
+from symbiosis import ROOT, authz, db_connections  # noqa: F401 - its listeners
 from symbiosis.extensions import (
     babel,
     csrf,
@@ -45,23 +44,6 @@ def _csp(tile_url: str) -> dict[str, Any]:
             f"{parts.scheme}://{parts.netloc.replace('{s}', '*')}",
         ]
     return policy
-
-
-@sa.event.listens_for(sa.engine.Engine, "connect")
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    """Enforce foreign keys on SQLite; on a file, let readers and a writer coexist.
-
-    WAL lets pages be read while a request writes, and the busy timeout makes a
-    second writer wait (up to 5 s) instead of failing with "database is locked".
-    """
-    if isinstance(dbapi_connection, sqlite3.Connection):
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=5000")
-        files = [row[2] for row in cursor.execute("PRAGMA database_list")]
-        if files and files[0]:  # an empty name is an in-memory database
-            cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.close()
 
 
 def select_locale() -> str:

@@ -1,0 +1,98 @@
+"""Transactions end as they should on both databases (symbiosis.db_connections).
+
+On PostgreSQL a transaction that only read ends with COMMIT, so psycopg keeps
+the statements it prepared; anything else still rolls back.
+"""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+
+from symbiosis.extensions import db
+from symbiosis.models import Zone
+from tests.builders import make_org, make_user, make_zone
+from tests.conftest import as_user
+
+PREPARED = "SELECT count(*) FROM pg_prepared_statements"
+
+
+def _zone_names() -> list[str]:
+    return list(db.session.scalars(sa.select(Zone.name).order_by(Zone.name)))
+
+
+def _on_postgresql() -> None:
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("prepared statements are PostgreSQL's")
+
+
+def test_a_rolled_back_write_leaves_nothing(ctx: Flask) -> None:
+    make_zone(name="Kept (K)")
+    db.session.commit()
+    make_zone(name="Dropped (D)")  # flushed by the builder, not committed
+    assert _zone_names() == ["Dropped (D)", "Kept (K)"]
+    db.session.rollback()
+    assert _zone_names() == ["Kept (K)"]
+    db.session.close()  # a fresh transaction agrees
+    assert _zone_names() == ["Kept (K)"]
+
+
+def test_a_write_left_unflushed_or_flushed_by_a_query_is_dropped(ctx: Flask) -> None:
+    db.session.add(
+        Zone(name="Pending (P)", slug="pending", commune="C", lat=49.6, lon=6.1)
+    )
+    assert _zone_names() == ["Pending (P)"]  # autoflush before the SELECT
+    db.session.remove()  # what the end of a request does
+    assert _zone_names() == []
+
+
+def test_statements_stay_prepared_across_read_only_transactions(ctx: Flask) -> None:
+    _on_postgresql()
+    make_zone(name="Alpha (A)")
+    db.session.commit()
+    connection = db.session.connection()
+    for _ in range(6):  # psycopg prepares a statement at its fifth run
+        assert _zone_names() == ["Alpha (A)"]
+    raw = connection.connection.dbapi_connection
+    db.session.close()  # a request that read: the session ends its transaction
+    assert raw.info.transaction_status.name == "IDLE"
+    with db.engine.connect() as again:
+        assert again.connection.dbapi_connection is raw  # the pool's one connection
+        assert again.exec_driver_sql(PREPARED).scalar() >= 1
+
+
+def test_a_transaction_that_wrote_drops_them_as_before(ctx: Flask) -> None:
+    _on_postgresql()
+    for _ in range(6):
+        _zone_names()
+    make_zone(name="Beta (B)")
+    db.session.rollback()
+    assert _zone_names() == []
+    with db.engine.connect() as conn:
+        # psycopg forgot its statements at the rollback (and told the server)
+        assert conn.exec_driver_sql(PREPARED).scalar() == 0
+
+
+def test_a_failed_read_rolls_back_and_the_connection_serves_again(ctx: Flask) -> None:
+    with pytest.raises(sa.exc.DBAPIError):
+        db.session.execute(sa.text("SELECT * FROM no_such_table"))
+    db.session.rollback()
+    make_zone(name="Gamma (G)")
+    db.session.commit()
+    assert _zone_names() == ["Gamma (G)"]
+
+
+def test_pages_keep_their_statements_prepared(app: Flask, client: FlaskClient) -> None:
+    with app.app_context():
+        _on_postgresql()
+        zone = make_zone(name="Delta (D)")
+        user_id = make_user(org=make_org(zone=zone)).id
+        db.session.commit()
+    as_user(app, client, user_id)
+    for _ in range(7):
+        assert client.get("/listings/").status_code == 200
+    with app.app_context(), db.engine.connect() as conn:
+        # the statements of the page (the user, the zones...) and no more
+        assert 3 <= conn.exec_driver_sql(PREPARED).scalar() < 40
