@@ -6,7 +6,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import get_locale, gettext
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from symbiosis.authz import Perm, can
 from symbiosis.errors import FieldErrors, NotAllowed
@@ -20,10 +20,10 @@ from symbiosis.workflow.listing import ListingState
 
 def _both_sides() -> list[Any]:
     """Load both listings of the matches, with their organisation and zone,
-    in three statements instead of several per match."""
+    in the matches' own statement (each side has one of each)."""
     return [
-        selectinload(side).options(
-            selectinload(Listing.organisation), selectinload(Listing.zone)
+        joinedload(side).options(
+            joinedload(Listing.organisation), joinedload(Listing.zone)
         )
         for side in (Match.offer, Match.request)
     ]

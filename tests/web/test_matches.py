@@ -162,3 +162,46 @@ def test_the_matches_page_comes_in_pages(
     assert last.count("Pour notre annonce") == total - 25
     assert 'rel="prev"' in last
     assert client.get("/matches/?page=0").status_code == 200
+
+
+def _statements(app: Flask, client: FlaskClient, path: str) -> int:
+    seen = []
+
+    def count(*args: object) -> None:
+        seen.append(args)
+
+    with app.app_context():
+        engine = db.engine
+    sa.event.listen(engine, "before_cursor_execute", count)
+    try:
+        assert client.get(path).status_code == 200
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", count)
+    return len(seen)
+
+
+def test_more_proposals_take_no_more_statements(
+    app: Flask, client: FlaskClient, world: dict
+) -> None:
+    as_user(app, client, world["a"])
+    paths = [f"/api/v1/listings/{world['offer']}/matches",
+             f"/listings/{world['offer']}", "/matches/"]  # fmt: skip
+    for path in paths:
+        client.get(path)  # warm: the index, the catalogs
+    before = {path: _statements(app, client, path) for path in paths}
+    with app.app_context():
+        for n in range(6):  # each from another firm of another zone
+            zone = make_zone(
+                name=f"Zone {n} (Bettembourg)", lat=49.5 + n / 100, lon=6.1
+            )
+            org = make_org(name=f"Firm R{n}", zone=zone)
+            make_listing(org=org, kind="request", title=f"Palettes en bois {n}")
+        db.session.commit()
+        shown = db.session.scalar(
+            sa.select(sa.func.count(Match.id)).where(Match.offer_id == world["offer"])
+        )
+    assert shown == 7
+    for path in paths:
+        client.get(path)
+    after = {path: _statements(app, client, path) for path in paths}
+    assert after == before
