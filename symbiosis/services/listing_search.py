@@ -77,6 +77,17 @@ class Results:
         return self.page < self.pages
 
 
+def shown_with() -> list[Any]:
+    """What a page shows of a listing, loaded with it: one row each for what a
+    listing has one of (waste code, zone, organisation); its SDGs apart."""
+    return [
+        joinedload(Listing.ewc),
+        joinedload(Listing.zone),
+        joinedload(Listing.organisation),
+        selectinload(Listing.sdgs),
+    ]
+
+
 def _query(filters: Filters) -> sa.Select[int, float, float]:
     # Ended windows are hidden at once, before `flask listings expire` runs.
     query = sa.select(Listing.id, Listing.lat, Listing.lon).where(
@@ -142,15 +153,7 @@ def search(viewer: Any, filters: Filters, page: int = 1, per_page: int = 20) -> 
     loaded = {
         listing.id: listing
         for listing in db.session.scalars(
-            sa.select(Listing)
-            .where(Listing.id.in_(chosen))
-            .options(
-                # one row each for what a listing has one of; its SDGs apart
-                joinedload(Listing.ewc),
-                joinedload(Listing.zone),
-                joinedload(Listing.organisation),
-                selectinload(Listing.sdgs),
-            )
+            sa.select(Listing).where(Listing.id.in_(chosen)).options(*shown_with())
         )
     }
     return Results(

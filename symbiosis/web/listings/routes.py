@@ -28,7 +28,12 @@ from symbiosis.extensions import db
 from symbiosis.models import EwcChapter, Listing, Locality, Organisation, Zone
 from symbiosis.services import activity, imports, proposals
 from symbiosis.services import listings as service
-from symbiosis.services.listing_search import Filters, all_matching, search
+from symbiosis.services.listing_search import (
+    Filters,
+    all_matching,
+    search,
+    shown_with,
+)
 from symbiosis.web.choices import organisation_choices, sdg_choices
 from symbiosis.web.forms import CsrfForm
 from symbiosis.web.listings.forms import ImportForm, ListingForm, theme_choices
@@ -39,7 +44,7 @@ TEMPLATE_NAME = "symbiosis-listings-template.csv"
 
 
 def _get(listing_id: int, perm: Perm) -> Listing:
-    listing = db.get_or_404(Listing, listing_id)
+    listing = db.get_or_404(Listing, listing_id, options=shown_with())
     ensure(perm, listing, hide=True)
     return listing
 
