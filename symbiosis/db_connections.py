@@ -10,10 +10,12 @@ have changed what they refer to), and a request that only read ends with one:
 the session's close rolls back. So nothing stayed prepared from one request
 to the next, and the few statements that reached five runs within a request
 were prepared only to be thrown away. Here a transaction whose statements
-were all SELECTs ends with COMMIT instead, which for such a transaction
-changes nothing else: no row was written, and locks and snapshots end the
-same way. Any other statement (INSERT, UPDATE, DELETE, DDL, a savepoint)
-marks the transaction, which then rolls back as usual.
+were all SELECTs, and to which the server gave no transaction id (it gives
+one at the first write of any kind), ends with COMMIT instead, which for such
+a transaction changes nothing else: no row was written, and locks and
+snapshots end the same way. Any other statement through SQLAlchemy (INSERT,
+UPDATE, DELETE, DDL, SET, a savepoint) or any write the server saw makes the
+transaction roll back as usual.
 """
 
 from __future__ import annotations
@@ -79,6 +81,16 @@ def _commit_what_only_read(conn: sa.Connection) -> None:
     ):
         return
     try:
-        dbapi.commit()
+        # The server's word that nothing was written, whatever wrote it: a
+        # COPY on the driver's own cursor (backup restore) passes no SQLAlchemy
+        # event. Any write gives the transaction an id; a read does not.
+        cursor = dbapi.cursor()
+        try:
+            cursor.execute("SELECT txid_current_if_assigned()")
+            wrote = cursor.fetchone()
+        finally:
+            cursor.close()
+        if wrote is not None and wrote[0] is None:
+            dbapi.commit()
     except Exception:  # the rollback that follows reports it
         return

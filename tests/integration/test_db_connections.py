@@ -12,7 +12,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from symbiosis.extensions import db
-from symbiosis.models import Zone
+from symbiosis.models import Sdg, Zone
 from tests.builders import make_org, make_user, make_zone
 from tests.conftest import as_user
 
@@ -73,6 +73,25 @@ def test_a_transaction_that_wrote_drops_them_as_before(ctx: Flask) -> None:
     with db.engine.connect() as conn:
         # psycopg forgot its statements at the rollback (and told the server)
         assert conn.exec_driver_sql(PREPARED).scalar() == 0
+
+
+def _sdgs() -> list[int]:
+    return list(db.session.scalars(sa.select(Sdg.number)))
+
+
+def test_a_write_on_the_drivers_own_cursor_is_rolled_back(ctx: Flask) -> None:
+    """No SQLAlchemy event sees it (the backup's COPY): the server tells."""
+    _on_postgresql()
+    assert _sdgs() == []  # the transaction has only read so far
+    raw = db.session.connection().connection.driver_connection
+    with (
+        raw.cursor() as cursor,
+        cursor.copy("COPY sdg (number, colour, label_en) FROM STDIN") as copy,
+    ):
+        copy.write_row((7, "#fcc30b", "Affordable and clean energy"))
+    assert _sdgs() == [7]
+    db.session.rollback()
+    assert _sdgs() == []
 
 
 def test_a_failed_read_rolls_back_and_the_connection_serves_again(ctx: Flask) -> None:
