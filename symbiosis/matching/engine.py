@@ -48,6 +48,11 @@ NEAR_FROM = 300_000  # listings on the other side from which a query reads by ce
 # Families of keys that, met in a description, say how a listing's material is
 # packed or carried rather than name another material (when the title names one).
 PACKED_IN = frozenset({"packaging"})
+# Keys that say what state goods are in (unsold, off-spec, surplus stock), not
+# what they are made of: "rebuts de préfabrication" in a concrete request and
+# "invendus" of a bakery share no material. They count only in a listing that
+# names no material.
+CONDITIONS = frozenset({"product.off_spec"})
 
 
 class Matcher:
@@ -95,6 +100,8 @@ class Matcher:
             # travels, not a second material of the listing
             mentioned = {key for key in mentioned if family(key) not in PACKED_IN}
         keys = primary | mentioned
+        if keys - CONDITIONS:
+            keys, primary = keys - CONDITIONS, primary - CONDITIONS
         if not primary:  # a title without a known material: the description leads
             primary = set(keys)
         text = " ".join(sorted(set(title_words or words)))

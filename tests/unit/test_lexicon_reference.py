@@ -109,3 +109,32 @@ def test_a_flour_request_finds_flour_not_the_sacks_it_is_delivered_in(
     assert [found.offer_id for found in ranked] == [3]
     # flour feeds mealworms; empty sacks do not
     assert [found.offer_id for found in matcher.match(matcher.item(5), 5)] == [3]
+
+
+def test_unsold_or_rejected_is_a_state_not_a_shared_material(lexicon: Lexicon) -> None:
+    matcher = Matcher(lexicon)
+    matcher.add(
+        [
+            listing(
+                1,
+                "request",
+                "Béton de démolition propre (armé ou non)",
+                "Béton propre issu de démolition ou de rebuts de préfabrication.",
+                ewc_code="170101",
+            ),
+            listing(
+                2,
+                "offer",
+                "Invendus de pain et de viennoiseries de la veille",
+                "Pains et viennoiseries invendus de nos magasins.",
+            ),
+            listing(3, "offer", "Rebuts de préfabrication en béton", ewc_code="170101"),
+            listing(4, "request", "Pain invendu pour une bière au pain"),
+            # naming no material, the state is all there is to match on
+            listing(5, "request", "Surstocks et invendus, tous produits"),
+            listing(6, "offer", "Surplus de stock et fins de série"),
+        ]
+    )
+    assert [found.offer_id for found in matcher.match(matcher.item(1), 5)] == [3]
+    assert [found.request_id for found in matcher.match(matcher.item(2), 5)] == [4]
+    assert [found.offer_id for found in matcher.match(matcher.item(5), 5)] == [6]
