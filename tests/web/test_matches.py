@@ -9,6 +9,7 @@ from flask.testing import FlaskClient
 
 from symbiosis.extensions import db
 from symbiosis.models import Match, User
+from tests.bench.load_profile import counting
 from tests.builders import make_listing, make_org, make_reference, make_user, make_zone
 from tests.conftest import as_user
 
@@ -165,19 +166,9 @@ def test_the_matches_page_comes_in_pages(
 
 
 def _statements(app: Flask, client: FlaskClient, path: str) -> int:
-    seen = []
-
-    def count(*args: object) -> None:
-        seen.append(args)
-
-    with app.app_context():
-        engine = db.engine
-    sa.event.listen(engine, "before_cursor_execute", count)
-    try:
+    with counting(app) as seen:
         assert client.get(path).status_code == 200
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", count)
-    return len(seen)
+    return seen[0]
 
 
 def test_more_proposals_take_no_more_statements(
