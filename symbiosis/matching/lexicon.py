@@ -23,6 +23,22 @@ BROADER = 0.75  # the offer is the family of what is requested (wood for wood.pa
 SIBLING = 0.45  # two kinds of one family (wood.pallets and wood.sawdust)
 USES_FACTOR = 0.9  # a process input ranks below the same material
 MIN_SUFFIX = 5  # shortest term recognised at the end of a German compound
+_KEEP_FINAL_S = ("ss", "us", "is")  # "glass", "humus", "anis": not plurals
+
+
+def singular(word: str) -> str:
+    """A folded word without its plural -s or -x: ``frigos`` → ``frigo``.
+
+    Only a look-up key, used on both sides: an ``-s`` that is no plural
+    ("bois" → "boi") does no harm as long as the term is folded the same way.
+    """
+    if len(word) > 3 and word[-1] in "sx" and not word.endswith(_KEEP_FINAL_S):
+        return word[:-1]
+    return word
+
+
+def _singulars(words: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(singular(w) for w in words)
 
 
 def ancestors(key: str) -> list[str]:
@@ -38,6 +54,8 @@ def family(key: str) -> str:
 @dataclass
 class Lexicon:
     phrases: dict[tuple[str, ...], set[str]] = field(default_factory=dict)
+    # The same phrases in the singular: "réfrigérateur" finds "réfrigérateurs".
+    singulars: dict[tuple[str, ...], set[str]] = field(default_factory=dict)
     uses: dict[str, dict[str, float]] = field(default_factory=dict)  # needs -> accepts
     ewc: dict[str, str] = field(default_factory=dict)  # code prefix -> key
     longest: int = 1
@@ -80,6 +98,7 @@ class Lexicon:
             return
         self.labels.setdefault(key, {}).setdefault(lang, term.strip())
         self.phrases.setdefault(words, set()).add(key)
+        self.singulars.setdefault(_singulars(words), set()).add(key)
         self.longest = max(self.longest, len(words))
         # German glues a material onto other words (Altholzpaletten); French and
         # English do not, and their endings would fire wrongly ("réutilisable").
@@ -117,14 +136,20 @@ class Lexicon:
     def keys_in(self, words: list[str]) -> set[str]:
         """Material keys named in ``words`` (folded tokens), longest phrase first.
 
-        A word that is no term but ends with one (a German compound such as
+        A phrase given in the lexicon only in the plural or only in the singular
+        is found in the other number too; where the lexicon gives both numbers
+        different keys ("tin" and "tins"), the words as written decide. A word
+        that is no term but ends with one (a German compound such as
         ``Altholzpaletten``) takes the key of that ending.
         """
         found: set[str] = set()
+        folded = [singular(w) for w in words]
         i = 0
         while i < len(words):
             for length in range(min(self.longest, len(words) - i), 0, -1):
-                keys = self.phrases.get(tuple(words[i : i + length]))
+                keys = self.phrases.get(
+                    tuple(words[i : i + length])
+                ) or self.singulars.get(tuple(folded[i : i + length]))
                 if keys:
                     found |= keys
                     i += length

@@ -138,3 +138,48 @@ def test_unsold_or_rejected_is_a_state_not_a_shared_material(lexicon: Lexicon) -
     assert [found.offer_id for found in matcher.match(matcher.item(1), 5)] == [3]
     assert [found.request_id for found in matcher.match(matcher.item(2), 5)] == [4]
     assert [found.offer_id for found in matcher.match(matcher.item(5), 5)] == [6]
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        # the lexicon names fridges in the plural only: the singular finds them
+        ("Réfrigérateur professionnel", "equipment.appliances"),
+        ("A chest freezer for our pantry", "equipment.appliances"),
+        ("Vitrine réfrigérée murale de 3 m", "equipment.appliances"),
+        # where the two numbers name different things, the words as written decide
+        ("Tin from soldering", "metal.mixed_nonferrous"),
+        ("Empty tins, rinsed", "metal.ferrous.cans"),
+    ],
+)
+def test_a_term_is_found_in_either_number(
+    lexicon: Lexicon, text: str, key: str
+) -> None:
+    assert key in lexicon.keys_in_text(text)
+
+
+def test_a_fridge_request_finds_the_fridge_before_the_food_it_will_hold(
+    lexicon: Lexicon,
+) -> None:
+    matcher = Matcher(lexicon)
+    matcher.add(
+        [
+            listing(
+                1,
+                "request",
+                "Réfrigérateur ou vitrine réfrigérée professionnelle",
+                "Un meuble réfrigéré de 2 à 3 m pour les produits laitiers et "
+                "les fruits et légumes, en état de marche.",
+            ),
+            listing(2, "offer", "Yaourts et fromages frais à date courte"),
+            listing(
+                3,
+                "offer",
+                "Vitrine réfrigérée murale de 3 m remplacée",
+                "Vitrine fonctionnelle, remplacée lors de la rénovation du rayon frais.",
+            ),
+        ]
+    )
+    ranked = matcher.match(matcher.item(1), 5)
+    assert ranked[0].offer_id == 3
+    assert ranked[0].score > ranked[-1].score
