@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections import Counter
+from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
@@ -64,7 +64,7 @@ def snapshot() -> Snapshot:
 def lines(before: Snapshot, after: Snapshot) -> list[str]:
     """The machine's use and each group's, in % of one core."""
     seconds = max(after.at - before.at, 1e-9)
-    shares: Counter[str] = Counter()
+    shares: defaultdict[str, float] = defaultdict(float)
     for key, (label, used) in after.processes.items():
         earlier = before.processes.get(key, (label, 0.0))[1]
         shares[label] += max(used - earlier, 0.0) / seconds * 100

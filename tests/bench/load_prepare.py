@@ -77,6 +77,67 @@ def recreate(url: sa.URL) -> None:
     admin.dispose()
 
 
+# The rows a run of the mix writes (posted listings, their matches and
+# agreements, what the agreements record, notifications, activity), children
+# first; and the child tables keyed by a parent's id.
+MARK_TABLE = "load_bench_mark"
+RUN_TABLES = ("impact_record", "delivery", "agreement_message", "agreement_event",
+              "agreement", "match", "listing", "notification", "activity_log")  # fmt: skip
+RUN_CHILDREN = {"agreement_check": "agreement", "listing_sdg": "listing"}
+
+
+MARKS = sa.Table(
+    MARK_TABLE,
+    sa.MetaData(),
+    sa.Column("name", sa.String(40), primary_key=True),
+    sa.Column("last_id", sa.BigInteger, nullable=False),
+)
+
+
+def _table_ids(name: str, column: str = "id") -> sa.TableClause:
+    return sa.table(name, sa.column(column))
+
+
+def mark_data_set() -> None:
+    """Note the last id of each table runs write to, right after the build."""
+    with db.engine.begin() as conn:
+        MARKS.drop(conn, checkfirst=True)
+        MARKS.create(conn)
+        for name in RUN_TABLES:
+            table = _table_ids(name)
+            last = conn.scalar(sa.select(sa.func.coalesce(sa.func.max(table.c.id), 0)))
+            conn.execute(MARKS.insert().values(name=name, last_id=last))
+
+
+def forget_runs() -> str:
+    """Delete what earlier runs wrote past the build's marks (--reuse).
+
+    Each run posts a few hundred listings, with their matches and agreements:
+    kept, they would make every run measure a larger database than the last.
+    What runs changed in the data set's own rows (a request an agreement
+    fulfilled) stays.
+    """
+    with db.engine.begin() as conn:
+        if not sa.inspect(conn).has_table(MARK_TABLE):
+            return (
+                "this database predates the build marks: rows of earlier runs stay "
+                "(rebuild it without --reuse to start clean)"
+            )
+        marks = {name: last for name, last in conn.execute(sa.select(MARKS))}
+        deleted = 0
+        for child, parent in RUN_CHILDREN.items():
+            table = _table_ids(child, f"{parent}_id")
+            deleted += conn.execute(
+                sa.delete(table).where(table.c[f"{parent}_id"] > marks[parent])
+            ).rowcount
+        for name in RUN_TABLES:
+            table = _table_ids(name)
+            deleted += conn.execute(
+                sa.delete(table).where(table.c.id > marks[name])
+            ).rowcount
+    return f"deleted {deleted:,} rows written by earlier runs"
+
+
 def analyse(vacuum: bool) -> float:
     """ANALYZE (VACUUM ANALYZE after a build on PostgreSQL); the seconds it took."""
     start = time.perf_counter()
@@ -96,6 +157,7 @@ def database(app: Flask, url: sa.URL, sizes: scale_data.Sizes, reuse: bool) -> N
         progress(f"reusing {label}")
         with app.app_context():
             upgrade()
+            progress(forget_runs())
             progress(f"ANALYZE in {analyse(vacuum=False):.0f} s")
         return
     recreate(url)
@@ -106,6 +168,7 @@ def database(app: Flask, url: sa.URL, sizes: scale_data.Sizes, reuse: bool) -> N
         progress(f"generating {sizes}")
         report = scale_data.generate(sizes, seed=1, progress=progress)
         progress(f"data set written in {report.seconds:.0f} s")
+        mark_data_set()
         progress(f"VACUUM ANALYZE in {analyse(vacuum=True):.0f} s")
 
 

@@ -19,6 +19,7 @@ import random
 from dataclasses import dataclass, fields
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 from symbiosis.matching.model import Item
 
@@ -454,7 +455,9 @@ def generate(n: int, seed: int = 1, *, first_id: int = 1) -> list[Item]:
             limit = float(rng.randrange(10, 105, 5)) if random_() < 0.1 else None
         else:
             limit = float(rng.randrange(10, 85, 5)) if random_() < 0.85 else None
-        extra = {"accepted_ewc": accepted} if accepted and _HAS_ACCEPTED else {}
+        extra: dict[str, Any] = (
+            {"accepted_ewc": accepted} if accepted and _HAS_ACCEPTED else {}
+        )
         append(
             Item(
                 id=ident,

@@ -11,9 +11,12 @@ import re
 from collections.abc import Callable
 
 import pytest
+import sqlalchemy as sa
 
+from symbiosis import create_app
+from symbiosis.extensions import db
 from symbiosis.services import scale_data
-from tests.bench import load_profile
+from tests.bench import load_prepare, load_profile
 
 
 def test_every_request_kind_of_the_mix_answers_on_a_small_data_set(
@@ -38,3 +41,36 @@ def test_every_request_kind_of_the_mix_answers_on_a_small_data_set(
         median, _p90, statements = re.findall(r"(\d+\.\d) ", row + " ")[:3]
         assert float(median) > 0, row
         assert float(statements) >= 1, row
+
+
+def test_a_reused_data_set_forgets_what_earlier_runs_wrote(
+    small_load_database: Callable[[scale_data.Sizes], str],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    sizes = scale_data.Sizes(3000, 300, 600)
+    url = small_load_database(sizes)
+    built = _counts(url)
+    # a run: posts listings, matches them, takes agreements to delivery
+    assert load_profile.main(["--database-url", url, "--runs", "3"]) == 0
+    after_run = _counts(url)
+    for table in ("listing", "match", "agreement", "agreement_event"):
+        assert after_run[table] > built[table], table
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "x" * 32})
+    load_prepare.database(app, sa.make_url(url), sizes, reuse=True)
+    with app.app_context():
+        db.engine.dispose()
+    assert _counts(url) == built
+    assert "rows written by earlier runs" in capsys.readouterr().err
+
+
+def _counts(url: str) -> dict[str, int]:
+    engine = sa.create_engine(url)
+    with engine.connect() as conn:
+        counts = {
+            table: conn.scalar(sa.select(sa.func.count()).select_from(sa.table(table)))
+            or 0
+            for table in (*load_prepare.RUN_TABLES, *load_prepare.RUN_CHILDREN)
+        }
+    engine.dispose()
+    return counts
