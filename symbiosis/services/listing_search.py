@@ -77,15 +77,16 @@ class Results:
         return self.page < self.pages
 
 
-def shown_with() -> list[Any]:
+def shown_with(sdgs: bool = True) -> list[Any]:
     """What a page shows of a listing, loaded with it: one row each for what a
-    listing has one of (waste code, zone, organisation); its SDGs apart."""
-    return [
+    listing has one of (waste code, zone, organisation); its SDGs apart, and
+    only where they are shown (not in the list or on the map)."""
+    options = [
         joinedload(Listing.ewc),
         joinedload(Listing.zone),
         joinedload(Listing.organisation),
-        selectinload(Listing.sdgs),
     ]
+    return [*options, selectinload(Listing.sdgs)] if sdgs else options
 
 
 def _query(filters: Filters) -> sa.Select[int, float, float]:
@@ -111,11 +112,18 @@ def _query(filters: Filters) -> sa.Select[int, float, float]:
     return query
 
 
-def search(viewer: Any, filters: Filters, page: int = 1, per_page: int = 20) -> Results:
+def search(
+    viewer: Any,
+    filters: Filters,
+    page: int = 1,
+    per_page: int = 20,
+    sdgs: bool = True,
+) -> Results:
     """Active listings matching ``filters``, newest first, one page of them.
 
     The distance filter keeps what lies within ``within_km`` of the viewer's
-    site: a bounding box in SQL, then the exact geodesic distance.
+    site: a bounding box in SQL, then the exact geodesic distance. ``sdgs``
+    loads each listing's SDGs with it (else they load when first read).
     """
     query = _query(filters).order_by(Listing.created_at.desc(), Listing.id.desc())
     site = org_site(viewer)
@@ -153,7 +161,7 @@ def search(viewer: Any, filters: Filters, page: int = 1, per_page: int = 20) -> 
     loaded = {
         listing.id: listing
         for listing in db.session.scalars(
-            sa.select(Listing).where(Listing.id.in_(chosen)).options(*shown_with())
+            sa.select(Listing).where(Listing.id.in_(chosen)).options(*shown_with(sdgs))
         )
     }
     return Results(
@@ -177,5 +185,5 @@ def _count(query: sa.Select[int, float, float], filters: Filters) -> int:
 
 def all_matching(viewer: Any, filters: Filters, limit: int = 2000) -> list[Listing]:
     """Every listing for the map (up to ``limit``), same filters as the list."""
-    results = search(viewer, filters, page=1, per_page=limit)
+    results = search(viewer, filters, page=1, per_page=limit, sdgs=False)
     return results.items

@@ -48,20 +48,20 @@ Request = Callable[[], Any]
 
 
 @contextmanager
-def counting(app: Flask) -> Iterator[list[int]]:
-    """Counts the SQL statements run while inside."""
-    seen = [0]
+def statements_run(app: Flask) -> Iterator[list[str]]:
+    """The text of each SQL statement the app's engine runs while inside."""
+    seen: list[str] = []
 
-    def count(*_args: Any) -> None:
-        seen[0] += 1
+    def note(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        seen.append(statement)
 
     with app.app_context():
         engine = db.engine
-    sa.event.listen(engine, "before_cursor_execute", count)
+    sa.event.listen(engine, "before_cursor_execute", note)
     try:
         yield seen
     finally:
-        sa.event.remove(engine, "before_cursor_execute", count)
+        sa.event.remove(engine, "before_cursor_execute", note)
 
 
 def kinds(
@@ -135,12 +135,12 @@ def measure(app: Flask, request: Request, runs: int) -> tuple[list[float], float
     """Wall seconds of each run after two untimed ones; mean SQL statements."""
     request(), request()
     times = []
-    with counting(app) as seen:
+    with statements_run(app) as seen:
         for _ in range(runs):
             start = time.perf_counter()
             request()
             times.append(time.perf_counter() - start)
-    return times, seen[0] / runs
+    return times, len(seen) / runs
 
 
 def profile(request: Request, runs: int, top: int, sort: str = "cumulative") -> str:

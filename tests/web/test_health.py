@@ -10,7 +10,6 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-import sqlalchemy as sa
 from flask import Flask, current_app
 from flask.testing import FlaskClient
 
@@ -18,6 +17,7 @@ from symbiosis import create_app
 from symbiosis.authz import public
 from symbiosis.extensions import db
 from symbiosis.logging_setup import HEADER
+from tests.bench.load_profile import statements_run
 from tests.conftest import TEST_CONFIG
 
 
@@ -42,18 +42,8 @@ def restore_logging() -> Iterator[None]:
 def test_healthz_answers_without_touching_the_database(
     app: Flask, client: FlaskClient
 ) -> None:
-    statements: list[str] = []
-
-    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    sa.event.listen(engine, "before_cursor_execute", record)
-    try:
+    with statements_run(app) as statements:
         response = client.get("/healthz")
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", record)
     assert response.status_code == 200
     assert response.json == {"status": "ok"}
     assert statements == []

@@ -71,6 +71,7 @@ def index() -> ResponseReturnValue:
         filters,
         page=request.args.get("page", 1, type=int),
         per_page=current_app.config["LISTINGS_PER_PAGE"],
+        sdgs=False,
     )
     shown = {item.id: service.shown_to(current_user, item) for item in results.items}
     return render_template(
