@@ -56,7 +56,13 @@ def test_a_reused_data_set_forgets_what_earlier_runs_wrote(
     for table in ("listing", "match", "agreement", "agreement_event"):
         assert after_run[table] > built[table], table
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "x" * 32})
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": url,
+            "SECRET_KEY": "x" * 32,
+            "RATELIMIT_ENABLED": False,
+        }
+    )
     load_prepare.database(app, sa.make_url(url), sizes, reuse=True)
     with app.app_context():
         db.engine.dispose()

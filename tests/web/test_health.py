@@ -15,7 +15,7 @@ from flask.testing import FlaskClient
 
 from symbiosis import create_app
 from symbiosis.authz import public
-from symbiosis.extensions import db
+from symbiosis.extensions import db, limiter
 from symbiosis.logging_setup import HEADER
 from tests.bench.load_profile import statements_run
 from tests.conftest import TEST_CONFIG
@@ -100,6 +100,16 @@ def test_readyz_checks_the_queue_when_one_is_configured() -> None:
     assert response.json["checks"]["queue"] == {"status": "ok"}
 
 
+@pytest.fixture
+def default_limits_dropped() -> Iterator[None]:
+    """Flask-Limiter's extension object is one per process and keeps default
+    limits once an app set them: later apps (other tests on this worker)
+    would inherit "1 per minute"."""
+    yield
+    limiter.limit_manager.set_default_limits([])
+
+
+@pytest.mark.usefixtures("default_limits_dropped")
 def test_probes_skip_the_https_redirect_and_the_rate_limits() -> None:
     app = _app(FORCE_HTTPS=True, RATELIMIT_DEFAULT="1 per minute")
     client = app.test_client()
