@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from flask import Flask, g, has_request_context, request, session
 from flask_login import current_user
 
-from symbiosis import ROOT, authz, db_connections  # noqa: F401 - its listeners
+from symbiosis import ROOT, authz, db_connections, labels  # noqa: F401 - its listeners
 from symbiosis.extensions import (
     babel,
     csrf,
@@ -130,7 +130,8 @@ def register_request_hooks(app: Flask) -> None:
             "ewc_codes": _ewc_codes,
         }
 
-    app.add_template_filter(_decimal, "decimal")
+    app.add_template_filter(labels.number, "decimal")
+    app.add_template_filter(labels.quantity, "quantity")
     app.add_template_filter(_dateformat, "dateformat")
     app.add_template_filter(_datetimeformat, "datetimeformat")
 
@@ -144,18 +145,6 @@ def _ewc_codes() -> list[Any]:
             sa.select(EwcCode).order_by(EwcCode.code)
         ).all()
     return list(g.ewc_codes)
-
-
-def _decimal(value: Any) -> str:
-    """2.5000 → "2,5" in French, "2.5" in English (no trailing zeros)."""
-    from decimal import Decimal
-
-    from flask_babel import format_decimal
-
-    if value is None:
-        return ""
-    number = value.normalize() if isinstance(value, Decimal) else value
-    return str(format_decimal(number, format="#,##0.####"))
 
 
 def _dateformat(value: Any) -> str:

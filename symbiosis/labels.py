@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+from typing import Any
+
+from flask_babel import format_decimal, ngettext
 from flask_babel import lazy_gettext as _l
 
 KIND = {"offer": _l("Offer"), "request": _l("Request")}
@@ -53,8 +57,44 @@ def unit_label(unit: str) -> str:
     return str(UNIT.get(unit, unit))
 
 
+# Units one counts, in the singular: "5 € per piece", not "per pieces".
+UNIT_ONE = {"pieces": _l("piece"), "hours": _l("hour")}
+
+
+def unit_one(unit: str) -> str:
+    """The unit as in "per …": a counted unit in the singular."""
+    return str(UNIT_ONE.get(unit) or unit_label(unit))
+
+
 def frequency_label(frequency: str) -> str:
     return str(FREQUENCY.get(frequency, frequency))
+
+
+def number(value: Any) -> str:
+    """2.5000 → "2,5" in French, "2.5" in English (no trailing zeros)."""
+    if value is None:
+        return ""
+    shown = value.normalize() if isinstance(value, Decimal) else value
+    return str(format_decimal(shown, format="#,##0.####"))
+
+
+def quantity(value: Any, unit: str) -> str:
+    """An amount with its unit, counted units in the singular or the plural:
+    "1 pièce", "12 pièces", "2,5 t", "1 heure"."""
+    if value is None:
+        return ""
+    text = number(value)
+    whole = Decimal(value) == Decimal(value).to_integral_value()
+    count = abs(int(value)) if whole else 2  # 1.5 hours, 0.5 pieces: plural
+    if unit == "pieces":
+        return str(
+            ngettext("%(quantity)s piece", "%(quantity)s pieces", count, quantity=text)
+        )
+    if unit == "hours":
+        return str(
+            ngettext("%(quantity)s hour", "%(quantity)s hours", count, quantity=text)
+        )
+    return f"{text} {unit_label(unit)}"
 
 
 AGREEMENT_STATE = {

@@ -12,11 +12,11 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import format_date, gettext
 
-from symbiosis import geo, jobs, units
+from symbiosis import geo, jobs, labels, units
 from symbiosis.authz import Perm, can
 from symbiosis.errors import FieldErrors, InvalidTransition, NotAllowed
 from symbiosis.extensions import db
-from symbiosis.labels import frequency_label, unit_label
+from symbiosis.labels import frequency_label
 from symbiosis.listing_fields import N_, Problem, parse_listing
 from symbiosis.matching.normalise import fold
 from symbiosis.models import EwcCode, Listing, Locality, Organisation, Sdg, User
@@ -381,9 +381,8 @@ def expire_listings(today: date | None = None) -> tuple[int, int]:
 
 def quantity_label(listing: Listing) -> str:
     """ "2.5 t · monthly" in the viewer's language."""
-    quantity = listing.quantity.normalize()
-    text = f"{quantity:f}" if quantity == quantity.to_integral() else str(quantity)
-    return f"{text} {unit_label(listing.unit)} · {frequency_label(listing.frequency)}"
+    amount = labels.quantity(listing.quantity, listing.unit)
+    return f"{amount} · {frequency_label(listing.frequency)}"
 
 
 def org_site(viewer: Any) -> tuple[float, float] | None:

@@ -218,3 +218,53 @@ def test_the_list_and_the_map_read_no_sdgs_and_the_same_statements_for_more_rows
     after = _statements(app, client, path)
     assert len(after) == len(before)
     assert not [s for s in after if "listing_sdg" in s]
+
+
+@pytest.mark.parametrize(
+    ("lang", "amount", "unit", "shown"),
+    [
+        ("fr", "1", "pieces", "1 pièce"),
+        ("fr", "12", "pieces", "12 pièces"),
+        ("fr", "1.5", "hours", "1,5 heures"),
+        ("fr", "2.5000", "t", "2,5 t"),
+        ("fr", "1200", "kg", "1\u202f200 kg"),
+        ("en", "1", "hours", "1 hour"),
+        ("en", "3", "pieces", "3 pieces"),
+        ("de", "1", "hours", "1 Stunde"),
+        ("de", "4", "pieces", "4 Stück"),
+    ],
+)
+def test_quantities_read_in_the_singular_or_the_plural(
+    app: Flask, lang: str, amount: str, unit: str, shown: str
+) -> None:
+    from decimal import Decimal
+
+    from flask_babel import force_locale
+
+    from symbiosis import labels
+
+    with app.test_request_context(), force_locale(lang):
+        assert labels.quantity(Decimal(amount), unit) == shown
+
+
+def test_a_single_piece_reads_in_the_singular_on_its_page(
+    app: Flask, client: FlaskClient, world: dict
+) -> None:
+    as_user(app, client, world["member"])
+    with app.app_context():
+        firm = db.session.get(Organisation, world["firm"])
+        one = make_listing(
+            org=firm,
+            title="Vitrine réfrigérée",
+            quantity="1",
+            unit="pieces",
+            frequency="once",
+            price_terms="price_per_unit",
+            price_per_unit="40",
+        )
+        db.session.commit()
+        listing_id = one.id
+    page = client.get(f"/listings/{listing_id}").get_data(as_text=True)
+    assert "1 pièce · une fois" in page
+    assert "40 € par pièce" in page
+    assert "pièces" not in page.split("<main", 1)[1].split("Mises en relation", 1)[0]
