@@ -9,10 +9,14 @@ import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from flask import Flask
 from werkzeug.serving import make_server
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -24,10 +28,32 @@ CHROMIUM_ARGS = [
 ]
 
 
+def _answered_whole(app: WSGIApplication) -> WSGIApplication:
+    """The app, each answer read and closed before it is sent.
+
+    Werkzeug's development server closes an answer's iterator (a static
+    file's handle) in a block that fails first when the browser has already
+    dropped the connection, as Chromium does for the favicon of a page it
+    leaves at once: the open file then surfaces as a ResourceWarning in
+    whichever test is running.
+    """
+
+    def answer(environ: WSGIEnvironment, start_response: StartResponse) -> list[bytes]:
+        parts = app(environ, start_response)
+        try:
+            return list(parts)
+        finally:
+            close = getattr(parts, "close", None)
+            if close is not None:
+                close()
+
+    return answer
+
+
 @pytest.fixture
 def live_server(app: Flask) -> Iterator[str]:
     app.config.update(SESSION_COOKIE_SECURE=False, REMEMBER_COOKIE_SECURE=False)
-    server = make_server("127.0.0.1", 0, app, threaded=False)
+    server = make_server("127.0.0.1", 0, _answered_whole(app), threaded=False)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
