@@ -10,7 +10,8 @@ The load benchmark gives throughput and latency under 100 users; this one
 says where the time goes: for every request kind of the locust mix it sends
 ``--runs`` requests through the app's test client (no network, no gunicorn,
 no other request competing) and prints the median and 90th percentile wall
-time and the SQL statements per request. ``--profile KIND`` runs cProfile
+time, the SQL statements per request and the median CPU time of this
+process (the app's Python; the database server's work is apart). ``--profile KIND`` runs cProfile
 over that kind and prints the ``--top`` functions by cumulative time. New
 listings of the writing kinds are matched in the request (no queue), as the
 embedded default does.
@@ -131,16 +132,20 @@ def kinds(
     }
 
 
-def measure(app: Flask, request: Request, runs: int) -> tuple[list[float], float]:
-    """Wall seconds of each run after two untimed ones; mean SQL statements."""
+def measure(
+    app: Flask, request: Request, runs: int
+) -> tuple[list[float], list[float], float]:
+    """Wall and CPU seconds (this process: Python, not the database server) of
+    each run after two untimed ones; mean SQL statements."""
     request(), request()
-    times = []
+    times, cpu = [], []
     with statements_run(app) as seen:
         for _ in range(runs):
-            start = time.perf_counter()
+            start, used = time.perf_counter(), time.process_time()
             request()
+            cpu.append(time.process_time() - used)
             times.append(time.perf_counter() - start)
-    return times, len(seen) / runs
+    return times, cpu, len(seen) / runs
 
 
 def profile(request: Request, runs: int, top: int, sort: str = "cumulative") -> str:
@@ -223,12 +228,14 @@ def run(app: Flask, url: str, args: argparse.Namespace) -> None:
         f"one request at a time, in process ({where.get_backend_name()} "
         f"{where.database}, load average {load()}):"
     )
-    print(f"{'request kind':40} {'median':>9} {'p90':>9} {'SQL/req':>8}")
+    print(f"{'request kind':40} {'median':>9} {'p90':>9} {'SQL/req':>8} "
+          f"{'CPU here':>9}")  # fmt: skip
     for name, request in requests.items():
-        times, statements = measure(app, request, args.runs)
+        times, cpu, statements = measure(app, request, args.runs)
         p90 = statistics.quantiles(times, n=10)[-1]
         print(f"{name:40} {statistics.median(times) * 1e3:7.1f} ms "
-              f"{p90 * 1e3:6.1f} ms {statements:8.1f}", flush=True)  # fmt: skip
+              f"{p90 * 1e3:6.1f} ms {statements:8.1f} "
+              f"{statistics.median(cpu) * 1e3:6.1f} ms", flush=True)  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -38,9 +38,10 @@ def test_every_request_kind_of_the_mix_answers_on_a_small_data_set(
         "monitoring dashboard (zone manager)",
     ):
         row = next(line for line in out.splitlines() if line.startswith(kind))
-        median, _p90, statements = re.findall(r"(\d+\.\d) ", row + " ")[:3]
+        median, _p90, statements, cpu = re.findall(r"(\d+\.\d) ", row + " ")[:4]
         assert float(median) > 0, row
         assert float(statements) >= 1, row
+        assert 0 < float(cpu), row
 
 
 def test_a_reused_data_set_forgets_what_earlier_runs_wrote(
