@@ -84,8 +84,9 @@ def quantity(value: Any, unit: str) -> str:
     if value is None:
         return ""
     text = number(value)
-    whole = Decimal(value) == Decimal(value).to_integral_value()
-    count = abs(int(value)) if whole else 2  # 1.5 hours, 0.5 pieces: plural
+    amount = Decimal(value)
+    whole = amount == amount.to_integral_value()
+    count = abs(int(amount)) if whole else 2  # 1.5 hours, 0.5 pieces: plural
     if unit == "pieces":
         return str(
             ngettext("%(quantity)s piece", "%(quantity)s pieces", count, quantity=text)
