@@ -19,6 +19,7 @@ from flask.testing import FlaskClient
 from symbiosis import create_app
 from symbiosis.extensions import db
 from symbiosis.models import Base, User
+from tests.bench.load_profile import statements_run
 
 BACKENDS = ["sqlite", "postgresql"]
 
@@ -140,3 +141,10 @@ def as_user(app: Flask, client: FlaskClient, user_id: int) -> FlaskClient:
     """Sign ``client`` in as the user with this id (outside any app context)."""
     with app.app_context():
         return login(client, db.session.get(User, user_id))
+
+
+def statements_of(app: Flask, client: FlaskClient, path: str) -> list[str]:
+    """The SQL statements one GET of ``path`` runs (it must answer 200)."""
+    with statements_run(app) as seen:
+        assert client.get(path).status_code == 200
+    return seen

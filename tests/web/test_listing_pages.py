@@ -9,9 +9,8 @@ from flask.testing import FlaskClient
 
 from symbiosis.extensions import db
 from symbiosis.models import Listing, Organisation
-from tests.bench.load_profile import statements_run
 from tests.builders import make_listing, make_org, make_reference, make_user, make_zone
-from tests.conftest import as_user
+from tests.conftest import as_user, statements_of
 
 FORM = {
     "kind": "offer",
@@ -196,26 +195,20 @@ def test_edit_form_round_trip(app: Flask, client: FlaskClient, world: dict) -> N
         assert listing.anonymous
 
 
-def _statements(app: Flask, client: FlaskClient, path: str) -> list[str]:
-    with statements_run(app) as seen:
-        assert client.get(path).status_code == 200
-    return seen
-
-
 @pytest.mark.parametrize("path", ["/listings/", "/listings/map.geojson"])
 def test_the_list_and_the_map_read_no_sdgs_and_the_same_statements_for_more_rows(
     app: Flask, client: FlaskClient, world: dict, path: str
 ) -> None:
     as_user(app, client, world["stranger"])
     client.get(path)  # warm: the catalogs, the counts
-    before = _statements(app, client, path)
+    before = statements_of(app, client, path)
     with app.app_context():
         firm = db.session.get(Organisation, world["firm"])
         for n in range(7):
             make_listing(org=firm, title=f"Palettes en bois {n}", sdgs=[12, 13])
         db.session.commit()
     client.get(path)
-    after = _statements(app, client, path)
+    after = statements_of(app, client, path)
     assert len(after) == len(before)
     assert not [s for s in after if "listing_sdg" in s]
 

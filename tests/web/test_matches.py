@@ -9,9 +9,8 @@ from flask.testing import FlaskClient
 
 from symbiosis.extensions import db
 from symbiosis.models import Match, User
-from tests.bench.load_profile import statements_run
 from tests.builders import make_listing, make_org, make_reference, make_user, make_zone
-from tests.conftest import as_user
+from tests.conftest import as_user, statements_of
 
 
 @pytest.fixture
@@ -165,12 +164,6 @@ def test_the_matches_page_comes_in_pages(
     assert client.get("/matches/?page=0").status_code == 200
 
 
-def _statements(app: Flask, client: FlaskClient, path: str) -> int:
-    with statements_run(app) as seen:
-        assert client.get(path).status_code == 200
-    return len(seen)
-
-
 def test_more_proposals_take_no_more_statements(
     app: Flask, client: FlaskClient, world: dict
 ) -> None:
@@ -179,7 +172,7 @@ def test_more_proposals_take_no_more_statements(
              f"/listings/{world['offer']}", "/matches/"]  # fmt: skip
     for path in paths:
         client.get(path)  # warm: the index, the catalogs
-    before = {path: _statements(app, client, path) for path in paths}
+    before = {path: len(statements_of(app, client, path)) for path in paths}
     with app.app_context():
         for n in range(6):  # each from another firm of another zone
             zone = make_zone(
@@ -194,5 +187,5 @@ def test_more_proposals_take_no_more_statements(
     assert shown == 7
     for path in paths:
         client.get(path)
-    after = {path: _statements(app, client, path) for path in paths}
+    after = {path: len(statements_of(app, client, path)) for path in paths}
     assert after == before
