@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -11,12 +10,13 @@ from flask_sqlalchemy import SQLAlchemy  # noqa: TID251 - the one place it is im
 from flask_talisman import Talisman
 from flask_wtf import CSRFProtect
 
+from symbiosis.i18n import RequestBabel
 from symbiosis.models.base import Base
 
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate(render_as_batch=True, compare_type=True)
 login_manager = LoginManager()
 csrf = CSRFProtect()
-babel = Babel()
+babel = RequestBabel()
 limiter = Limiter(key_func=get_remote_address)
 talisman = Talisman()

@@ -5,8 +5,10 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from flask_babel import format_decimal, ngettext
-from flask_babel import lazy_gettext as _l
+from flask_babel import format_decimal
+
+from symbiosis.i18n import lazy_gettext as _l
+from symbiosis.i18n import ngettext
 
 KIND = {"offer": _l("Offer"), "request": _l("Request")}
 RESOURCE = {

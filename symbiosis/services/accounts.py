@@ -7,11 +7,11 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
 from symbiosis.errors import FieldErrors
 from symbiosis.extensions import db
+from symbiosis.i18n import gettext as _
 from symbiosis.matching.normalise import fold
 from symbiosis.models import Organisation, OrgRole, User, Zone
 from symbiosis.models.base import utcnow

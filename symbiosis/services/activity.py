@@ -18,11 +18,11 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import gettext
 from sqlalchemy.orm import selectinload
 
 from symbiosis.errors import FieldErrors
 from symbiosis.extensions import db
+from symbiosis.i18n import gettext
 from symbiosis.labels import ACTIVITY_ACTION
 from symbiosis.models import (
     ActivityEntry,

@@ -7,11 +7,11 @@ from datetime import date, timedelta
 from typing import Any
 
 from flask import current_app
-from flask_babel import gettext
 
 from symbiosis import agreement_fields as fields
 from symbiosis.errors import FieldErrors
 from symbiosis.extensions import db
+from symbiosis.i18n import gettext
 from symbiosis.models import Agreement, Listing, User
 from symbiosis.models.base import as_id
 from symbiosis.services.listings import translate

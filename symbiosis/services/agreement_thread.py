@@ -8,12 +8,12 @@ from functools import partial
 from typing import Any
 
 import sqlalchemy as sa
-from flask_babel import gettext
 from sqlalchemy.orm.exc import StaleDataError
 
 from symbiosis import agreement_fields as fields
 from symbiosis.errors import FieldErrors, NotAllowed
 from symbiosis.extensions import db
+from symbiosis.i18n import gettext
 from symbiosis.models import Agreement, AgreementCheck, AgreementMessage, Delivery, User
 from symbiosis.services import impacts, notify
 from symbiosis.services.agreement_terms import HAZARDOUS_CHECKLIST

@@ -16,7 +16,6 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
-from flask_babel import gettext
 from sqlalchemy.orm.exc import StaleDataError
 
 from symbiosis import agreement_fields as fields
@@ -30,6 +29,7 @@ from symbiosis.errors import (
     StaleObject,
 )
 from symbiosis.extensions import db
+from symbiosis.i18n import gettext
 from symbiosis.labels import action_label
 from symbiosis.models import Agreement, AgreementEvent, Match, User
 from symbiosis.models.base import utcnow

@@ -17,7 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
-from flask_babel import get_locale, gettext
+from flask_babel import get_locale
 from sqlalchemy.orm import selectinload
 
 from symbiosis import diagnostic_flows as flows
@@ -25,6 +25,7 @@ from symbiosis import labels, units
 from symbiosis.authz import Perm, can
 from symbiosis.errors import NotAllowed
 from symbiosis.extensions import db
+from symbiosis.i18n import gettext
 from symbiosis.models import Agreement, Listing, Match, Zone
 from symbiosis.services.imports import neutralise
 from symbiosis.services.matching import lexicon

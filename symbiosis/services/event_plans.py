@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask import current_app
-from flask_babel import gettext
 
 from symbiosis.errors import FieldErrors, InvalidTransition
 from symbiosis.event_fields import planner_kind
 from symbiosis.extensions import db
+from symbiosis.i18n import gettext
 from symbiosis.models import Event, EventMeeting, User
 from symbiosis.models.base import utcnow
 from symbiosis.planner import make_plan, rules

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from flask_babel import gettext
-
+from symbiosis.i18n import gettext
 from symbiosis.models import Event, EventMeeting, Organisation
 from symbiosis.services.events import Slot, slots
 

@@ -16,13 +16,13 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import gettext
 from sqlalchemy.orm.exc import StaleDataError
 
 from symbiosis import event_fields
 from symbiosis.authz import Perm, can
 from symbiosis.errors import FieldErrors, InvalidTransition, NotAllowed, StaleObject
 from symbiosis.extensions import db
+from symbiosis.i18n import gettext
 from symbiosis.models import (
     Event,
     EventMeeting,

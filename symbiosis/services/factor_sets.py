@@ -14,10 +14,10 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import sqlalchemy as sa
-from flask_babel import gettext
 
 from symbiosis.errors import FieldErrors, NotAllowed
 from symbiosis.extensions import db
+from symbiosis.i18n import gettext
 from symbiosis.models import EmissionFactor, FactorSet
 from symbiosis.services import activity, impacts
 

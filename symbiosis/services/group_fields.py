@@ -6,9 +6,8 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from flask_babel import gettext
-
 from symbiosis.errors import FieldErrors
+from symbiosis.i18n import gettext
 from symbiosis.listing_fields import Invalid, clean_text, parse_date
 
 # Meetings and due dates lie within this many years of today, either way.

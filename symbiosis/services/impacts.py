@@ -11,12 +11,12 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import gettext
 from geopy.distance import geodesic
 
 from symbiosis import impact, units
 from symbiosis.errors import NotAllowed
 from symbiosis.extensions import db
+from symbiosis.i18n import gettext
 from symbiosis.models import (
     Agreement,
     Delivery,

@@ -15,11 +15,11 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import gettext
 
 from symbiosis import jobs
 from symbiosis.errors import FieldErrors, NotAllowed
 from symbiosis.extensions import db
+from symbiosis.i18n import gettext
 from symbiosis.listing_fields import COLUMNS, REQUIRED
 from symbiosis.matching.normalise import fold
 from symbiosis.models import Organisation, User

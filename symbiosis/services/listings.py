@@ -10,12 +10,13 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import format_date, gettext
+from flask_babel import format_date
 
 from symbiosis import geo, jobs, labels, units
 from symbiosis.authz import Perm, can
 from symbiosis.errors import FieldErrors, InvalidTransition, NotAllowed
 from symbiosis.extensions import db
+from symbiosis.i18n import gettext
 from symbiosis.labels import frequency_label
 from symbiosis.listing_fields import N_, Problem, parse_listing
 from symbiosis.matching.normalise import fold

@@ -5,9 +5,9 @@ from __future__ import annotations
 from functools import partial
 
 import sqlalchemy as sa
-from flask_babel import gettext, ngettext
 
 from symbiosis.extensions import db
+from symbiosis.i18n import gettext, ngettext
 from symbiosis.models import Listing, Match
 from symbiosis.models.base import in_chunks
 from symbiosis.services import notify

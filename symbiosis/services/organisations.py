@@ -6,10 +6,10 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 
 from symbiosis.errors import FieldErrors, NotAllowed
 from symbiosis.extensions import db
+from symbiosis.i18n import gettext as _
 from symbiosis.matching.normalise import fold, slugify
 from symbiosis.models import (
     NaceCode,

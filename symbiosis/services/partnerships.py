@@ -16,10 +16,10 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import sqlalchemy as sa
-from flask_babel import gettext
 
 from symbiosis.errors import FieldErrors, NotAllowed
 from symbiosis.extensions import db
+from symbiosis.i18n import gettext
 from symbiosis.models import Agreement, Event, EventRegistration, Organisation
 from symbiosis.models.base import utcnow
 from symbiosis.services.agreements import event as agreement_event

@@ -11,7 +11,6 @@ from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
-from flask_babel import gettext
 from sqlalchemy.orm.exc import StaleDataError
 
 from symbiosis import pooled_fields, units
@@ -24,6 +23,7 @@ from symbiosis.errors import (
     StaleObject,
 )
 from symbiosis.extensions import db
+from symbiosis.i18n import gettext
 from symbiosis.labels import pool_action_label
 from symbiosis.models import (
     EwcCode,

@@ -10,12 +10,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
-from flask_babel import gettext
 from sqlalchemy.exc import IntegrityError
 
 from symbiosis.authz import Perm, can
 from symbiosis.errors import FieldErrors, NotAllowed
 from symbiosis.extensions import db
+from symbiosis.i18n import gettext
 from symbiosis.listing_fields import N_, Invalid, clean_text, parse_sdgs
 from symbiosis.matching.normalise import fold, slugify
 from symbiosis.models import Practice, Sdg, User

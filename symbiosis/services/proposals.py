@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
-from flask_babel import get_locale, gettext
+from flask_babel import get_locale
 from sqlalchemy.orm import joinedload
 
 from symbiosis.authz import Perm, can
 from symbiosis.errors import FieldErrors, NotAllowed
 from symbiosis.extensions import db
+from symbiosis.i18n import gettext
 from symbiosis.models import Listing, Match, User
 from symbiosis.models.base import utcnow
 from symbiosis.services import counts

@@ -15,10 +15,10 @@ from datetime import date, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from flask_babel import gettext
 
 from symbiosis.errors import FieldErrors
 from symbiosis.extensions import db
+from symbiosis.i18n import gettext
 from symbiosis.models import (
     Agreement,
     AgreementEvent,

@@ -12,8 +12,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from flask_babel import gettext
-
+from symbiosis.i18n import gettext
 from symbiosis.services.stats_impact import FIGURES
 
 Row = tuple[str, str, str, str, Any]

@@ -15,9 +15,10 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from flask_babel import get_locale, gettext, lazy_gettext
+from flask_babel import get_locale
 
 from symbiosis import labels
+from symbiosis.i18n import gettext, lazy_gettext
 from symbiosis.services import impacts, stats, stats_cache, stats_flows
 from symbiosis.services.stats_sql import Scope
 

@@ -10,11 +10,11 @@ import io
 from decimal import Decimal
 from typing import Any
 
-from flask_babel import gettext
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from symbiosis.i18n import gettext
 from symbiosis.services.stats_tables import NUMBER, Report
 
 SHEET_NAME_MAX = 31  # Excel's limit

@@ -7,11 +7,11 @@ import secrets
 from datetime import UTC, timedelta
 
 import sqlalchemy as sa
-from flask_babel import gettext
 from sqlalchemy.orm import joinedload
 
 from symbiosis.errors import FieldErrors, NotAllowed
 from symbiosis.extensions import db
+from symbiosis.i18n import gettext
 from symbiosis.models import ApiToken, User
 from symbiosis.models.base import utcnow
 

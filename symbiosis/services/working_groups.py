@@ -14,11 +14,12 @@ from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
-from flask_babel import format_date, gettext
+from flask_babel import format_date
 
 from symbiosis.authz import Perm, can
 from symbiosis.errors import FieldErrors, Forbidden, InvalidTransition, NotAllowed
 from symbiosis.extensions import db
+from symbiosis.i18n import gettext
 from symbiosis.models import User, Zone, zone_managers
 from symbiosis.models.base import utcnow
 from symbiosis.models.working_group import (

@@ -6,10 +6,10 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from flask_babel import get_locale
-from flask_babel import lazy_gettext as _l
 from wtforms import SelectChoice
 
 from symbiosis.extensions import db
+from symbiosis.i18n import lazy_gettext as _l
 from symbiosis.models import NaceCode, Organisation, Sdg, Zone
 
 

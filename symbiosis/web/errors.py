@@ -23,12 +23,12 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from markupsafe import escape
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from symbiosis.extensions import db, login_manager
+from symbiosis.i18n import gettext as _
 
 RETRY_AFTER_SECONDS = 5
 # SQLAlchemy's code for "Can't reconnect until invalid transaction is rolled

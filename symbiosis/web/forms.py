@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask_babel import gettext
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import Field, Form, SelectChoice, StringField, TextAreaField
 from wtforms.validators import ValidationError
+
+from symbiosis.i18n import gettext
+from symbiosis.i18n import lazy_gettext as _l
 
 
 class BaseForm(FlaskForm):  # type: ignore[misc]

@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 from flask import Flask
-from flask_babel import gettext
 
 from symbiosis.errors import FieldErrors, NotAllowed
 from symbiosis.extensions import db
+from symbiosis.i18n import gettext
 from symbiosis.models import Agreement, Event, EventRegistration, Listing
 from symbiosis.services import partnerships
 from tests.builders import make_org, make_reference, make_user, make_zone

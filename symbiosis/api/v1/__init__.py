@@ -10,11 +10,11 @@ from typing import Any
 
 from flask import Blueprint, abort, current_app, g, jsonify, request
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from symbiosis.errors import FieldErrors
 from symbiosis.extensions import csrf
+from symbiosis.i18n import gettext as _
 from symbiosis.models.base import MAX_ID
 
 bp = Blueprint("api_v1", __name__, url_prefix="/api/v1")

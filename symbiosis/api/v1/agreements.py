@@ -6,7 +6,6 @@ from typing import Any
 
 from flask import jsonify, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from symbiosis.api.v1 import bp, error, field_errors, json_body
@@ -18,6 +17,7 @@ from symbiosis.errors import (
     NotAllowed,
     StaleObject,
 )
+from symbiosis.i18n import gettext as _
 from symbiosis.models import Agreement, AgreementMessage, Delivery
 from symbiosis.models.base import as_id
 from symbiosis.services import agreement_thread as thread

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from flask import current_app, jsonify, request
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from symbiosis.api.v1 import bp, error, json_body
 from symbiosis.authz import Perm, public, requires
 from symbiosis.extensions import limiter
+from symbiosis.i18n import gettext as _
 from symbiosis.services import accounts, tokens
 from symbiosis.web.auth.routes import _email_key_from
 

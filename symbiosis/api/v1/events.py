@@ -12,13 +12,13 @@ from typing import Any
 
 from flask import jsonify, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from symbiosis.api.v1 import bp, error, field_errors, json_body
 from symbiosis.authz import Perm, requires
 from symbiosis.errors import FieldErrors, InvalidTransition, NotAllowed, StaleObject
 from symbiosis.extensions import db
+from symbiosis.i18n import gettext as _
 from symbiosis.models import Event, EventRegistration, Organisation
 from symbiosis.models.base import as_id
 from symbiosis.services import event_views, events

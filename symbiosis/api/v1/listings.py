@@ -6,13 +6,13 @@ from typing import Any
 
 from flask import current_app, jsonify, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from symbiosis.api.v1 import bp, error, field_errors, json_body
 from symbiosis.authz import Perm, can, requires
 from symbiosis.errors import FieldErrors, InvalidTransition, NotAllowed
 from symbiosis.extensions import db
+from symbiosis.i18n import gettext as _
 from symbiosis.listing_fields import COLUMNS
 from symbiosis.models import Listing, Organisation
 from symbiosis.models.base import as_id

@@ -6,13 +6,13 @@ from typing import Any
 
 from flask import jsonify
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from symbiosis.api.v1 import bp, error, field_errors, json_body
 from symbiosis.authz import Perm, can, requires
 from symbiosis.errors import FieldErrors, NotAllowed
 from symbiosis.extensions import db
+from symbiosis.i18n import gettext as _
 from symbiosis.models import Listing, Match
 from symbiosis.services import proposals
 from symbiosis.services.listings import shown_to

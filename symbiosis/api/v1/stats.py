@@ -7,12 +7,12 @@ from typing import Any
 
 from flask import jsonify, request
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from symbiosis.api.v1 import bp, error, field_errors
 from symbiosis.authz import Perm, can, requires
 from symbiosis.errors import FieldErrors
+from symbiosis.i18n import gettext as _
 from symbiosis.models import Zone
 from symbiosis.services import stats, stats_cache
 from symbiosis.services.stats_sql import Scope

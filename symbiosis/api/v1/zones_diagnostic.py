@@ -7,13 +7,13 @@ from typing import Any
 import sqlalchemy as sa
 from flask import jsonify
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from symbiosis import diagnostic_flows as flows
 from symbiosis.api.v1 import bp, error
 from symbiosis.authz import Perm, can, requires
 from symbiosis.extensions import db
+from symbiosis.i18n import gettext as _
 from symbiosis.models import Zone
 from symbiosis.services import diagnostic as service
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from wtforms import PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
+from symbiosis.i18n import lazy_gettext as _l
 from symbiosis.web.forms import BaseForm, no_markup, strip
 
 LANGUAGE_CHOICES = [

@@ -12,11 +12,11 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext as _
 from flask_login import current_user, login_user
 
 from symbiosis.authz import Perm, requires
 from symbiosis.errors import FieldErrors, NotAllowed
+from symbiosis.i18n import gettext as _
 from symbiosis.services import accounts, organisations, tokens
 from symbiosis.web.account.forms import JoinForm, PasswordForm, ProfileForm, TokenForm
 from symbiosis.web.choices import organisation_choices

@@ -5,10 +5,10 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext as _
 
 from symbiosis.authz import Perm, requires
 from symbiosis.extensions import db
+from symbiosis.i18n import gettext as _
 from symbiosis.models import User, Zone
 from symbiosis.services import zones as zone_service
 from symbiosis.web.forms import CsrfForm

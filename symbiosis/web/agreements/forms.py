@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import secrets
 
-from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     DateField,
@@ -18,6 +17,7 @@ from wtforms.validators import Optional
 
 from symbiosis import labels
 from symbiosis.agreement_fields import MAX_CONDITIONS, MAX_MESSAGE, MAX_REASON
+from symbiosis.i18n import lazy_gettext as _l
 from symbiosis.web.forms import BaseForm, choices, strip
 from symbiosis.web.orgs.forms import MultiCheckboxField
 

@@ -8,7 +8,6 @@ from typing import Any
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -22,6 +21,7 @@ from symbiosis.errors import (
     StaleObject,
 )
 from symbiosis.extensions import db
+from symbiosis.i18n import gettext as _
 from symbiosis.models import Agreement, Listing, Match
 from symbiosis.services import agreement_thread as thread
 from symbiosis.services import agreements as service

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     EmailField,
@@ -21,6 +20,7 @@ from wtforms.validators import (
     Optional,
 )
 
+from symbiosis.i18n import lazy_gettext as _l
 from symbiosis.models import OrgKind
 from symbiosis.web.forms import BaseForm, no_markup, strip
 

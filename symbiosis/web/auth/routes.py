@@ -13,13 +13,13 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from symbiosis.authz import Perm, public, requires
 from symbiosis.errors import FieldErrors
 from symbiosis.extensions import limiter
+from symbiosis.i18n import gettext as _
 from symbiosis.matching.normalise import fold
 from symbiosis.services import accounts
 from symbiosis.web.auth.forms import LoginForm, RegisterForm

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
 
 from symbiosis import labels
+from symbiosis.i18n import lazy_gettext as _l
 from symbiosis.web.forms import BaseForm, choices, strip
 from symbiosis.web.orgs.forms import MultiCheckboxField
 

@@ -10,8 +10,6 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms import DecimalField, SelectChoice, SelectField, StringField
 from wtforms.validators import Optional
@@ -19,6 +17,8 @@ from wtforms.validators import Optional
 from symbiosis.authz import Perm, requires
 from symbiosis.errors import FieldErrors, NotAllowed
 from symbiosis.extensions import db
+from symbiosis.i18n import gettext
+from symbiosis.i18n import lazy_gettext as _l
 from symbiosis.models import Agreement, Event
 from symbiosis.services import partnerships
 from symbiosis.web.choices import sdg_choices

@@ -6,13 +6,13 @@ from typing import Any
 
 from flask import Blueprint, flash, redirect, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 
 from symbiosis.authz import Perm, requires
 from symbiosis.errors import FieldErrors, InvalidTransition, StaleObject
 from symbiosis.extensions import db
+from symbiosis.i18n import gettext as _
+from symbiosis.i18n import ngettext
 from symbiosis.models import Event
 from symbiosis.services import event_plans, event_views, events
 from symbiosis.web.events.forms import LockForm, MoveForm, SwapForm, VersionForm

@@ -9,13 +9,13 @@ from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from symbiosis import labels
 from symbiosis.authz import Perm, requires
 from symbiosis.errors import FieldErrors, InvalidTransition, NotAllowed, StaleObject
 from symbiosis.extensions import db
+from symbiosis.i18n import gettext as _
 from symbiosis.models import Event
 from symbiosis.services import event_views, events
 from symbiosis.web.choices import sdg_choices, zone_choices

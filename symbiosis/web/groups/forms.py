@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from wtforms import DateField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import Optional
 
+from symbiosis.i18n import lazy_gettext as _l
 from symbiosis.models.working_group import (
     MAX_ACTION_TITLE,
     MAX_DECISIONS,

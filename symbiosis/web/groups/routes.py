@@ -8,12 +8,12 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import format_date
-from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
 
 from symbiosis.authz import Perm, requires
 from symbiosis.errors import FieldErrors, Forbidden, InvalidTransition, NotAllowed
+from symbiosis.i18n import gettext as _
 from symbiosis.models.working_group import WorkingGroup
 from symbiosis.services import working_groups as service
 from symbiosis.web.forms import BaseForm, CsrfForm

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
@@ -16,6 +15,7 @@ from wtforms import (
 from wtforms.validators import Optional
 
 from symbiosis import labels, themes
+from symbiosis.i18n import lazy_gettext as _l
 from symbiosis.web.forms import BaseForm, choices, strip
 from symbiosis.web.orgs.forms import MultiCheckboxField
 

@@ -18,13 +18,13 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from symbiosis import labels, themes
 from symbiosis.authz import Perm, can, ensure, requires
 from symbiosis.errors import FieldErrors, NotAllowed
 from symbiosis.extensions import db
+from symbiosis.i18n import gettext as _
 from symbiosis.models import EwcChapter, Listing, Locality, Organisation, Zone
 from symbiosis.services import activity, imports, proposals
 from symbiosis.services import listings as service

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask_babel import format_date, get_locale, gettext, ngettext
-from flask_babel import lazy_gettext as _l
+from flask_babel import format_date, get_locale
 
 from symbiosis import themes
+from symbiosis.i18n import gettext, ngettext
+from symbiosis.i18n import lazy_gettext as _l
 from symbiosis.matching.explain import ewc_display
 from symbiosis.services.matching import lexicon
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from symbiosis import labels
 from symbiosis.authz import Perm, requires
 from symbiosis.errors import FieldErrors, NotAllowed
+from symbiosis.i18n import gettext as _
 from symbiosis.services import listings as listing_service
 from symbiosis.services import proposals
 from symbiosis.web.forms import CsrfForm, safe_next

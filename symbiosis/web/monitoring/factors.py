@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from flask import current_app, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.file import FileField
 from wtforms import DateField, StringField, TextAreaField
@@ -13,6 +11,8 @@ from wtforms.validators import Optional
 
 from symbiosis.authz import Perm, requires
 from symbiosis.errors import FieldErrors
+from symbiosis.i18n import gettext
+from symbiosis.i18n import lazy_gettext as _l
 from symbiosis.services import factor_sets
 from symbiosis.web.forms import BaseForm, strip
 from symbiosis.web.monitoring.routes import bp

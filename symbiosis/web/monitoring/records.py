@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext
 from flask_login import current_user
 
 from symbiosis import labels
 from symbiosis.authz import Perm, requires
 from symbiosis.errors import NotAllowed
+from symbiosis.i18n import gettext
 from symbiosis.services import impacts, listings, stats_records
 from symbiosis.services.stats_sql import Scope
 from symbiosis.web.monitoring.routes import bp, selection, selection_args

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from wtforms import (
     FloatField,
     SelectField,
@@ -14,6 +13,7 @@ from wtforms import (
 from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from symbiosis.i18n import lazy_gettext as _l
 from symbiosis.services.zones import LAT_RANGE, LON_RANGE
 from symbiosis.web.auth.forms import ORG_KINDS
 from symbiosis.web.forms import BaseForm, no_markup, strip

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from wtforms import (
     HiddenField,
     RadioField,
@@ -12,6 +11,7 @@ from wtforms import (
 )
 
 from symbiosis import labels
+from symbiosis.i18n import lazy_gettext as _l
 from symbiosis.web.forms import BaseForm, choices, strip
 
 

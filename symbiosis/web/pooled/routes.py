@@ -7,7 +7,6 @@ from typing import Any
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from symbiosis import labels
@@ -20,6 +19,7 @@ from symbiosis.errors import (
     StaleObject,
 )
 from symbiosis.extensions import db
+from symbiosis.i18n import gettext as _
 from symbiosis.models import PooledService, Zone
 from symbiosis.services import pooled as service
 from symbiosis.services import proposals

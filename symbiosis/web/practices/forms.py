@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from wtforms import RadioField, SelectChoice, SelectField, StringField, TextAreaField
 
 from symbiosis import labels
+from symbiosis.i18n import lazy_gettext as _l
 from symbiosis.services.practices import FIELDS, MAX_SUMMARY, MAX_TEXT, MAX_TITLE
 from symbiosis.web.forms import BaseForm, strip
 from symbiosis.web.orgs.forms import MultiCheckboxField

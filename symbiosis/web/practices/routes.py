@@ -7,13 +7,13 @@ from typing import Any
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from symbiosis import labels
 from symbiosis.authz import Perm, public, requires
 from symbiosis.errors import FieldErrors, NotAllowed
 from symbiosis.extensions import db
+from symbiosis.i18n import gettext as _
 from symbiosis.models import Practice, Sdg
 from symbiosis.models.practice import SCALE, split_lines
 from symbiosis.services import practices as service

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from wtforms import DecimalField, HiddenField, TextAreaField
 from wtforms.validators import AnyOf, InputRequired, Length, Optional
 
+from symbiosis.i18n import lazy_gettext as _l
 from symbiosis.web.forms import BaseForm, strip
 
 

@@ -7,13 +7,13 @@ from typing import Any
 import sqlalchemy as sa
 from flask import Blueprint, Response, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from symbiosis import labels
 from symbiosis.authz import Perm, can, ensure, requires
 from symbiosis.errors import FieldErrors, NotAllowed
 from symbiosis.extensions import db
+from symbiosis.i18n import gettext as _
 from symbiosis.models import Organisation, Zone
 from symbiosis.services import diagnostic as diagnostic_service
 from symbiosis.services import proposals, zone_overview
