@@ -6,7 +6,7 @@ from wtforms import PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from symbiosis.i18n import lazy_gettext as _l
-from symbiosis.web.forms import BaseForm, no_markup, strip
+from symbiosis.web.forms import BaseForm, LongSelectField, no_markup, strip
 
 LANGUAGE_CHOICES = [
     SelectChoice("fr", "Français"),
@@ -41,7 +41,7 @@ class PasswordForm(BaseForm):
 
 
 class JoinForm(BaseForm):
-    join_organisation = SelectField(
+    join_organisation = LongSelectField(
         _l("Organisation to join"), choices=[], coerce=int, validate_choice=False
     )
 

@@ -22,7 +22,7 @@ from wtforms.validators import (
 
 from symbiosis.i18n import lazy_gettext as _l
 from symbiosis.models import OrgKind
-from symbiosis.web.forms import BaseForm, no_markup, strip
+from symbiosis.web.forms import BaseForm, LongSelectField, no_markup, strip
 
 ORG_KINDS = [
     SelectChoice(OrgKind.COMPANY.value, _l("Company")),
@@ -81,7 +81,7 @@ class RegisterForm(BaseForm):
     org_kind = SelectField(
         _l("Kind of organisation"), choices=ORG_KINDS, default="company"
     )
-    nace_code = SelectField(
+    nace_code = LongSelectField(
         _l("Main activity (NACE)"), choices=[], validate_choice=False
     )
     zone = SelectField(
@@ -91,7 +91,7 @@ class RegisterForm(BaseForm):
         validate_choice=False,
         description=_l("The zone's manager approves new organisations."),
     )
-    join_organisation = SelectField(
+    join_organisation = LongSelectField(
         _l("Organisation to join"), choices=[], coerce=int, validate_choice=False
     )
 

@@ -6,7 +6,7 @@ from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaF
 
 from symbiosis import labels
 from symbiosis.i18n import lazy_gettext as _l
-from symbiosis.web.forms import BaseForm, choices, strip
+from symbiosis.web.forms import BaseForm, LongSelectField, choices, strip
 from symbiosis.web.orgs.forms import MultiCheckboxField
 
 
@@ -66,7 +66,7 @@ class EventForm(BaseForm):
 
 
 class RegistrationForm(BaseForm):
-    organisation = SelectField(
+    organisation = LongSelectField(
         _l("Organisation"), choices=[], coerce=int, validate_choice=False
     )
     offers = TextAreaField(
@@ -105,8 +105,8 @@ class LockForm(VersionForm):
 
 class SwapForm(VersionForm):
     round = SelectField(_l("Round"), choices=[], validate_choice=False)
-    first = SelectField(_l("Organisation"), choices=[], validate_choice=False)
-    second = SelectField(
+    first = LongSelectField(_l("Organisation"), choices=[], validate_choice=False)
+    second = LongSelectField(
         _l("Exchanges its seat with"), choices=[], validate_choice=False
     )
 

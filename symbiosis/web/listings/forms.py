@@ -16,7 +16,7 @@ from wtforms.validators import Optional
 
 from symbiosis import labels, themes
 from symbiosis.i18n import lazy_gettext as _l
-from symbiosis.web.forms import BaseForm, choices, strip
+from symbiosis.web.forms import BaseForm, LongSelectField, choices, strip
 from symbiosis.web.orgs.forms import MultiCheckboxField
 
 
@@ -122,7 +122,7 @@ class ImportForm(BaseForm):
             "Columns as in the template; ; or , separators, UTF-8 or Windows text."
         ),
     )
-    organisation = SelectField(
+    organisation = LongSelectField(
         _l("For the organisation"),
         choices=[],
         coerce=int,

@@ -16,7 +16,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from symbiosis.i18n import lazy_gettext as _l
 from symbiosis.services.zones import LAT_RANGE, LON_RANGE
 from symbiosis.web.auth.forms import ORG_KINDS
-from symbiosis.web.forms import BaseForm, no_markup, strip
+from symbiosis.web.forms import BaseForm, LongSelectField, no_markup, strip
 
 
 class MultiCheckboxField(SelectMultipleField):  # type: ignore[misc]
@@ -31,7 +31,7 @@ class OrganisationForm(BaseForm):
         filters=[strip],
     )
     kind = SelectField(_l("Kind of organisation"), choices=ORG_KINDS)
-    nace_code = SelectField(
+    nace_code = LongSelectField(
         _l("Main activity (NACE)"), choices=[], validate_choice=False
     )
     description = TextAreaField(
