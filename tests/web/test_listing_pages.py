@@ -56,6 +56,25 @@ def world(app: Flask) -> dict:
         }
 
 
+def test_the_waste_code_picker_lists_every_code_in_the_reader_language(
+    app: Flask, client: FlaskClient, world: dict
+) -> None:
+    as_user(app, client, world["member"])
+    page = client.get("/listings/new").get_data(as_text=True)
+    assert '<option value="15 01 03">emballages en bois</option>' in page
+    assert '<option value="16 06 01*">accumulateurs au plomb ⚠</option>' in page
+    assert page.count('<option value="') - page.count('<option value=""') >= 4
+    # Rendered once per language: the next page reads no waste code...
+    again = statements_of(app, client, "/listings/new")
+    assert not [s for s in again if "FROM ewc_code" in s]
+    # ...and another language gets its own labels (English where none).
+    with client.session_transaction() as session:
+        session["lang"] = "de"
+    page = client.get("/listings/new").get_data(as_text=True)
+    assert '<option value="15 01 03">Verpackungen aus Holz</option>' in page
+    assert '<option value="16 06 01*">lead batteries ⚠</option>' in page
+
+
 def test_post_a_listing_through_the_form(
     app: Flask, client: FlaskClient, world: dict
 ) -> None:
