@@ -183,3 +183,19 @@ def test_a_fridge_request_finds_the_fridge_before_the_food_it_will_hold(
     # the yoghurts still come, second: the request's description names them
     ranked = matcher.match(matcher.item(1), 5)
     assert [found.offer_id for found in ranked] == [3, 2]
+
+
+def test_fermentation_residue_is_digestate_in_every_number_and_language(
+    lexicon: Lexicon,
+) -> None:
+    # Gärrest's English and French names; brewers' residues have their own
+    # words (spent yeast, trub, lees), which stay yeast.
+    for text in (
+        "Fermentation residue from our biogas plant",
+        "Fermentation residues, 200 t a year",
+        "Résidus de fermentation",
+        "Gärreste aus der Biogasanlage",
+    ):
+        assert lexicon.keys_in_text(text) >= {"organic.digestate"}, text
+        assert "organic.yeast" not in lexicon.keys_in_text(text), text
+    assert "organic.yeast" in lexicon.keys_in_text("Spent yeast and trub")
