@@ -71,7 +71,7 @@ def test_create_register_plan_publish_and_read_a_schedule(
     with app.app_context():  # nine organisations register through the service
         boss = db.session.scalar(sa_user(str(people["facilitator"])))
         for org_id, form in list(zip(orgs, forms, strict=True))[1:]:
-            events.register(boss, event_id, org_id, form)  # type: ignore[arg-type]
+            events.register(boss, event_id, org_id, form)
 
     sign_in(page, members[0])  # the tenth through the page
     page.goto(event_url)

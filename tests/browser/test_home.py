@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
-from playwright.sync_api import expect
+from playwright.sync_api import Page, expect
 
 from symbiosis.services import seeding
 
@@ -22,7 +22,7 @@ def demo(app: Flask) -> None:
         seeding.load_demo(SEEDS / "demo")
 
 
-def test_member_signs_in_and_switches_to_english(demo: None, page) -> None:
+def test_member_signs_in_and_switches_to_english(demo: None, page: Page) -> None:
     page.goto("/")
     assert page.get_attribute("html", "lang") == "fr"
     page.get_by_role("link", name="Se connecter").first.click()
@@ -38,7 +38,7 @@ def test_member_signs_in_and_switches_to_english(demo: None, page) -> None:
     expect(page.locator("main")).to_contain_text("Your role: member")
 
 
-def test_wrong_password_is_announced_next_to_the_form(demo: None, page) -> None:
+def test_wrong_password_is_announced_next_to_the_form(demo: None, page: Page) -> None:
     page.goto("/login")
     page.get_by_label("E-mail").fill("membre@boulangerie-sud.example.lu")
     page.get_by_label("Mot de passe").fill("not the password")
@@ -46,7 +46,7 @@ def test_wrong_password_is_announced_next_to_the_form(demo: None, page) -> None:
     expect(page.get_by_role("alert").first).to_contain_text("incorrect")
 
 
-def test_keyboard_user_reaches_the_content_first(demo: None, page) -> None:
+def test_keyboard_user_reaches_the_content_first(demo: None, page: Page) -> None:
     page.goto("/login")
     page.keyboard.press("Tab")
     focused = page.evaluate("document.activeElement.getAttribute('href')")

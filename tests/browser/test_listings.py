@@ -6,7 +6,7 @@ import re
 
 import pytest
 from flask import Flask
-from playwright.sync_api import expect
+from playwright.sync_api import Page, expect
 
 from symbiosis.extensions import db
 from tests.builders import PASSWORD, make_org, make_reference, make_user, make_zone
@@ -26,7 +26,7 @@ def member(app: Flask) -> str:
         return user.email
 
 
-def test_post_a_listing_and_see_it_on_the_map(member: str, page) -> None:
+def test_post_a_listing_and_see_it_on_the_map(member: str, page: Page) -> None:
     page.goto("/login")
     page.get_by_label("E-mail").fill(member)
     page.get_by_label("Mot de passe").fill(PASSWORD)

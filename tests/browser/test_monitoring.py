@@ -59,7 +59,9 @@ def network(app: Flask) -> dict[str, str]:
         return {"facilitator": facilitator.email}
 
 
-def test_dashboard_charts_records_and_report(network: dict[str, str], page: Page):
+def test_dashboard_charts_records_and_report(
+    network: dict[str, str], page: Page
+) -> None:
     sign_in(page, network["facilitator"])
     page.goto("/monitoring/")
     for box in ("#chart-monthly", "#chart-funnel", "#chart-zones",
