@@ -155,7 +155,7 @@ def _ewc_options(mark_hazardous: bool = True) -> Markup:
     if key not in kept:
         codes = db.session.scalars(sa.select(EwcCode).order_by(EwcCode.code)).all()
         partial = current_app.jinja_env.get_template("listings/_ewc_options.html")
-        kept[key] = Markup(  # noqa: S704 - a template with autoescape
+        kept[key] = Markup(  # noqa: S704 - a template with autoescape  # nosec B704
             partial.render(codes=codes, locale=key[0], mark_hazardous=mark_hazardous)
         )
     return kept[key]
