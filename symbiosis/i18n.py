@@ -42,8 +42,10 @@ def _babel_namespace() -> Any:
     return found.__dict__.get("_flask_babel")
 
 
-def _kept(ctx: Any) -> support.NullTranslations | None:
-    kept = ctx.__dict__.get(_KEPT)
+def _kept() -> support.NullTranslations | None:
+    """The catalogue kept for this request, if still for the current locale."""
+    ctx = _babel_namespace()
+    kept = ctx.__dict__.get(_KEPT) if ctx is not None else None
     if kept is not None and kept[0] is ctx.__dict__.get("babel_locale"):
         return kept[1]  # type: ignore[no-any-return]
     return None
@@ -53,8 +55,7 @@ class RequestDomain(Domain):  # type: ignore[misc]
     """A domain that finds the catalogue once per locale and request."""
 
     def get_translations(self) -> support.NullTranslations:
-        ctx = _babel_namespace()
-        kept = _kept(ctx) if ctx is not None else None
+        kept = _kept()
         if kept is not None:
             return kept
         found: support.NullTranslations = super().get_translations()
@@ -66,10 +67,9 @@ class RequestDomain(Domain):  # type: ignore[misc]
 
 def catalogue() -> support.NullTranslations:
     """The current request's catalogue (no translation outside a context)."""
-    ctx = _babel_namespace()
-    found = _kept(ctx) if ctx is not None else None
-    if found is not None:
-        return found
+    kept = _kept()
+    if kept is not None:
+        return kept
     return get_domain().get_translations()  # type: ignore[no-any-return]
 
 
