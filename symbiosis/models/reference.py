@@ -23,6 +23,14 @@ class LabelledMixin:
         value = getattr(self, f"label_{locale}", None)
         return value or self.label_en
 
+    @classmethod
+    def label_sql(cls, locale: str) -> sa.ColumnElement[str]:
+        """:meth:`label` as an SQL expression, for lists read as plain rows."""
+        column = getattr(cls, f"label_{locale}", None)
+        if column is None:
+            return cls.label_en  # type: ignore[return-value]
+        return sa.func.coalesce(sa.func.nullif(column, ""), cls.label_en)
+
 
 class EwcChapter(LabelledMixin, Base):
     """A chapter (2 digits) or sub-chapter (4 digits) of the List of Waste."""

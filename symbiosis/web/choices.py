@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import get_locale
-from sqlalchemy.orm import QueryableAttribute
 from wtforms import SelectChoice
 
 from symbiosis.extensions import db
@@ -19,12 +17,6 @@ def _locale() -> str:
     return str(get_locale() or "fr")
 
 
-def _label_column(model: type[NaceCode], locale: str) -> QueryableAttribute[Any]:
-    """The label column of ``locale`` (English for a language without one)."""
-    column = getattr(model, f"label_{locale}", None)
-    return column if column is not None else model.label_en
-
-
 def options(pairs: Sequence[tuple[object, object]]) -> list[SelectChoice]:
     """Turn ``(value, label)`` pairs into WTForms choices."""
     return [SelectChoice(value, label) for value, label in pairs]
@@ -33,12 +25,8 @@ def options(pairs: Sequence[tuple[object, object]]) -> list[SelectChoice]:
 # The long lists (some 600 NACE classes, every organisation) read only the
 # columns they show: loading them as ORM objects cost the sign-up page 40 ms.
 def nace_choices() -> list[SelectChoice]:
-    label = _label_column(NaceCode, _locale())
     rows = db.session.execute(
-        sa.select(
-            NaceCode.code,
-            sa.func.coalesce(sa.func.nullif(label, ""), NaceCode.label_en),
-        )
+        sa.select(NaceCode.code, NaceCode.label_sql(_locale()))
         .where(NaceCode.level == "class")
         .order_by(NaceCode.code)
     )

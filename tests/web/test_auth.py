@@ -222,3 +222,36 @@ def test_register_bad_input(
     assert len(error_block) == 2, f"no error shown next to {field}"
     assert message in error_block[1].split("</div>", 1)[0]
     assert "<script>alert(1)</script>" not in page
+
+
+def test_the_sign_up_lists_nace_classes_labelled_as_elsewhere(
+    app: Flask, client: FlaskClient, world: dict[str, int]
+) -> None:
+    from symbiosis.models import NaceCode
+
+    with app.app_context():
+        db.session.add_all(
+            [
+                NaceCode(
+                    code="01.11",
+                    level="class",
+                    label_en="Cereals",
+                    label_fr="Céréales",
+                    label_de="",
+                ),
+                NaceCode(code="01.13", level="class", label_en="Vegetables"),
+            ]
+        )
+        db.session.commit()
+        rows = db.session.scalars(sa.select(NaceCode).where(NaceCode.level == "class"))
+        for nace in rows:
+            for locale in ("fr", "en", "de", "lb"):
+                shown = db.session.scalar(
+                    sa.select(NaceCode.label_sql(locale)).where(
+                        NaceCode.code == nace.code
+                    )
+                )
+                assert shown == nace.label(locale), (nace.code, locale)
+    page = client.get("/register").get_data(as_text=True)
+    assert '<option value="01.11">01.11 · Céréales</option>' in page
+    assert '<option value="01.13">01.13 · Vegetables</option>' in page
