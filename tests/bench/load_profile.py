@@ -1,7 +1,7 @@
 """What one request of each kind of the load mix costs, alone, in process.
 
 Run: ``python -m tests.bench.load_profile [--db postgres|sqlite] [--runs N]
-[--profile KIND] [--top N] [--sort cumulative|tottime]`` after
+[--profile KIND] [--top N] [--sort cumulative|tottime] [--sql KIND]`` after
 ``python -m tests.bench.load`` has built its data set (``--reuse``
 databases: PostgreSQL ``symbiosis_load``, SQLite
 ``instance/symbiosis_load.sqlite3``).
@@ -12,7 +12,8 @@ says where the time goes: for every request kind of the locust mix it sends
 no other request competing) and prints the median and 90th percentile wall
 time, the SQL statements per request and the median CPU time of this
 process (the app's Python; the database server's work is apart). ``--profile KIND`` runs cProfile
-over that kind and prints the ``--top`` functions by cumulative time. New
+over that kind and prints the ``--top`` functions by cumulative time;
+``--sql KIND`` prints the statements one request of that kind runs. New
 listings of the writing kinds are matched in the request (no queue), as the
 embedded default does.
 """
@@ -178,6 +179,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--profile", help="a request kind (or the start of its name)")
     parser.add_argument("--top", type=int, default=35)
     parser.add_argument(
+        "--sql", help="print the SQL statements of one request of this kind"
+    )
+    parser.add_argument(
         "--sort",
         choices=("cumulative", "tottime"),
         default="cumulative",
@@ -219,6 +223,15 @@ def run(app: Flask, url: str, args: argparse.Namespace) -> None:
     manager = client(app, plan, plan["manager"]["cookie"])
     requests = kinds(page, client(app, plan, None), manager, plan)
     where = sa.make_url(url)
+    if args.sql:
+        name = next(k for k in requests if k.startswith(args.sql))
+        requests[name]()
+        with statements_run(app) as seen:
+            requests[name]()
+        print(f"SQL of one {name} ({len(seen)} statements):")
+        for number, statement in enumerate(seen, 1):
+            print(f"-- {number}\n{statement}")
+        return
     if args.profile:
         name = next(k for k in requests if k.startswith(args.profile))
         print(f"cProfile of {args.runs} × {name} ({where.database}):")

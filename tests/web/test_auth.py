@@ -58,6 +58,48 @@ def test_login_and_logout(client: FlaskClient, world: dict[str, int]) -> None:
     assert client.get("/account/").status_code == 302
 
 
+def _stored_hash(app: Flask, user_id: int) -> str:
+    with app.app_context():
+        return db.session.get(User, user_id).password_hash
+
+
+@pytest.mark.parametrize("password_ok", [True, False])
+def test_a_hash_made_with_other_settings_is_redone_at_sign_in(
+    app: Flask, client: FlaskClient, world: dict[str, int], password_ok: bool
+) -> None:
+    from argon2 import PasswordHasher, extract_parameters
+
+    with app.app_context():
+        user = db.session.get(User, world["user"])
+        old = PasswordHasher(time_cost=3, memory_cost=16, parallelism=2)
+        user.password_hash = old.hash(PASSWORD)
+        db.session.commit()
+    before = _stored_hash(app, world["user"])
+    password = PASSWORD if password_ok else "pas le bon mot de passe"
+    response = client.post(
+        "/login", data={"email": "membre@boulangerie.example.lu", "password": password}
+    )
+    after = _stored_hash(app, world["user"])
+    if not password_ok:  # a failed sign-in writes nothing
+        assert response.status_code == 400
+        assert after == before
+        return
+    assert response.status_code == 302
+    made = extract_parameters(after)
+    cfg = app.config
+    assert (made.time_cost, made.memory_cost, made.parallelism) == (
+        cfg["ARGON2_TIME_COST"],
+        cfg["ARGON2_MEMORY_COST"],
+        cfg["ARGON2_PARALLELISM"],
+    )
+    client.post("/logout")
+    again = client.post(
+        "/login", data={"email": "membre@boulangerie.example.lu", "password": PASSWORD}
+    )
+    assert again.status_code == 302
+    assert _stored_hash(app, world["user"]) == after  # not redone a second time
+
+
 def test_login_redirects_to_a_local_next_only(
     client: FlaskClient, world: dict[str, int]
 ) -> None:
