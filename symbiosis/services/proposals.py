@@ -45,35 +45,59 @@ def visible_matches(viewer: Any, listing: Listing, limit: int = 10) -> list[Matc
     return shown[:limit]
 
 
+# Up to this many proposals, an organisation's page is read from its own
+# proposals (two indexed joins, then a sort); above, by walking all proposals
+# newest first until the page is full, which stops early for an organisation
+# that has many. At 100k proposals: 95 of them, 1 ms against 12 ms; 196, 1 ms
+# against 2.5 ms; 9,000, 31 ms against 3.7 ms.
+READ_OWN_UP_TO = 1000
+
+
 def organisation_matches(viewer: Any, page: int = 1, per_page: int = 25) -> Any:
     """Proposals on the viewer's organisation's listings: newest, then best;
     one page of them (a Flask-SQLAlchemy pagination)."""
     org_id = viewer.organisation_id
-    own = sa.select(Listing.id).where(Listing.organisation_id == org_id)
-    query = (
-        sa.select(Match)
-        .where(
-            sa.or_(Match.offer_id.in_(own), Match.request_id.in_(own)),
-            Match.dismissed_at.is_(None),
-        )
-        .order_by(Match.created_at.desc(), Match.score.desc(), Match.id.desc())
-        .options(*_both_sides())
-    )
-    pagination = db.paginate(
-        query, page=max(page, 1), per_page=per_page, error_out=False, count=False
-    )
-    # Counted side by side: the OR above makes the database read every match
-    # (20 ms at 100k), two indexed joins do not.
     sides = [
-        sa.select(Match.id)
+        sa.select(Match.id, Match.created_at, Match.score)
         .join(Listing, Listing.id == column)
         .where(Listing.organisation_id == org_id, Match.dismissed_at.is_(None))
         for column in (Match.offer_id, Match.request_id)
     ]
-    counting = sa.select(sa.func.count()).select_from(sa.union(*sides).subquery())
-    pagination.total = counts.count(
-        ("proposals", org_id), lambda: db.session.scalar(counting) or 0
+    own = sa.union(*sides).subquery()
+    total = counts.count(
+        ("proposals", org_id),
+        lambda: db.session.scalar(sa.select(sa.func.count()).select_from(own)) or 0,
     )
+    page = max(page, 1)
+    if total <= READ_OWN_UP_TO:
+        newest = own.c.created_at.desc(), own.c.score.desc(), own.c.id.desc()
+        pagination = db.paginate(
+            sa.select(own.c.id).order_by(*newest),
+            page=page, per_page=per_page, error_out=False, count=False,
+        )  # fmt: skip
+        ids = list(pagination.items)
+        loaded = {
+            match.id: match
+            for match in db.session.scalars(
+                sa.select(Match).where(Match.id.in_(ids)).options(*_both_sides())
+            ).unique()
+        }
+        pagination.items = [loaded[i] for i in ids if i in loaded]
+    else:
+        mine = sa.select(Listing.id).where(Listing.organisation_id == org_id)
+        query = (
+            sa.select(Match)
+            .where(
+                sa.or_(Match.offer_id.in_(mine), Match.request_id.in_(mine)),
+                Match.dismissed_at.is_(None),
+            )
+            .order_by(Match.created_at.desc(), Match.score.desc(), Match.id.desc())
+            .options(*_both_sides())
+        )
+        pagination = db.paginate(
+            query, page=page, per_page=per_page, error_out=False, count=False
+        )
+    pagination.total = total
     return pagination
 
 

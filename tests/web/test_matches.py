@@ -164,6 +164,53 @@ def test_the_matches_page_comes_in_pages(
     assert client.get("/matches/?page=0").status_code == 200
 
 
+@pytest.mark.parametrize("read_own_up_to", [0, 1000])
+def test_both_ways_of_reading_the_matches_page_give_the_same_pages(
+    app: Flask, world: dict, monkeypatch: pytest.MonkeyPatch, read_own_up_to: int
+) -> None:
+    """Read from the organisation's own proposals, or by walking all of them
+    newest first: the same proposals, newest then best, page after page."""
+    from datetime import timedelta
+
+    from symbiosis.models.base import utcnow
+    from symbiosis.services import proposals
+
+    monkeypatch.setattr(proposals, "READ_OWN_UP_TO", read_own_up_to)
+    with app.app_context():
+        b = db.session.get(User, world["b"])
+        other = make_org(name="Firm D", zone=b.organisation.zone)
+        for n in range(12):
+            make_listing(org=b.organisation, by=b, kind="request",
+                         title=f"Palettes bois {n}")  # fmt: skip
+            make_listing(org=other, kind="request", title=f"Palettes bois D{n}")
+        db.session.commit()
+        matches = db.session.scalars(sa.select(Match)).all()
+        now = utcnow()
+        for n, match in enumerate(matches):  # ties on time, broken by score
+            match.created_at = now - timedelta(minutes=n // 3)
+        dismissed = next(
+            m for m in matches if m.request.organisation_id == b.organisation_id
+        )
+        dismissed.dismissed_at = now
+        db.session.commit()
+        own = sorted(
+            (m for m in matches
+             if b.organisation_id in (m.offer.organisation_id, m.request.organisation_id)
+             and m.dismissed_at is None),
+            key=lambda m: (m.created_at, m.score, m.id), reverse=True,
+        )  # fmt: skip
+        assert len(own) > 10
+        with app.test_request_context():
+            pages = [
+                proposals.organisation_matches(b, page=n, per_page=5)
+                for n in (1, 2, 3, 9)
+            ]
+        got = [[m.id for m in p.items] for p in pages]
+        assert got == [[m.id for m in own[i : i + 5]] for i in (0, 5, 10, 40)]
+        assert {p.total for p in pages} == {len(own)}
+        assert pages[0].items[0].request.organisation.name  # loaded with the page
+
+
 def test_more_proposals_take_no_more_statements(
     app: Flask, client: FlaskClient, world: dict
 ) -> None:
