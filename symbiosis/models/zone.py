@@ -49,7 +49,12 @@ class Zone(TimestampMixin, Base):
     @property
     def short_name(self) -> str:
         """Return the name without its parenthesised details."""
-        return self.name.split(" (")[0]
+        return self.shorten(self.name)
+
+    @staticmethod
+    def shorten(name: str) -> str:
+        """A zone's name without its parenthesised details."""
+        return name.split(" (")[0]
 
 
 class ZoneRequestState(StrEnum):

@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import sqlalchemy as sa
+from flask import current_app
 from flask_babel import get_locale
 from wtforms import SelectChoice
 
 from symbiosis.extensions import db
 from symbiosis.i18n import lazy_gettext as _l
-from symbiosis.models import NaceCode, Organisation, Sdg, Zone
+from symbiosis.models import EwcChapter, NaceCode, Organisation, Sdg, Zone
 
 
 def _locale() -> str:
@@ -41,6 +42,32 @@ def zone_choices(blank: str | None = None) -> list[SelectChoice]:
     return options(
         [(0, blank or str(_l("— no zone yet —")))] + [(z.id, z.name) for z in zones]
     )
+
+
+def zone_filter_choices() -> list[tuple[int, str]]:
+    """Every zone for a filter: its id and short name, read as plain rows."""
+    rows = db.session.execute(sa.select(Zone.id, Zone.name).order_by(Zone.name))
+    return [(id_, Zone.shorten(name)) for id_, name in rows]
+
+
+def chapter_choices() -> list[tuple[str, str]]:
+    """The List of Waste's chapters, code and label, read once per language.
+
+    Reference data: a new seed shows after a restart, as the waste-code
+    picker (``app_setup._ewc_options``).
+    """
+    kept: dict[str, list[tuple[str, str]]] = current_app.extensions.setdefault(
+        "symbiosis.chapter_choices", {}
+    )
+    locale = _locale()
+    if locale not in kept:
+        rows = db.session.execute(
+            sa.select(EwcChapter.code, EwcChapter.label_sql(locale))
+            .where(EwcChapter.level == "chapter")
+            .order_by(EwcChapter.code)
+        )
+        kept[locale] = [(code, text) for code, text in rows]
+    return kept[locale]
 
 
 def organisation_choices() -> list[SelectChoice]:

@@ -8,7 +8,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from symbiosis.extensions import db
-from symbiosis.models import Listing, Organisation
+from symbiosis.models import Listing, Organisation, Zone
 from tests.builders import make_listing, make_org, make_reference, make_user, make_zone
 from tests.conftest import as_user, statements_of
 
@@ -73,6 +73,32 @@ def test_the_waste_code_picker_lists_every_code_in_the_reader_language(
     page = client.get("/listings/new").get_data(as_text=True)
     assert '<option value="15 01 03">Verpackungen aus Holz</option>' in page
     assert '<option value="16 06 01*">lead batteries ⚠</option>' in page
+
+
+def test_the_filters_list_zones_and_waste_chapters_in_the_reader_language(
+    app: Flask, client: FlaskClient, world: dict
+) -> None:
+    as_user(app, client, world["member"])
+    with app.app_context():
+        contern = db.session.scalar(
+            sa.select(Zone.id).where(Zone.slug.like("contern%"))
+        )
+    page = client.get(f"/listings/?zone={contern}&chapter=15").get_data(as_text=True)
+    assert f'<option value="{contern}" selected>Contern</option>' in page
+    assert '<option value="15" selected>15 · Emballages</option>' in page
+    assert '<option value="16" >16 · Not otherwise specified</option>' in page
+    # A zone added meanwhile is offered at once; chapters are read once a language.
+    with app.app_context():
+        make_zone(name="Bettembourg (Scheleck)")
+        db.session.commit()
+    seen = statements_of(app, client, "/listings/map")
+    assert not [s for s in seen if "FROM ewc_chapter" in s]
+    page = client.get("/listings/map").get_data(as_text=True)
+    assert ">Bettembourg</option>" in page
+    with client.session_transaction() as session:
+        session["lang"] = "de"
+    page = client.get("/listings/").get_data(as_text=True)
+    assert '<option value="15" >15 · Packaging</option>' in page  # English where none
 
 
 def test_post_a_listing_through_the_form(

@@ -25,7 +25,7 @@ from symbiosis.authz import Perm, can, ensure, requires
 from symbiosis.errors import FieldErrors, NotAllowed
 from symbiosis.extensions import db
 from symbiosis.i18n import gettext as _
-from symbiosis.models import EwcChapter, Listing, Locality, Organisation, Zone
+from symbiosis.models import Listing, Locality, Organisation
 from symbiosis.services import activity, imports, proposals
 from symbiosis.services import listings as service
 from symbiosis.services.listing_search import (
@@ -34,7 +34,12 @@ from symbiosis.services.listing_search import (
     search,
     shown_with,
 )
-from symbiosis.web.choices import organisation_choices, sdg_choices
+from symbiosis.web.choices import (
+    chapter_choices,
+    organisation_choices,
+    sdg_choices,
+    zone_filter_choices,
+)
 from symbiosis.web.forms import CsrfForm
 from symbiosis.web.listings.forms import ImportForm, ListingForm, theme_choices
 from symbiosis.web.matches.explain import sentences
@@ -52,12 +57,8 @@ def _get(listing_id: int, perm: Perm) -> Listing:
 def _filter_context(filters: Filters) -> dict[str, object]:
     return {
         "filters": filters,
-        "zones": db.session.scalars(sa.select(Zone).order_by(Zone.name)).all(),
-        "chapters": db.session.scalars(
-            sa.select(EwcChapter)
-            .where(EwcChapter.level == "chapter")
-            .order_by(EwcChapter.code)
-        ).all(),
+        "zones": zone_filter_choices(),
+        "chapters": chapter_choices(),
         "labels": labels,
     }
 
