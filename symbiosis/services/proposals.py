@@ -31,15 +31,25 @@ def _both_sides() -> list[Any]:
 
 
 def visible_matches(viewer: Any, listing: Listing, limit: int = 10) -> list[Match]:
-    """Proposals for ``listing`` whose other side the viewer may see, best first."""
+    """Proposals for ``listing`` whose other side the viewer may see, best first.
+
+    An offer is only ever on the offer side: the statement reads that side by
+    its index and loads only the other listings (``listing`` itself, already
+    in the session, is not read again for every proposal).
+    """
+    if listing.kind == "offer":
+        own, other = Match.offer_id, Match.request
+    else:
+        own, other = Match.request_id, Match.offer
     rows = db.session.scalars(
         sa.select(Match)
-        .where(
-            sa.or_(Match.offer_id == listing.id, Match.request_id == listing.id),
-            Match.dismissed_at.is_(None),
-        )
+        .where(own == listing.id, Match.dismissed_at.is_(None))
         .order_by(Match.score.desc(), Match.id)
-        .options(*_both_sides())
+        .options(
+            joinedload(other).options(
+                joinedload(Listing.organisation), joinedload(Listing.zone)
+            )
+        )
     )
     shown = [m for m in rows if can(viewer, Perm.VIEW_LISTING, m.other(listing.id))]
     return shown[:limit]
