@@ -51,6 +51,8 @@ run: seed
 # against DATABASE_URL / REDIS_URL / SYMBIOSIS_* from the environment. Migrates
 # first (MIGRATE=0 on the other machines of a multi-machine deployment); rate-limit
 # counters go to REDIS_URL unless SYMBIOSIS_RATELIMIT_STORAGE_URI says otherwise.
+# A worker is replaced after 20000 +- 2000 requests (a guard against leaks): a new
+# one starts cold, so not every minute at full load, and not all at once.
 WORKERS ?= $(shell echo $$(( 2 * $$(nproc 2>/dev/null || echo 1) + 1 )))
 MIGRATE ?= 1
 
@@ -58,7 +60,7 @@ serve-prod: install
 	@if [ "$(MIGRATE)" = 1 ]; then $(FLASK) db upgrade; fi
 	SYMBIOSIS_RATELIMIT_STORAGE_URI="$${SYMBIOSIS_RATELIMIT_STORAGE_URI:-$${REDIS_URL:-memory://}}" \
 	  $(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) \
-	  --timeout 60 --graceful-timeout 30 --max-requests 2000 --max-requests-jitter 200 \
+	  --timeout 60 --graceful-timeout 30 --max-requests 20000 --max-requests-jitter 2000 \
 	  wsgi:app
 
 # An RQ worker on the app's queue (symbiosis.jobs.QUEUE); the scheduler runs the

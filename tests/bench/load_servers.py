@@ -23,7 +23,7 @@ import sqlalchemy as sa
 from symbiosis import ROOT
 
 SERVE_PROD_FLAGS = ("--timeout", "60", "--graceful-timeout", "30",
-                    "--max-requests", "2000", "--max-requests-jitter", "200")  # fmt: skip
+                    "--max-requests", "20000", "--max-requests-jitter", "2000")  # fmt: skip
 QUEUE = "symbiosis"  # symbiosis.jobs.QUEUE
 
 
