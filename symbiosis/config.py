@@ -58,8 +58,9 @@ def defaults(instance_path: str) -> dict[str, Any]:
         # Password hashing: argon2id with the OWASP Password Storage Cheat
         # Sheet's profile (19 MiB, 2 passes, 1 lane): about 18 ms of CPU a
         # sign-in on the 2-core bench machine. RFC 9106's second profile
-        # (64 MiB, 3 passes, 4 lanes) took 150 ms, 15 % of the servers' CPU
-        # under the load mix. Hashes made otherwise are redone at sign-in.
+        # (64 MiB, 3 passes, 4 lanes) took 150 ms, about a tenth of the
+        # servers' CPU under the load mix. Hashes made otherwise are redone
+        # at sign-in.
         "ARGON2_TIME_COST": 2,
         "ARGON2_MEMORY_COST": 19 * 1024,
         "ARGON2_PARALLELISM": 1,
