@@ -19,14 +19,15 @@ from symbiosis.services.matching import _cache, lexicon
 from symbiosis.workflow.listing import ListingState
 
 
-def _both_sides() -> list[Any]:
-    """Load both listings of the matches, with their organisation and zone,
-    in the matches' own statement (each side has one of each)."""
+def _with_listings(*sides: Any) -> list[Any]:
+    """Load the listings of the matches (both sides, unless given), with
+    their organisation and zone, in the matches' own statement (each side
+    has one of each)."""
     return [
         joinedload(side).options(
             joinedload(Listing.organisation), joinedload(Listing.zone)
         )
-        for side in (Match.offer, Match.request)
+        for side in sides or (Match.offer, Match.request)
     ]
 
 
@@ -45,11 +46,7 @@ def visible_matches(viewer: Any, listing: Listing, limit: int = 10) -> list[Matc
         sa.select(Match)
         .where(own == listing.id, Match.dismissed_at.is_(None))
         .order_by(Match.score.desc(), Match.id)
-        .options(
-            joinedload(other).options(
-                joinedload(Listing.organisation), joinedload(Listing.zone)
-            )
-        )
+        .options(*_with_listings(other))
     )
     shown = [m for m in rows if can(viewer, Perm.VIEW_LISTING, m.other(listing.id))]
     return shown[:limit]
@@ -89,7 +86,7 @@ def organisation_matches(viewer: Any, page: int = 1, per_page: int = 25) -> Any:
         loaded = {
             match.id: match
             for match in db.session.scalars(
-                sa.select(Match).where(Match.id.in_(ids)).options(*_both_sides())
+                sa.select(Match).where(Match.id.in_(ids)).options(*_with_listings())
             ).unique()
         }
         pagination.items = [loaded[i] for i in ids if i in loaded]
@@ -102,7 +99,7 @@ def organisation_matches(viewer: Any, page: int = 1, per_page: int = 25) -> Any:
                 Match.dismissed_at.is_(None),
             )
             .order_by(Match.created_at.desc(), Match.score.desc(), Match.id.desc())
-            .options(*_both_sides())
+            .options(*_with_listings())
         )
         pagination = db.paginate(
             query, page=page, per_page=per_page, error_out=False, count=False
