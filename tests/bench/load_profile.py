@@ -215,6 +215,16 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def kind_named(requests: dict[str, Request], start: str) -> str:
+    """The request kind whose name begins with ``start`` (--profile, --sql)."""
+    found = next((k for k in requests if k.startswith(start)), None)
+    if found is None:
+        raise SystemExit(
+            f"no request kind begins with {start!r}: {', '.join(requests)}"
+        )
+    return found
+
+
 def run(app: Flask, url: str, args: argparse.Namespace) -> None:
     random.seed(1)
     with tempfile.TemporaryDirectory() as work:
@@ -224,7 +234,7 @@ def run(app: Flask, url: str, args: argparse.Namespace) -> None:
     requests = kinds(page, client(app, plan, None), manager, plan)
     where = sa.make_url(url)
     if args.sql:
-        name = next(k for k in requests if k.startswith(args.sql))
+        name = kind_named(requests, args.sql)
         requests[name]()
         with statements_run(app) as seen:
             requests[name]()
@@ -233,7 +243,7 @@ def run(app: Flask, url: str, args: argparse.Namespace) -> None:
             print(f"-- {number}\n{statement}")
         return
     if args.profile:
-        name = next(k for k in requests if k.startswith(args.profile))
+        name = kind_named(requests, args.profile)
         print(f"cProfile of {args.runs} × {name} ({where.database}):")
         print(profile(requests[name], args.runs, args.top, args.sort))
         return
