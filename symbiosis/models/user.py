@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from flask_login import UserMixin
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 
 from symbiosis.models.base import Base, TimestampMixin, enum_check
 from symbiosis.models.zone import zone_managers
@@ -54,6 +54,10 @@ class User(UserMixin, TimestampMixin, Base):  # type: ignore[misc]
     managed_zones: Mapped[list[Zone]] = relationship(
         secondary=zone_managers, back_populates="managers", order_by="Zone.name"
     )
+    # Unread notifications, counted in the statement that loads the signed-in
+    # user (services.accounts.load_user); None when loaded any other way, or
+    # once a commit has expired it.
+    unread_notifications: Mapped[int | None] = query_expression()
 
     def get_id(self) -> str:
         """Identify the session by user and token, so a reset logs others out."""

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask import current_app
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, with_expression
 
 from symbiosis.errors import FieldErrors
 from symbiosis.extensions import db
@@ -15,7 +15,7 @@ from symbiosis.i18n import gettext as _
 from symbiosis.matching.normalise import fold
 from symbiosis.models import Organisation, OrgRole, User, Zone
 from symbiosis.models.base import utcnow
-from symbiosis.services import organisations
+from symbiosis.services import notify, organisations
 from symbiosis.services.passwords import hash_password, verify_password
 
 
@@ -163,12 +163,17 @@ def load_user(session_id: str) -> User | None:
     user_id, _sep, token = session_id.partition(":")
     if not user_id.isdigit():
         return None
-    # Every page shows the organisation and asks whether the user manages a
-    # zone: one statement for the three, not three round trips.
+    # Every page shows the organisation and the unread notifications and asks
+    # whether the user manages a zone: one statement for the four, not four
+    # round trips.
     user = db.session.get(
         User,
         int(user_id),
-        options=[joinedload(User.organisation), joinedload(User.managed_zones)],
+        options=[
+            joinedload(User.organisation),
+            joinedload(User.managed_zones),
+            with_expression(User.unread_notifications, notify.unread_of_user()),
+        ],
     )
     if user is None or not secrets.compare_digest(user.session_token, token):
         return None

@@ -71,7 +71,20 @@ def members_by_organisation(organisation_ids: Iterable[int]) -> dict[int, list[U
     return found
 
 
+def unread_of_user() -> sa.ScalarSelect[int]:
+    """The count of a user's unread notifications, as a column of its row."""
+    return (
+        sa.select(sa.func.count(Notification.id))
+        .where(Notification.user_id == User.id, Notification.read_at.is_(None))
+        .correlate(User)
+        .scalar_subquery()
+    )
+
+
 def unread_count(user: User) -> int:
+    """Counted with the user when the request loaded it; else counted now."""
+    if user.unread_notifications is not None:
+        return user.unread_notifications
     return (
         db.session.scalar(
             sa.select(sa.func.count(Notification.id)).where(

@@ -1,0 +1,86 @@
+"""The unread-notification badge of every signed-in page, and marking all read."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from flask import Flask
+from flask.testing import FlaskClient
+
+from symbiosis.extensions import db
+from symbiosis.models import Notification, User
+from symbiosis.models.base import utcnow
+from symbiosis.services import accounts, notify
+from tests.builders import make_org, make_user
+from tests.conftest import as_user, statements_of
+
+BADGE = re.compile(r'<span class="badge text-bg-danger">(\d+)</span>')
+
+
+def _member_with_notices(unread: int, read: int) -> int:
+    """A member with notices; another member's unread ones are not theirs."""
+    org = make_org()
+    user = make_user(org=org)
+    other = make_user(org=org)
+    for n in range(unread + read):
+        db.session.add(
+            Notification(
+                user=user,
+                subject=f"Notice {n}",
+                body="…",
+                read_at=utcnow() - timedelta(hours=1) if n >= unread else None,
+            )
+        )
+    db.session.add(Notification(user=other, subject="Not yours", body="…"))
+    db.session.commit()
+    return user.id
+
+
+def test_the_badge_counts_unread_notices_in_the_users_own_statement(
+    app: Flask, client: FlaskClient
+) -> None:
+    with app.app_context():
+        user_id = _member_with_notices(unread=2, read=3)
+    as_user(app, client, user_id)
+    seen = statements_of(app, client, "/notifications")
+    page = client.get("/notifications").get_data(as_text=True)
+    assert BADGE.findall(page) == ["2"]
+    counting = [s for s in seen if "count(notification.id)" in s]
+    # counted in the statement that loads the signed-in user, not apart
+    assert len(counting) == 1
+    assert "app_user" in counting[0]
+
+
+def test_marking_all_read_clears_the_badge(app: Flask, client: FlaskClient) -> None:
+    with app.app_context():
+        user_id = _member_with_notices(unread=2, read=0)
+    as_user(app, client, user_id)
+    response = client.post("/notifications/read")
+    assert response.status_code == 302
+    assert BADGE.findall(client.get("/notifications").get_data(as_text=True)) == []
+    with app.app_context():
+        left = db.session.scalars(
+            db.select(Notification).where(Notification.read_at.is_(None))
+        ).all()
+        assert [n.subject for n in left] == ["Not yours"]
+
+
+def test_a_user_loaded_otherwise_is_counted_apart(app: Flask) -> None:
+    with app.app_context():
+        user_id = _member_with_notices(unread=3, read=1)
+        db.session.expunge_all()
+        user = db.session.get(User, user_id)
+        assert user.unread_notifications is None
+        assert notify.unread_count(user) == 3
+
+
+def test_a_commit_drops_the_count_loaded_with_the_user(app: Flask) -> None:
+    with app.app_context():
+        user_id = _member_with_notices(unread=3, read=1)
+        session_id = db.session.get(User, user_id).get_id()
+        db.session.expunge_all()
+        user = accounts.load_user(session_id)
+        assert user.unread_notifications == 3
+        notify.mark_all_read(user)  # commits: the count loaded before is stale
+        assert notify.unread_count(user) == 0
