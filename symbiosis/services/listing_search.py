@@ -77,39 +77,43 @@ class Results:
         return self.page < self.pages
 
 
-def shown_with(sdgs: bool = True) -> list[Any]:
+def shown_with(sdgs: bool = True, single: bool = False) -> list[Any]:
     """What a page shows of a listing, loaded with it: one row each for what a
-    listing has one of (waste code, zone, organisation); its SDGs apart, and
-    only where they are shown (not in the list or on the map)."""
+    listing has one of (waste code, zone, organisation); its SDGs only where
+    they are shown (not in the list or on the map), in a second statement for
+    a page of listings, in the same one for a ``single`` listing."""
     options = [
         joinedload(Listing.ewc),
         joinedload(Listing.zone),
         joinedload(Listing.organisation),
     ]
-    return [*options, selectinload(Listing.sdgs)] if sdgs else options
+    if not sdgs:
+        return options
+    return [*options, (joinedload if single else selectinload)(Listing.sdgs)]
 
 
-def _query(filters: Filters) -> sa.Select[int, float, float]:
+def _criteria(filters: Filters) -> list[sa.ColumnElement[bool]]:
     # Ended windows are hidden at once, before `flask listings expire` runs.
-    query = sa.select(Listing.id, Listing.lat, Listing.lon).where(
+    where = [
         Listing.state == ListingState.ACTIVE,
         sa.or_(
             Listing.available_until.is_(None), Listing.available_until >= date.today()
         ),
-    )
+    ]
     if filters.kind:
-        query = query.where(Listing.kind == filters.kind)
+        where.append(Listing.kind == filters.kind)
     if filters.resource:
-        query = query.where(Listing.resource == filters.resource)
+        where.append(Listing.resource == filters.resource)
     if filters.zone_id:
-        query = query.where(Listing.zone_id == filters.zone_id)
+        where.append(Listing.zone_id == filters.zone_id)
     if filters.chapter:
-        query = query.where(
-            Listing.ewc_code.startswith(filters.chapter, autoescape=True)
-        )
+        where.append(Listing.ewc_code.startswith(filters.chapter, autoescape=True))
     for word in fold(filters.q).split()[:8]:
-        query = query.where(Listing.search_text.contains(word, autoescape=True))
-    return query
+        where.append(Listing.search_text.contains(word, autoescape=True))
+    return where
+
+
+NEWEST_FIRST = (Listing.created_at.desc(), Listing.id.desc())
 
 
 def search(
@@ -125,39 +129,69 @@ def search(
     site: a bounding box in SQL, then the exact geodesic distance. ``sdgs``
     loads each listing's SDGs with it (else they load when first read).
     """
-    query = _query(filters).order_by(Listing.created_at.desc(), Listing.id.desc())
+    where = _criteria(filters)
     site = org_site(viewer)
-    distances: dict[int, float] = {}
-    site_missing = False
-    if filters.within_km and site is None:
-        site_missing = True
-    elif filters.within_km and site is not None:
-        min_lat, max_lat, min_lon, max_lon = geo.bounding_box(*site, filters.within_km)
-        query = query.where(
-            Listing.lat.between(min_lat, max_lat), Listing.lon.between(min_lon, max_lon)
-        )
     if filters.within_km and site is not None:
-        # The exact distance of the rows in the box only, then one page of them.
-        rows = [
-            r
-            for r in db.session.execute(query)
-            if geo.distance_km(site, (r.lat, r.lon)) <= filters.within_km
-        ]
-        total = len(rows)
-        pages = max(1, -(-total // per_page))
-        page = min(max(page, 1), pages)
-        shown = rows[(page - 1) * per_page : page * per_page]
-    else:
-        # Count in SQL, then fetch the one page (no row per listing in Python).
-        total = _count(query, filters)
-        pages = max(1, -(-total // per_page))
-        page = min(max(page, 1), pages)
-        shown = list(
-            db.session.execute(query.limit(per_page).offset((page - 1) * per_page))
+        return _within(site, filters.within_km, where, page, per_page, sdgs)
+    # Count in SQL, then fetch the one page with what it shows.
+    total = _count(where, filters)
+    pages = max(1, -(-total // per_page))
+    page = min(max(page, 1), pages)
+    items = list(
+        db.session.scalars(
+            sa.select(Listing)
+            .where(*where)
+            .options(*shown_with(sdgs))
+            .order_by(*NEWEST_FIRST)
+            .limit(per_page)
+            .offset((page - 1) * per_page)
         )
-    if site is not None:  # distances for the page shown, not for every row
-        distances = {r.id: geo.distance_km(site, (r.lat, r.lon)) for r in shown}
-    chosen = [r.id for r in shown]
+    )
+    return Results(
+        items=items,
+        total=total,
+        page=page,
+        pages=pages,
+        # distances for the page shown, not for every row
+        distances=(
+            {}
+            if site is None
+            else {x.id: geo.distance_km(site, (x.lat, x.lon)) for x in items}
+        ),
+        site_missing=bool(filters.within_km),
+    )
+
+
+def _within(
+    site: tuple[float, float],
+    km: int,
+    where: list[sa.ColumnElement[bool]],
+    page: int,
+    per_page: int,
+    sdgs: bool,
+) -> Results:
+    """The rows in the bounding box, kept by their exact distance, then the
+    listings of the one page shown."""
+    min_lat, max_lat, min_lon, max_lon = geo.bounding_box(*site, km)
+    in_box = (
+        sa.select(Listing.id, Listing.lat, Listing.lon)
+        .where(
+            *where,
+            Listing.lat.between(min_lat, max_lat),
+            Listing.lon.between(min_lon, max_lon),
+        )
+        .order_by(*NEWEST_FIRST)
+    )
+    distances = {
+        r.id: d
+        for r in db.session.execute(in_box)
+        if (d := geo.distance_km(site, (r.lat, r.lon))) <= km
+    }
+    rows = list(distances)
+    total = len(rows)
+    pages = max(1, -(-total // per_page))
+    page = min(max(page, 1), pages)
+    chosen = rows[(page - 1) * per_page : page * per_page]
     loaded = {
         listing.id: listing
         for listing in db.session.scalars(
@@ -169,17 +203,17 @@ def search(
         total=total,
         page=page,
         pages=pages,
-        distances=distances,
-        site_missing=site_missing,
+        distances={i: distances[i] for i in chosen},
     )
 
 
-def _count(query: sa.Select[int, float, float], filters: Filters) -> int:
-    """How many rows ``query`` gives (on a large network, a recent count)."""
-    counting = sa.select(sa.func.count()).select_from(query.order_by(None).subquery())
+def _count(where: list[sa.ColumnElement[bool]], filters: Filters) -> int:
+    """How many listings match (on a large network, a recent count)."""
     return counts.count(
         ("listings", astuple(filters), date.today()),
-        lambda: db.session.scalar(counting) or 0,
+        lambda: (
+            db.session.scalar(sa.select(sa.func.count(Listing.id)).where(*where)) or 0
+        ),
     )
 
 

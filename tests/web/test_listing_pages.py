@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import sqlalchemy as sa
 from flask import Flask
@@ -306,3 +308,41 @@ def test_a_single_piece_reads_in_the_singular_on_its_page(
     assert "1 pièce · une fois" in page
     assert "40 € par pièce" in page
     assert "pièces" not in page.split("<main", 1)[1].split("Mises en relation", 1)[0]
+
+
+def test_a_listing_page_reads_the_listing_and_all_it_shows_in_one_statement(
+    app: Flask, client: FlaskClient, world: dict
+) -> None:
+    as_user(app, client, world["stranger"])
+    with app.app_context():
+        firm = db.session.get(Organisation, world["firm"])
+        listing = make_listing(org=firm, title="Drêches de brasserie", sdgs=[13, 12])
+        db.session.commit()
+        path = f"/listings/{listing.id}"
+    client.get(path)  # warm: the catalogs
+    seen = statements_of(app, client, path)
+    page = client.get(path).get_data(as_text=True)
+    reading = [s for s in seen if "FROM listing" in s]
+    assert len(reading) == 1
+    assert all(t in reading[0] for t in ("listing_sdg", "organisation", "zone"))
+    assert page.index("ODD 12") < page.index("ODD 13")
+    assert "Firm A" in page
+
+
+def test_a_page_of_the_list_is_read_in_one_statement_newest_first(
+    app: Flask, client: FlaskClient, world: dict
+) -> None:
+    as_user(app, client, world["stranger"])
+    with app.app_context():
+        firm = db.session.get(Organisation, world["firm"])
+        for n in range(23):
+            make_listing(org=firm, title=f"Bidons {n:02d}")
+        db.session.commit()
+    client.get("/listings/?q=bidons&page=2")  # warm: the catalogs
+    seen = statements_of(app, client, "/listings/?q=bidons&page=2")
+    reading = [s for s in seen if "FROM listing" in s and "count(" not in s]
+    assert len(reading) == 1
+    second = client.get("/listings/?q=bidons&page=2").get_data(as_text=True)
+    first = client.get("/listings/?q=bidons").get_data(as_text=True)
+    assert re.findall(r"Bidons (\d\d)", second) == ["02", "01", "00"]
+    assert re.findall(r"Bidons (\d\d)", first)[:2] == ["22", "21"]

@@ -49,7 +49,7 @@ TEMPLATE_NAME = "symbiosis-listings-template.csv"
 
 
 def _get(listing_id: int, perm: Perm) -> Listing:
-    listing = db.get_or_404(Listing, listing_id, options=shown_with())
+    listing = db.get_or_404(Listing, listing_id, options=shown_with(single=True))
     ensure(perm, listing, hide=True)
     return listing
 
