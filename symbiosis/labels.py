@@ -5,7 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from flask_babel import format_decimal
+from babel.numbers import parse_pattern
+from flask_babel import get_locale
 
 from symbiosis.i18n import lazy_gettext as _l
 from symbiosis.i18n import ngettext
@@ -72,12 +73,16 @@ def frequency_label(frequency: str) -> str:
     return str(FREQUENCY.get(frequency, frequency))
 
 
+# Parsed once: Babel's format_decimal parses its pattern at every call.
+DECIMAL = parse_pattern("#,##0.####")
+
+
 def number(value: Any) -> str:
     """2.5000 → "2,5" in French, "2.5" in English (no trailing zeros)."""
     if value is None:
         return ""
     shown = value.normalize() if isinstance(value, Decimal) else value
-    return str(format_decimal(shown, format="#,##0.####"))
+    return str(DECIMAL.apply(shown, get_locale()))
 
 
 def quantity(value: Any, unit: str) -> str:

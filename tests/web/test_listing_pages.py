@@ -270,6 +270,8 @@ def test_the_list_and_the_map_read_no_sdgs_and_the_same_statements_for_more_rows
         ("fr", "1200", "kg", "1\u202f200 kg"),
         ("en", "1", "hours", "1 hour"),
         ("en", "3", "pieces", "3 pieces"),
+        ("en", "1234.50", "t", "1,234.5 t"),
+        ("de", "1234.5", "t", "1.234,5 t"),
         ("de", "1", "hours", "1 Stunde"),
         ("de", "4", "pieces", "4 Stück"),
     ],
