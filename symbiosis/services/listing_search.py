@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import astuple, dataclass
 from datetime import date
 from typing import Any
@@ -77,19 +78,20 @@ class Results:
         return self.page < self.pages
 
 
-def shown_with(sdgs: bool = True, single: bool = False) -> list[Any]:
+@functools.cache  # loader options are immutable: built once, not per page
+def shown_with(sdgs: bool = True, single: bool = False) -> tuple[Any, ...]:
     """What a page shows of a listing, loaded with it: one row each for what a
     listing has one of (waste code, zone, organisation); its SDGs only where
     they are shown (not in the list or on the map), in a second statement for
     a page of listings, in the same one for a ``single`` listing."""
-    options = [
+    options = (
         joinedload(Listing.ewc),
         joinedload(Listing.zone),
         joinedload(Listing.organisation),
-    ]
+    )
     if not sdgs:
         return options
-    return [*options, (joinedload if single else selectinload)(Listing.sdgs)]
+    return (*options, (joinedload if single else selectinload)(Listing.sdgs))
 
 
 def _criteria(filters: Filters) -> list[sa.ColumnElement[bool]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import sqlalchemy as sa
@@ -19,16 +20,17 @@ from symbiosis.services.matching import _cache, lexicon
 from symbiosis.workflow.listing import ListingState
 
 
-def _with_listings(*sides: Any) -> list[Any]:
+@functools.cache  # loader options are immutable: built once, not per page
+def _with_listings(*sides: Any) -> tuple[Any, ...]:
     """Load the listings of the matches (both sides, unless given), with
     their organisation and zone, in the matches' own statement (each side
     has one of each)."""
-    return [
+    return tuple(
         joinedload(side).options(
             joinedload(Listing.organisation), joinedload(Listing.zone)
         )
         for side in sides or (Match.offer, Match.request)
-    ]
+    )
 
 
 def visible_matches(viewer: Any, listing: Listing, limit: int = 10) -> list[Match]:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
 from datetime import UTC, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
@@ -40,6 +42,12 @@ def create_token(user: User, name: str) -> tuple[str, ApiToken]:
     return token, record
 
 
+@functools.cache  # loader options are immutable: built once, not per request
+def _with_user() -> Any:
+    """The token's user and organisation, in the token's own statement."""
+    return joinedload(ApiToken.user).joinedload(User.organisation)
+
+
 def user_for(token: str) -> User | None:
     """Return the active user whose live token this is, and note its use."""
     if not token.startswith(PREFIX) or len(token) > 200:
@@ -47,7 +55,7 @@ def user_for(token: str) -> User | None:
     record = db.session.scalar(
         sa.select(ApiToken)
         .where(ApiToken.digest == _digest(token), ApiToken.revoked_at.is_(None))
-        .options(joinedload(ApiToken.user).joinedload(User.organisation))
+        .options(_with_user())
     )
     if record is None or not record.user.is_active:
         return None
