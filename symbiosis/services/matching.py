@@ -16,7 +16,6 @@ import threading
 import time
 import weakref
 from collections.abc import Callable, Iterable
-from dataclasses import asdict
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -271,7 +270,7 @@ def _store(
             match.score = result.score
             match.distance_km = result.distance_km
             match.parts = result.parts
-            match.reasons = [asdict(r) for r in result.reasons]
+            match.reasons = [r.as_json() for r in result.reasons]
     for pair, match in existing.items():
         if (
             pair not in kept

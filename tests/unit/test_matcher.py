@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 
 import pytest
@@ -97,6 +98,11 @@ def test_best_partner_first_with_reasons(lexicon: Lexicon) -> None:
     coverage = next(r for r in found[0].reasons if r.code == "coverage")
     assert coverage.params["percent"] == 80  # 24 of 30 t a year
     assert 0 <= found[0].score <= 100
+    # stored as JSON: the same as dataclasses.asdict, params copied
+    for reason in found[0].reasons:
+        stored = reason.as_json()
+        assert stored == dataclasses.asdict(reason)
+        assert stored["params"] is not reason.params
 
 
 def test_uses_relation_proposes_a_process_input(lexicon: Lexicon) -> None:
