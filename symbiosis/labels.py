@@ -8,8 +8,8 @@ from typing import Any
 from babel.numbers import parse_pattern
 from flask_babel import get_locale
 
+from symbiosis.i18n import gettext, ngettext
 from symbiosis.i18n import lazy_gettext as _l
-from symbiosis.i18n import ngettext
 
 KIND = {"offer": _l("Offer"), "request": _l("Request")}
 RESOURCE = {
@@ -75,6 +75,7 @@ def frequency_label(frequency: str) -> str:
 
 # Parsed once: Babel's format_decimal parses its pattern at every call.
 DECIMAL = parse_pattern("#,##0.####")
+TENTHS = parse_pattern("#,##0.0")
 
 
 def number(value: Any) -> str:
@@ -83,6 +84,11 @@ def number(value: Any) -> str:
         return ""
     shown = value.normalize() if isinstance(value, Decimal) else value
     return str(DECIMAL.apply(shown, get_locale()))
+
+
+def distance(km: float) -> str:
+    """12.345 → "12,3 km" in French, "12.3 km" in English."""
+    return str(gettext("%(km)s km", km=TENTHS.apply(km, get_locale())))
 
 
 def quantity(value: Any, unit: str) -> str:

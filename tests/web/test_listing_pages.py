@@ -348,3 +348,34 @@ def test_a_page_of_the_list_is_read_in_one_statement_newest_first(
     first = client.get("/listings/?q=bidons").get_data(as_text=True)
     assert re.findall(r"Bidons (\d\d)", second) == ["02", "01", "00"]
     assert re.findall(r"Bidons (\d\d)", first)[:2] == ["22", "21"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "km", "shown"),
+    [
+        ("fr", 12.345, "12,3 km"),
+        ("fr", 1234.56, "1\u202f234,6 km"),
+        ("en", 12.345, "12.3 km"),
+        ("de", 0.04, "0,0 km"),
+    ],
+)
+def test_distances_read_in_the_reader_language(
+    app: Flask, lang: str, km: float, shown: str
+) -> None:
+    from flask_babel import force_locale
+
+    from symbiosis import labels
+    from symbiosis.web.matches.explain import sentence
+
+    with app.test_request_context(), force_locale(lang):
+        assert labels.distance(km) == shown
+        assert sentence({"code": "distance", "params": {"km": km}}) == shown
+
+
+def test_the_list_gives_distances_with_a_french_decimal_comma(
+    app: Flask, client: FlaskClient, world: dict
+) -> None:
+    as_user(app, client, world["stranger"])
+    page = client.get("/listings/").get_data(as_text=True)
+    assert re.search(r" · \d+,\d km", page)
+    assert not re.search(r"\d\.\d km", page)

@@ -7,7 +7,7 @@ from typing import Any
 
 from flask_babel import format_date, get_locale
 
-from symbiosis import themes
+from symbiosis import labels, themes
 from symbiosis.i18n import gettext, ngettext
 from symbiosis.i18n import lazy_gettext as _l
 from symbiosis.matching.explain import ewc_display
@@ -41,7 +41,7 @@ def sentence(reason: dict[str, Any]) -> str:
         case "similar_words":
             return gettext("similar wording")
         case "distance":
-            return gettext("%(km)s km", km=f"{p['km']:.1f}")
+            return labels.distance(p["km"])
         case "coverage":
             return gettext(
                 "covers %(percent)d %% of the yearly need", percent=p["percent"]
