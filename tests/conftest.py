@@ -7,7 +7,9 @@ when the server is missing, only the PostgreSQL run is skipped, saying why.
 from __future__ import annotations
 
 import os
+import re
 import uuid
+from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
@@ -141,6 +143,21 @@ def as_user(app: Flask, client: FlaskClient, user_id: int) -> FlaskClient:
     """Sign ``client`` in as the user with this id (outside any app context)."""
     with app.app_context():
         return login(client, db.session.get(User, user_id))
+
+
+def repeated_ids(app: Flask, client: FlaskClient, path: str) -> list[str]:
+    """The ids the page at ``path`` gives more than once, read with CSRF on
+    (so that every form renders its token field); the page must hold forms."""
+    was = app.config["WTF_CSRF_ENABLED"]
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        response = client.get(path)
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = was
+    assert response.status_code == 200, path
+    page = response.get_data(as_text=True)
+    assert len(re.findall(r'name="[\w-]*csrf_token"', page)) >= 3, "forms"
+    return [i for i, n in Counter(re.findall(r'\sid="([^"]+)"', page)).items() if n > 1]
 
 
 def statements_of(app: Flask, client: FlaskClient, path: str) -> list[str]:

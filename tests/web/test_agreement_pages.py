@@ -13,7 +13,7 @@ from flask.testing import FlaskClient
 from symbiosis.extensions import db
 from symbiosis.models import Agreement, Delivery
 from tests.builders import make_listing, make_org, make_reference, make_user, make_zone
-from tests.conftest import as_user
+from tests.conftest import as_user, repeated_ids
 
 FORM: dict[str, Any] = {
     "quantity": "2",
@@ -126,6 +126,8 @@ def test_accept_start_deliver_complete(app, client, world):
               "unit": "t", "submission": "d2"},
     )  # fmt: skip
     assert good.status_code == 302
+    # in progress: the steps, a delivery and a message each have their form
+    assert repeated_ids(app, client, f"/agreements/{agreement.id}") == []
     no_totals = client.post(f"{url}/complete", data={"version": "3"})
     assert no_totals.status_code == 422
     assert 'id="actual_quantity-complete-error"' in no_totals.text

@@ -13,7 +13,7 @@ from symbiosis.extensions import db
 from symbiosis.models import Event, EventMeeting, EventRegistration
 from symbiosis.services import event_plans, events
 from tests.builders import make_org, make_reference, make_user, make_zone
-from tests.conftest import as_user
+from tests.conftest import as_user, repeated_ids
 from tests.event_builders import EVENT, make_event, make_people, register_all
 
 
@@ -172,6 +172,7 @@ def test_the_facilitator_plans_swaps_locks_and_publishes(app, client, world):
     )
     assert published.status_code == 302
     assert _event_row(app, event_id).state == "published"
+    assert repeated_ids(app, client, f"/events/{event_id}/plan") == []
 
 
 def test_each_organisation_sees_only_its_own_schedule(app, client, world):

@@ -13,7 +13,7 @@ from symbiosis.extensions import db
 from symbiosis.models import PooledService
 from symbiosis.services.tokens import create_token
 from tests.builders import make_listing, make_org, make_reference, make_user, make_zone
-from tests.conftest import as_user
+from tests.conftest import as_user, repeated_ids
 
 
 @pytest.fixture
@@ -108,6 +108,9 @@ def test_from_a_pooling_suggestion_to_enrolled_firms(app, client, world):
     assert (
         "Collecte mutualisée des cartons" in client.get(f"/zones/{world['zone']}").text
     )
+    assert repeated_ids(app, client, service_url) == []  # its several forms
+    as_user(app, client, world["users"][0])  # enrolled, with a census line
+    assert repeated_ids(app, client, service_url) == []
 
 
 def test_outsiders_and_bad_input(app, client, world):
