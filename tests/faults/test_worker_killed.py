@@ -107,13 +107,19 @@ def test_a_killed_worker_s_job_is_retried_and_stores_its_matches_once(
         )
 
         def rescheduled() -> bool:
+            # RQ writes the new status at once and the job with one retry
+            # fewer in a pipeline run just after: wait until both are there.
             job.refresh()
-            return job.get_status() in (JobStatus.SCHEDULED, JobStatus.QUEUED)
+            return (
+                job.get_status() in (JobStatus.SCHEDULED, JobStatus.QUEUED)
+                and job.retries_left == len(RETRY) - 1
+            )
 
         wait_for(
-            f"the job is scheduled again ({worker.tail()})", rescheduled, RUN_WITHIN
+            f"the job is scheduled again with one retry fewer ({worker.tail()})",
+            rescheduled,
+            RUN_WITHIN,
         )
-        assert job.retries_left == len(RETRY) - 1
 
         def finished() -> bool:
             return job.get_status(refresh=True) == JobStatus.FINISHED
