@@ -71,28 +71,22 @@ def members_by_organisation(organisation_ids: Iterable[int]) -> dict[int, list[U
     return found
 
 
+def _unread(user_id: Any) -> sa.Select[int]:
+    return sa.select(sa.func.count(Notification.id)).where(
+        Notification.user_id == user_id, Notification.read_at.is_(None)
+    )
+
+
 def unread_of_user() -> sa.ScalarSelect[int]:
     """The count of a user's unread notifications, as a column of its row."""
-    return (
-        sa.select(sa.func.count(Notification.id))
-        .where(Notification.user_id == User.id, Notification.read_at.is_(None))
-        .correlate(User)
-        .scalar_subquery()
-    )
+    return _unread(User.id).correlate(User).scalar_subquery()
 
 
 def unread_count(user: User) -> int:
     """Counted with the user when the request loaded it; else counted now."""
     if user.unread_notifications is not None:
         return user.unread_notifications
-    return (
-        db.session.scalar(
-            sa.select(sa.func.count(Notification.id)).where(
-                Notification.user_id == user.id, Notification.read_at.is_(None)
-            )
-        )
-        or 0
-    )
+    return db.session.scalar(_unread(user.id)) or 0
 
 
 def recent(user: User, limit: int = 50) -> list[Notification]:
