@@ -137,8 +137,7 @@ def search(
         return _within(site, filters.within_km, where, page, per_page, sdgs)
     # Count in SQL, then fetch the one page with what it shows.
     total = _count(where, filters)
-    pages = max(1, -(-total // per_page))
-    page = min(max(page, 1), pages)
+    page, pages = _page_of(total, page, per_page)
     items = list(
         db.session.scalars(
             sa.select(Listing)
@@ -191,8 +190,7 @@ def _within(
     }
     rows = list(distances)
     total = len(rows)
-    pages = max(1, -(-total // per_page))
-    page = min(max(page, 1), pages)
+    page, pages = _page_of(total, page, per_page)
     chosen = rows[(page - 1) * per_page : page * per_page]
     loaded = {
         listing.id: listing
@@ -207,6 +205,12 @@ def _within(
         pages=pages,
         distances={i: distances[i] for i in chosen},
     )
+
+
+def _page_of(total: int, page: int, per_page: int) -> tuple[int, int]:
+    """The page asked for, kept within the pages there are, and their count."""
+    pages = max(1, -(-total // per_page))
+    return min(max(page, 1), pages), pages
 
 
 def _count(where: list[sa.ColumnElement[bool]], filters: Filters) -> int:
