@@ -19,7 +19,9 @@ def defaults(instance_path: str) -> dict[str, Any]:
     return {
         "SECRET_KEY": None,  # a setting, no key is shipped  # nosec B105
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{instance_path}/symbiosis.sqlite3",
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # Pooled connections idle for a while are checked before use (see
+        # symbiosis.db_connections), not every one at every checkout.
+        "SQLALCHEMY_ENGINE_OPTIONS": {},
         # Languages: French first, it is the default.
         "LANGUAGES": LANGUAGES,
         "BABEL_DEFAULT_LOCALE": "fr",

@@ -15,18 +15,66 @@ one at the first write of any kind), ends with COMMIT instead, which for such
 a transaction changes nothing else: no row was written, and locks and
 snapshots end the same way. Any other statement through SQLAlchemy (INSERT,
 UPDATE, DELETE, DDL, SET, a savepoint) or any write the server saw makes the
-transaction roll back as usual.
+transaction roll back as usual. Code that writes on the driver's own
+connection, where SQLAlchemy sees no statement (PostgreSQL's COPY), takes
+it from :func:`driver_connection_for_writing`, which marks the transaction
+as written.
+
+Every checkout of a pooled connection used to ask the server first whether
+the connection still worked (SQLAlchemy's ``pool_pre_ping``): one more round
+trip on every request, which the server pays too. A connection that has been
+idle in the pool for :data:`PING_AFTER_SECONDS` or more is still checked
+before use (the server may have been restarted, or a firewall may have
+dropped it meanwhile); one in steady use is not. If the server went away
+since its last use, the first statement fails, SQLAlchemy sees a disconnect
+and recycles the whole pool, and that request gets a 503 (see
+``symbiosis.web.errors``): the next one connects afresh.
 """
 
 from __future__ import annotations
 
 import sqlite3
+import time
 from typing import Any
 
 import sqlalchemy as sa
 from psycopg.pq import TransactionStatus
 
 WROTE = "symbiosis_wrote"  # key in Connection.info: a statement other than SELECT
+IDLE_SINCE = "symbiosis_idle_since"  # key in a pool record's info: last checkin
+PING_AFTER_SECONDS = 10.0
+
+
+def driver_connection_for_writing(conn: sa.Connection) -> Any:
+    """The driver's own connection under ``conn``, for writes that pass no
+    SQLAlchemy event (COPY): the transaction counts as written, so it rolls
+    back when asked to instead of being committed as read-only."""
+    conn.info[WROTE] = True
+    return conn.connection.driver_connection
+
+
+@sa.event.listens_for(sa.pool.Pool, "checkin")
+def _note_idle(dbapi_connection: Any, record: Any) -> None:
+    if dbapi_connection is not None:
+        record.info[IDLE_SINCE] = time.monotonic()
+
+
+@sa.event.listens_for(sa.pool.Pool, "checkout")
+def _ping_if_idle(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+    """Check a connection that waited in the pool a while; a fresh one or one
+    in steady use goes straight to work. A dead one is replaced: the pool
+    tries again when a checkout listener raises ``DisconnectionError``."""
+    idle_since = record.info.get(IDLE_SINCE)
+    if idle_since is None or time.monotonic() - idle_since < PING_AFTER_SECONDS:
+        return
+    try:
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute("SELECT 1")
+        finally:
+            cursor.close()
+    except Exception as error:
+        raise sa.exc.DisconnectionError(f"idle connection is gone: {error}") from error
 
 
 @sa.event.listens_for(sa.engine.Engine, "connect")
@@ -65,13 +113,16 @@ def _commit_what_only_read(conn: sa.Connection) -> None:
 
     psycopg's rollback then finds no transaction open and keeps its prepared
     statements. A failed transaction, a broken connection, or one that wrote
+    (a statement other than SELECT, or :func:`driver_connection_for_writing`)
     is left to the rollback.
     """
-    if conn.dialect.name != "postgresql" or conn.info.get(WROTE, True):
-        return
+    if conn.dialect.name != "postgresql" or conn.invalidated:
+        return  # a lost connection has nothing to keep (and refuses its info)
     try:
+        if conn.info.get(WROTE, True):
+            return
         dbapi = conn.connection.dbapi_connection
-    except sa.exc.SQLAlchemyError:  # invalidated or closed: nothing to keep
+    except sa.exc.SQLAlchemyError:  # closed: nothing to keep
         return
     info = getattr(dbapi, "info", None)
     if (
@@ -81,16 +132,6 @@ def _commit_what_only_read(conn: sa.Connection) -> None:
     ):
         return
     try:
-        # The server's word that nothing was written, whatever wrote it: a
-        # COPY on the driver's own cursor (backup restore) passes no SQLAlchemy
-        # event. Any write gives the transaction an id; a read does not.
-        cursor = dbapi.cursor()
-        try:
-            cursor.execute("SELECT txid_current_if_assigned()")
-            wrote = cursor.fetchone()
-        finally:
-            cursor.close()
-        if wrote is not None and wrote[0] is None:
-            dbapi.commit()
+        dbapi.commit()
     except Exception:  # the rollback that follows reports it
         return

@@ -27,6 +27,7 @@ from typing import Any
 import psycopg
 import sqlalchemy as sa
 
+from symbiosis.db_connections import driver_connection_for_writing
 from symbiosis.extensions import db
 from symbiosis.models import Base
 from symbiosis.services import backup_codec as codec
@@ -367,7 +368,7 @@ def _copy(
     columns = ", ".join(quote(name) for name, _, _ in plan)
     sql = f"COPY {quote(table.name)} ({columns}) FROM STDIN"
     count = 0
-    raw: Any = conn.connection.driver_connection
+    raw: Any = driver_connection_for_writing(conn)
     with raw.cursor() as cursor, cursor.copy(sql) as copy:
         for values in rows:
             copy.write_row(values)

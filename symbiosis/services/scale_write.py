@@ -24,6 +24,8 @@ from typing import Any
 import numpy as np
 import sqlalchemy as sa
 
+from symbiosis.db_connections import driver_connection_for_writing
+
 Column = Any  # np.ndarray | tuple[np.ndarray, np.ndarray]
 COPY_ROWS = 50_000
 # From this many rows on, PostgreSQL loads faster without the table's indexes
@@ -175,8 +177,8 @@ def _copy(
     connection: sa.Connection, table: sa.Table, columns: dict[str, Column], total: int
 ) -> None:
     quoted = ", ".join(f'"{n}"' for n in columns)
-    raw = connection.connection.driver_connection
-    with raw.cursor() as cursor:  # type: ignore[union-attr]
+    raw = driver_connection_for_writing(connection)
+    with raw.cursor() as cursor:
         statement = f'COPY "{table.name}" ({quoted}) FROM STDIN'
         with cursor.copy(statement) as copy:
             for start in range(0, total, COPY_ROWS):

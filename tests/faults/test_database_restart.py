@@ -32,6 +32,8 @@ import pytest
 from flask import Flask
 from flask_babel import force_locale
 
+from symbiosis.extensions import db
+from symbiosis.models import User
 from tests.builders import PASSWORD
 from tests.faults.servers import Gunicorn, PostgresCluster, app_environment, wait_for
 from tests.faults.world import (
@@ -185,9 +187,6 @@ def server(fault_db: str, tmp_path: Path) -> Iterator[Gunicorn]:
 
 
 def user_email(app: Flask, user_id: int) -> str:
-    from symbiosis.extensions import db
-    from symbiosis.models import User
-
     with app.app_context():
         user = db.session.get(User, user_id)
         assert user is not None
@@ -315,7 +314,10 @@ def test_database_restarts_under_traffic(
         )
         assert again.status == 201, (again.status, again.body)
 
-    # No half-written agreement, and one per proposal sent.
+    # No half-written agreement, and one per proposal sent. The test's own
+    # pooled connection went down with the server: it reads on a new one.
+    with fault_app.app_context():
+        db.engine.dispose()
     stored = agreements(fault_app)
     for agreement in stored:
         assert_whole(agreement)

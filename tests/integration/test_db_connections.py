@@ -1,16 +1,26 @@
-"""Transactions end as they should on both databases (symbiosis.db_connections).
+"""Transactions and pooled connections behave on both databases
+(symbiosis.db_connections).
 
 On PostgreSQL a transaction that only read ends with COMMIT, so psycopg keeps
-the statements it prepared; anything else still rolls back.
+the statements it prepared; anything else still rolls back. A pooled
+connection is checked before use only after a while idle; a dead one is
+replaced then, and when caught in use the request fails once and the next
+one connects afresh.
 """
 
 from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
+from symbiosis import db_connections
+from symbiosis.db_connections import IDLE_SINCE, driver_connection_for_writing
 from symbiosis.extensions import db
 from symbiosis.models import Sdg, Zone
 from tests.builders import make_org, make_user, make_zone
@@ -80,10 +90,11 @@ def _sdgs() -> list[int]:
 
 
 def test_a_write_on_the_drivers_own_cursor_is_rolled_back(ctx: Flask) -> None:
-    """No SQLAlchemy event sees it (the backup's COPY): the server tells."""
+    """No SQLAlchemy event sees it (the backup's COPY): the connection taken
+    for writing marks the transaction."""
     _on_postgresql()
     assert _sdgs() == []  # the transaction has only read so far
-    raw = db.session.connection().connection.driver_connection
+    raw = driver_connection_for_writing(db.session.connection())
     with (
         raw.cursor() as cursor,
         cursor.copy("COPY sdg (number, colour, label_en) FROM STDIN") as copy,
@@ -115,3 +126,61 @@ def test_pages_keep_their_statements_prepared(app: Flask, client: FlaskClient) -
     with app.app_context(), db.engine.connect() as conn:
         # the statements of the page (the user, the zones...) and no more
         assert 3 <= conn.exec_driver_sql(PREPARED).scalar() < 40
+
+
+def test_only_db_connections_hands_out_the_drivers_connection() -> None:
+    """A write on the driver's own connection taken any other way would be
+    committed as read-only by the session's closing rollback."""
+    package = Path(db_connections.__file__).parent
+    takers = sorted(
+        str(path.relative_to(package))
+        for path in package.rglob("*.py")
+        if path.name != "db_connections.py"
+        and re.search(r"\.(driver|dbapi)_connection\b", path.read_text("utf-8"))
+    )
+    assert takers == []
+
+
+def _backend_pid() -> int:
+    return int(db.session.scalar(sa.text("SELECT pg_backend_pid()")))
+
+
+def _end_backend(app: Flask, pid: int) -> None:
+    """The server ends that connection, as a restart does (another connection)."""
+    engine = sa.create_engine(
+        app.config["SQLALCHEMY_DATABASE_URI"], poolclass=sa.pool.NullPool
+    )
+    with engine.connect() as other:
+        other.execute(sa.text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+    engine.dispose()
+
+
+def _pooled_records() -> list[Any]:
+    pool = db.engine.pool
+    return list(pool._pool.queue)  # type: ignore[attr-defined]
+
+
+def test_an_idle_connection_that_died_is_replaced_before_use(ctx: Flask) -> None:
+    _on_postgresql()
+    dead = _backend_pid()
+    db.session.remove()
+    (record,) = _pooled_records()
+    record.info[IDLE_SINCE] -= db_connections.PING_AFTER_SECONDS + 1
+    _end_backend(ctx, dead)
+    fresh = _backend_pid()  # no error: the ping found it gone
+    assert fresh != dead
+
+
+def test_a_connection_lost_in_use_fails_once_then_the_pool_reconnects(
+    ctx: Flask,
+) -> None:
+    """A connection in steady use goes to work unchecked (no round trip)."""
+    _on_postgresql()
+    dead = _backend_pid()
+    db.session.remove()
+    _end_backend(ctx, dead)
+    with pytest.raises(sa.exc.OperationalError) as caught:
+        _backend_pid()
+    assert caught.value.connection_invalidated
+    db.session.remove()
+    assert _backend_pid() != dead
