@@ -76,14 +76,18 @@ def frequency_label(frequency: str) -> str:
 # Parsed once: Babel's format_decimal parses its pattern at every call.
 DECIMAL = parse_pattern("#,##0.####")
 TENTHS = parse_pattern("#,##0.0")
+# At most this many decimals, no trailing zeros: a figure shown for reading.
+AT_MOST = {places: parse_pattern("#,##0." + "#" * places) for places in range(4)}
 
 
-def number(value: Any) -> str:
-    """2.5000 → "2,5" in French, "2.5" in English (no trailing zeros)."""
+def number(value: Any, places: int | None = None) -> str:
+    """2.5000 → "2,5" in French, "2.5" in English (no trailing zeros); with
+    ``places``, rounded to at most that many decimals (1234.567, 0 → "1 235")."""
     if value is None:
         return ""
     shown = value.normalize() if isinstance(value, Decimal) else value
-    return str(DECIMAL.apply(shown, get_locale()))
+    pattern = DECIMAL if places is None else AT_MOST[places]
+    return str(pattern.apply(shown, get_locale()))
 
 
 def distance(km: float) -> str:

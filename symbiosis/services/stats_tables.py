@@ -38,6 +38,9 @@ class Table:
     title: str
     columns: list[tuple[str, str]]  # (label, NUMBER or TEXT)
     rows: list[list[Cell]] = field(default_factory=list)
+    # Decimals shown on the pages per column (None: as stored); the CSV and
+    # XLSX exports keep every figure as stored.
+    places: list[int | None] = field(default_factory=list)
 
     def add(self, *cells: Any) -> None:
         self.rows.append([c if isinstance(c, Cell) else Cell(c) for c in cells])
@@ -115,8 +118,14 @@ def build(zone: Any, start: date, end: date) -> Report:
     return report
 
 
-def _table(key: str, *columns: tuple[Any, str]) -> Table:
-    return Table(key, str(TITLES[key]), [(str(label), kind) for label, kind in columns])
+def _table(key: str, *columns: tuple[Any, ...]) -> Table:
+    """Columns as (label, kind) or (label, NUMBER, decimals shown)."""
+    return Table(
+        key,
+        str(TITLES[key]),
+        [(str(column[0]), column[1]) for column in columns],
+        places=[column[2] if len(column) > 2 else None for column in columns],
+    )
 
 
 def _key_figures(r: Report) -> Table:
@@ -149,7 +158,7 @@ def _funnel(r: Report) -> Table:
         "funnel",
         (gettext("Step"), TEXT),
         (gettext("Count"), NUMBER),
-        (gettext("Mean days since the step before"), NUMBER),
+        (gettext("Mean days since the step before"), NUMBER, 1),
     )
     drills = {
         "listing": ("listings.posted", None),
@@ -199,11 +208,11 @@ def _impact(r: Report) -> Table:
         (gettext("Evidence level"), TEXT),
         (gettext("Unit"), TEXT),
         (gettext("Records"), NUMBER),
-        (gettext("Quantity per year or delivered"), NUMBER),
-        (gettext("Distance (km)"), NUMBER),
-        (gettext("Transport CO₂ (kg)"), NUMBER),
-        (gettext("CO₂ avoided (kg)"), NUMBER),
-        (gettext("Net CO₂ (kg)"), NUMBER),
+        (gettext("Quantity per year or delivered"), NUMBER, 2),
+        (gettext("Distance (km)"), NUMBER, 1),
+        (gettext("Transport CO₂ (kg)"), NUMBER, 0),
+        (gettext("CO₂ avoided (kg)"), NUMBER, 0),
+        (gettext("Net CO₂ (kg)"), NUMBER, 0),
         (gettext("Factors"), TEXT),
     )
     for level in stats.EVIDENCE_LEVELS:

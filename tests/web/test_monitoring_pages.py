@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, timedelta
 from typing import Any
 
@@ -116,6 +117,50 @@ def test_dashboard_draws_charts_from_the_same_figures(app, client, world):
     # figures link to their records
     assert "/monitoring/records?figure=impact.delivered&amp;key=t" in page.text
     assert "Download “Impact by evidence level” as CSV" in page.text
+
+
+def _impact_row(html: str, level: str) -> list[str]:
+    """The cells' text of the impact table's row for ``level`` in tonnes."""
+    table = html.split('id="table-impact"')[1].split("</table>")[0]
+    for row in table.split("<tr>")[1:]:
+        cells = [
+            re.sub(r"<[^>]+>|\s", "", cell)  # tags and (no-break) spaces out
+            for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)
+        ]
+        if cells and cells[0] == level and cells[1] == "t":
+            return cells
+    raise AssertionError(f"no {level} row in tonnes")
+
+
+def test_pages_round_the_impact_figures_and_the_csv_keeps_them(app, client, world):
+    """Kilograms of CO2 to the kilogram, distances to the tenth of a km on
+    the pages; every stored decimal in the exports."""
+    from symbiosis.models import ImpactRecord, Listing, Organisation
+
+    with app.app_context():  # the two sites 15 km apart, not on one point
+        for model in (Listing, Organisation):
+            for row, (lat, lon) in zip(
+                db.session.scalars(sa.select(model).order_by(model.id)),
+                ((49.60, 6.15), (49.50, 6.00)),
+                strict=False,
+            ):
+                row.lat, row.lon = lat, lon
+        db.session.commit()
+    record_id = _delivered_world(app, world)
+    with app.app_context():
+        record = db.session.get(ImpactRecord, record_id)
+        transport, avoided = record.transport_kg_co2e, record.avoided_kg_co2e
+        figures = (record.distance_km, transport, avoided, avoided - transport)
+    assert all(f != f.to_integral_value() for f in figures[1:])  # decimals to round
+    as_user(app, client, world["facilitator"])
+    _english(client)
+    for path in ("/monitoring/", "/monitoring/print"):
+        cells = _impact_row(client.get(path).text, "Delivered")
+        distance, transport, avoided, net = cells[4:8]
+        assert distance == f"{figures[0]:,.1f}".rstrip("0").rstrip(".")
+        assert [transport, avoided, net] == [f"{f:,.0f}" for f in figures[1:]]
+    exported = client.get("/monitoring/tables/impact.csv").data.decode("utf-8-sig")
+    assert f",{figures[1]}," in exported
 
 
 def test_exports_and_the_printable_report(app, client, world):
