@@ -7,7 +7,7 @@ and services ask :func:`can` for object-level decisions.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from enum import StrEnum
 from typing import Any, TypeVar
 
@@ -126,39 +126,62 @@ def _revealed_by_agreement(user: User, listing: Listing) -> bool:
     """Parties of an accepted agreement on ``listing`` know who posted it."""
     if not user.is_org_member:
         return False
-    org = user.organisation_id
-    if has_request_context() and request.method == "GET":
-        # A page asks this for every listing it shows: one query per page.
-        known: dict[int | None, set[int]] = g.setdefault("revealed_listings", {})
-        if org not in known:
-            known[org] = _revealed_listings(org)
-        return listing.id in known[org]
-    found = db.session.scalar(
-        sa.select(Agreement.id)
-        .where(
-            sa.or_(
-                Agreement.offer_id == listing.id, Agreement.request_id == listing.id
-            ),
-            _party_of(org),
-        )
-        .limit(1)
-    )
-    return found is not None
+    known = _known_reveals(user.organisation_id)
+    if known is not None and listing.id in known:
+        return known[listing.id]
+    found = listing.id in revealed_among(user.organisation_id, [listing.id])
+    if known is not None:
+        known[listing.id] = found
+    return found
 
 
-def _party_of(org: int | None) -> sa.ColumnElement[bool]:
-    """Agreements of ``org`` whose parties know each other."""
-    return sa.and_(
-        sa.or_(Agreement.supplier_id == org, Agreement.receiver_id == org),
-        Agreement.revealed_at.is_not(None),
-    )
+def _known_reveals(org: int | None) -> dict[int, bool] | None:
+    """What this page already read, by listing id; None outside a GET (a step
+    taken in the request may reveal a party)."""
+    if not has_request_context() or request.method != "GET":
+        return None
+    kept: dict[int | None, dict[int, bool]] = g.setdefault("revealed_listings", {})
+    return kept.setdefault(org, {})
 
 
-def _revealed_listings(org: int | None) -> set[int]:
+def revealed_among(org: int | None, listing_ids: list[int]) -> set[int]:
+    """Those of ``listing_ids`` on an agreement of ``org`` whose parties know
+    each other (indexed by listing: the cost follows the listings asked, not
+    the organisation's agreements)."""
     rows = db.session.execute(
-        sa.select(Agreement.offer_id, Agreement.request_id).where(_party_of(org))
+        sa.select(Agreement.offer_id, Agreement.request_id).where(
+            sa.or_(
+                Agreement.offer_id.in_(listing_ids),
+                Agreement.request_id.in_(listing_ids),
+            ),
+            sa.or_(Agreement.supplier_id == org, Agreement.receiver_id == org),
+            Agreement.revealed_at.is_not(None),
+        )
     )
-    return {listing_id for pair in rows for listing_id in pair}
+    asked = set(listing_ids)
+    return {listing_id for pair in rows for listing_id in pair if listing_id in asked}
+
+
+def learn_owners(user: Any, listings: Iterable[Listing]) -> None:
+    """Before a page shows several listings: one statement tells which of
+    their anonymous ones ``user``'s organisation may see the firm of, instead
+    of one per listing (SEE_LISTING_OWNER then answers from memory)."""
+    if user is None or not user.is_authenticated or not user.is_org_member:
+        return
+    org = user.organisation_id
+    known = _known_reveals(org)
+    if known is None or user.is_facilitator:
+        return
+    wanted = list(
+        dict.fromkeys(
+            x.id
+            for x in listings
+            if x.anonymous and x.organisation_id != org and x.id not in known
+        )
+    )
+    if wanted:
+        found = revealed_among(org, wanted)
+        known.update((listing_id, listing_id in found) for listing_id in wanted)
 
 
 def _agreement_rules(user: User, perm: Perm, agreement: Agreement) -> bool:

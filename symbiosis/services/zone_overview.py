@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from flask_babel import get_locale
 from sqlalchemy.orm import selectinload
 
-from symbiosis.authz import Perm, can
+from symbiosis.authz import Perm, can, learn_owners
 from symbiosis.extensions import db
 from symbiosis.listing_fields import RESOURCES
 from symbiosis.models import Agreement, EwcChapter, Listing, Organisation, Zone
@@ -95,6 +95,7 @@ def listing_tables(
     viewer: Any, listings: list[Listing]
 ) -> tuple[list[tuple[str, list[Shown]]], list[ChapterRow], ChapterRow]:
     """Listings grouped by resource, and counted by waste chapter."""
+    learn_owners(viewer, listings)
     by_resource = [
         (resource, [shown_to(viewer, x) for x in listings if x.resource == resource])
         for resource in RESOURCES

@@ -9,7 +9,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from symbiosis.api.v1 import bp, error, field_errors, json_body
-from symbiosis.authz import Perm, can, requires
+from symbiosis.authz import Perm, can, learn_owners, requires
 from symbiosis.errors import FieldErrors, InvalidTransition, NotAllowed
 from symbiosis.extensions import db
 from symbiosis.i18n import gettext as _
@@ -97,6 +97,7 @@ def listings_index() -> ResponseReturnValue:
         page=request.args.get("page", 1, type=int),
         per_page=per_page,
     )
+    learn_owners(current_user, results.items)
     return jsonify(
         {
             "listings": [serialise(item) for item in results.items],

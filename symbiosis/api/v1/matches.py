@@ -9,7 +9,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from symbiosis.api.v1 import bp, error, field_errors, json_body
-from symbiosis.authz import Perm, can, requires
+from symbiosis.authz import Perm, can, learn_owners, requires
 from symbiosis.errors import FieldErrors, NotAllowed
 from symbiosis.extensions import db
 from symbiosis.i18n import gettext as _
@@ -47,14 +47,9 @@ def listing_matches(listing_id: int) -> ResponseReturnValue:
     listing = db.session.get(Listing, listing_id)
     if listing is None or not can(current_user, Perm.EDIT_LISTING, listing):
         return error(404, _("No such listing."))
-    return jsonify(
-        {
-            "matches": [
-                serialise(m, listing)
-                for m in proposals.visible_matches(current_user, listing)
-            ]
-        }
-    )
+    found = proposals.visible_matches(current_user, listing)
+    learn_owners(current_user, [m.other(listing.id) for m in found])
+    return jsonify({"matches": [serialise(m, listing) for m in found]})
 
 
 @bp.post("/matches/<int:match_id>/dismiss")

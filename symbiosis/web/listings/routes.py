@@ -21,7 +21,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from symbiosis import labels, themes
-from symbiosis.authz import Perm, can, ensure, requires
+from symbiosis.authz import Perm, can, ensure, learn_owners, requires
 from symbiosis.errors import FieldErrors, NotAllowed
 from symbiosis.extensions import db
 from symbiosis.i18n import gettext as _
@@ -74,6 +74,7 @@ def index() -> ResponseReturnValue:
         per_page=current_app.config["LISTINGS_PER_PAGE"],
         sdgs=False,
     )
+    learn_owners(current_user, results.items)
     shown = {item.id: service.shown_to(current_user, item) for item in results.items}
     return render_template(
         "listings/index.html", results=results, shown=shown, **_filter_context(filters)
@@ -202,7 +203,9 @@ def detail(listing_id: int) -> ResponseReturnValue:
     shown_matches: list[dict[str, object]] = []
     combined = None
     if can_edit:
-        for match in proposals.visible_matches(current_user, listing):
+        found = proposals.visible_matches(current_user, listing)
+        learn_owners(current_user, [m.other(listing.id) for m in found])
+        for match in found:
             other = match.other(listing.id)
             shown_matches.append(
                 {

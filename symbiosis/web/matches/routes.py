@@ -7,7 +7,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from symbiosis import labels
-from symbiosis.authz import Perm, requires
+from symbiosis.authz import Perm, learn_owners, requires
 from symbiosis.errors import FieldErrors, NotAllowed
 from symbiosis.i18n import gettext as _
 from symbiosis.services import listings as listing_service
@@ -26,6 +26,7 @@ def index() -> ResponseReturnValue:
     )
     own = current_user.organisation_id
     entries = []
+    learn_owners(current_user, [x for m in page.items for x in (m.offer, m.request)])
     for match in page.items:
         mine = match.offer if match.offer.organisation_id == own else match.request
         other = match.other(mine.id)

@@ -8,14 +8,17 @@ those who may open it.
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from symbiosis import labels
-from symbiosis.authz import Perm, requires
+from symbiosis.authz import Perm, learn_owners, requires
 from symbiosis.errors import NotAllowed
 from symbiosis.i18n import gettext
+from symbiosis.models import Listing
 from symbiosis.services import impacts, listings, stats_records
 from symbiosis.services.stats_sql import Scope
 from symbiosis.web.monitoring.routes import bp, selection, selection_args
@@ -59,6 +62,7 @@ def records() -> ResponseReturnValue:
         Scope(zone.id if zone else None, start, end), figure, key, page
     )
     args = selection_args(zone, start, end)
+    learn_owners(current_user, _listings_of(found.items))
     return render_template(
         "monitoring/records.html",
         found=found,
@@ -72,6 +76,17 @@ def records() -> ResponseReturnValue:
         shown_to=listings.shown_to,
         back=url_for("monitoring.dashboard", **args),
     )
+
+
+def _listings_of(items: list[Any]) -> list[Listing]:
+    """The listings a page of records shows: the records themselves, or the
+    offer and request of each match or agreement."""
+    sides = (
+        (item,) if isinstance(item, Listing) else (getattr(item, "offer", None),
+                                                   getattr(item, "request", None))
+        for item in items
+    )  # fmt: skip
+    return [x for pair in sides for x in pair if isinstance(x, Listing)]
 
 
 @bp.post("/impacts/<int:record_id>/verify")
