@@ -22,17 +22,21 @@ as written.
 
 Every checkout of a pooled connection used to ask the server first whether
 the connection still worked (SQLAlchemy's ``pool_pre_ping``): one more round
-trip on every request, which the server pays too. A connection that has been
-idle in the pool for :data:`PING_AFTER_SECONDS` or more is still checked
-before use (the server may have been restarted, or a firewall may have
-dropped it meanwhile); one in steady use is not. If the server went away
-since its last use, the first statement fails, SQLAlchemy sees a disconnect
-and recycles the whole pool, and that request gets a 503 (see
+trip on every request, which the server pays too. Instead, a checkout looks
+at the connection's socket without waiting: a server that ends a session
+(a shutdown, a restart, ``pg_terminate_backend``) first sends it an error
+message, and a crashed server's socket reads as closed, so a connection
+that has anything to read while it sat in the pool is asked before use, and
+replaced if it no longer answers. One idle for :data:`PING_AFTER_SECONDS` or
+more is asked too (a firewall may have dropped it without a word). If the
+server still goes away unseen, the first statement fails, SQLAlchemy sees a
+disconnect and recycles the whole pool, and that request gets a 503 (see
 ``symbiosis.web.errors``): the next one connects afresh.
 """
 
 from __future__ import annotations
 
+import select
 import sqlite3
 import time
 from typing import Any
@@ -59,13 +63,32 @@ def _note_idle(dbapi_connection: Any, record: Any) -> None:
         record.info[IDLE_SINCE] = time.monotonic()
 
 
+def _spoke_while_idle(dbapi_connection: Any) -> bool:
+    """Whether the server sent something to a connection nobody was using
+    (its goodbye, or the end of the stream): a poll of the socket, no round
+    trip. SQLite's connections have no socket."""
+    fileno = getattr(dbapi_connection, "fileno", None)
+    if fileno is None:
+        return False
+    try:
+        readable, _, _ = select.select([fileno()], [], [], 0)
+    except (OSError, ValueError):  # closed underneath
+        return True
+    return bool(readable)
+
+
 @sa.event.listens_for(sa.pool.Pool, "checkout")
 def _ping_if_idle(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
-    """Check a connection that waited in the pool a while; a fresh one or one
-    in steady use goes straight to work. A dead one is replaced: the pool
-    tries again when a checkout listener raises ``DisconnectionError``."""
+    """Ask a pooled connection that the server spoke to while it waited, or
+    that waited a while, whether it still works; a dead one is replaced (the
+    pool tries another when a checkout listener raises
+    ``DisconnectionError``). A connection in steady use goes straight to
+    work."""
     idle_since = record.info.get(IDLE_SINCE)
-    if idle_since is None or time.monotonic() - idle_since < PING_AFTER_SECONDS:
+    if idle_since is None:
+        return  # just connected
+    waited = time.monotonic() - idle_since
+    if waited < PING_AFTER_SECONDS and not _spoke_while_idle(dbapi_connection):
         return
     try:
         cursor = dbapi_connection.cursor()

@@ -11,6 +11,8 @@ one connects afresh.
 from __future__ import annotations
 
 import re
+import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -146,18 +148,47 @@ def _backend_pid() -> int:
 
 
 def _end_backend(app: Flask, pid: int) -> None:
-    """The server ends that connection, as a restart does (another connection)."""
+    """The server ends that connection, as a restart does (from another
+    connection), and the backend is gone when this returns."""
     engine = sa.create_engine(
         app.config["SQLALCHEMY_DATABASE_URI"], poolclass=sa.pool.NullPool
     )
     with engine.connect() as other:
         other.execute(sa.text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+        for _ in range(100):
+            alive = other.execute(
+                sa.text("SELECT count(*) FROM pg_stat_activity WHERE pid = :pid"),
+                {"pid": pid},
+            ).scalar()
+            if not alive:
+                break
+            time.sleep(0.02)
     engine.dispose()
 
 
 def _pooled_records() -> list[Any]:
     pool = db.engine.pool
     return list(pool._pool.queue)  # type: ignore[attr-defined]
+
+
+def test_a_read_in_steady_use_costs_three_round_trips(ctx: Flask) -> None:
+    """BEGIN, the statement, COMMIT: no ping at checkout and no question to
+    the server before the COMMIT (libpq's own trace of the protocol)."""
+    _on_postgresql()
+    db.session.execute(sa.text("SELECT 1 AS warm"))
+    raw = db.session.connection().connection.dbapi_connection
+    db.session.remove()
+    with tempfile.TemporaryFile("w+") as trace:
+        raw.pgconn.trace(trace.fileno())
+        try:
+            assert db.session.execute(sa.text("SELECT 2 AS mine")).scalar() == 2
+            db.session.remove()
+        finally:
+            raw.pgconn.untrace()
+        trace.seek(0)
+        fields = [line.rstrip("\n").split("\t") for line in trace]
+    sent = [f[4].strip() for f in fields if f[1] == "F"]  # from the front end
+    assert sent == ['"BEGIN"', '"SELECT 2 AS mine"', '"COMMIT"']
 
 
 def test_an_idle_connection_that_died_is_replaced_before_use(ctx: Flask) -> None:
@@ -171,13 +202,21 @@ def test_an_idle_connection_that_died_is_replaced_before_use(ctx: Flask) -> None
     assert fresh != dead
 
 
-def test_a_connection_lost_in_use_fails_once_then_the_pool_reconnects(
-    ctx: Flask,
-) -> None:
-    """A connection in steady use goes to work unchecked (no round trip)."""
+def test_a_connection_the_server_ended_in_the_pool_is_replaced(ctx: Flask) -> None:
+    """A restart says goodbye to every session: the socket tells at checkout,
+    however short the wait in the pool."""
     _on_postgresql()
     dead = _backend_pid()
     db.session.remove()
+    _end_backend(ctx, dead)
+    assert _backend_pid() != dead  # no error
+
+
+def test_a_connection_lost_in_use_fails_once_then_the_pool_reconnects(
+    ctx: Flask,
+) -> None:
+    _on_postgresql()
+    dead = _backend_pid()  # the session holds the connection from here
     _end_backend(ctx, dead)
     with pytest.raises(sa.exc.OperationalError) as caught:
         _backend_pid()
