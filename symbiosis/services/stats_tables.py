@@ -1,18 +1,16 @@
 """The monitoring figures as named tables: one shape for the page and exports.
 
 Every table of the dashboard is built here once, with translated headers, and
-then drawn as HTML, written as CSV (one table) or as a workbook (every table,
-one sheet each). A cell that sums or counts records may name the figure
-behind it (``Cell.drill``) so that the page can link to those records.
+then drawn as HTML, written as CSV (one table, ``stats_csv``) or as a
+workbook (every table, one sheet each, ``stats_xlsx``). A cell that sums or
+counts records may name the figure behind it (``Cell.drill``) so that the
+page can link to those records.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import Decimal
 from typing import Any
 
 from flask_babel import get_locale
@@ -381,28 +379,3 @@ def _partnerships_by_sdg(r: Report) -> Table:
         t.add(gettext("SDG %(number)d", number=row["sdg"]), row["signed"],
               row["hours"], row["pieces"], row["eur"])  # fmt: skip
     return t
-
-
-def _plain(value: Any, decimal_comma: bool) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, (Decimal, float)):
-        text = f"{value:f}" if isinstance(value, Decimal) else repr(value)
-        return text.replace(".", ",") if decimal_comma else text
-    return str(value)
-
-
-def as_csv(table: Table, locale: str) -> str:
-    """One table as CSV that a spreadsheet in ``locale`` opens as numbers.
-
-    French and German spreadsheets read ``;`` between fields and a decimal
-    comma; English ones ``,`` and a decimal point. A byte-order mark tells
-    them the text is UTF-8.
-    """
-    comma = locale in ("fr", "de")
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";" if comma else ",", lineterminator="\r\n")
-    writer.writerow([label for label, _ in table.columns])
-    for row in table.rows:
-        writer.writerow([_plain(cell.value, comma) for cell in row])
-    return "\ufeff" + out.getvalue()

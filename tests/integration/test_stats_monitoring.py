@@ -16,7 +16,13 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
-from symbiosis.services import stats, stats_records, stats_tables, stats_xlsx
+from symbiosis.services import (
+    stats,
+    stats_csv,
+    stats_records,
+    stats_tables,
+    stats_xlsx,
+)
 from symbiosis.services.impacts import verify_impact
 from symbiosis.services.stats_flows import flows, rows
 from symbiosis.services.stats_series import by_material, by_zone, monthly, months
@@ -138,13 +144,13 @@ def test_csv_follows_the_readers_spreadsheet(world):
     _deliver(world["us"], world["wood"], "2.5", "t")
     report = stats_tables.build(None, YEAR_AGO, TODAY)
     table = report.tables["impact"]
-    french = stats_tables.as_csv(table, "fr")
+    french = stats_csv.as_csv(table, "fr")
     assert french.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(french[1:]), delimiter=";"))
     assert rows[0][0] == table.columns[0][0]
     assert [r[3] for r in rows if r[3].startswith("2,5")] == ["2,5000"]
     assert not any("." in cell for r in rows[1:] for cell in r[3:8])
-    english = stats_tables.as_csv(table, "en")
+    english = stats_csv.as_csv(table, "en")
     rows = list(csv.reader(io.StringIO(english[1:])))
     assert [r[3] for r in rows if r[3].startswith("2.5")] == ["2.5000"]
 

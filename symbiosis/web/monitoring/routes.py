@@ -25,6 +25,7 @@ from symbiosis.services import (
     activity,
     stats,
     stats_cache,
+    stats_csv,
     stats_report,
     stats_tables,
     stats_xlsx,
@@ -192,7 +193,7 @@ def table_csv(name: str) -> ResponseReturnValue:
     if name not in stats_tables.TITLES:
         abort(404)
     table = stats_tables.build(zone, start, end).tables[name]
-    body = stats_tables.as_csv(table, str(get_locale() or "fr"))
+    body = stats_csv.as_csv(table, str(get_locale() or "fr"))
     return _attachment(
         body,
         "text/csv",
