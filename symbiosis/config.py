@@ -19,8 +19,8 @@ def defaults(instance_path: str) -> dict[str, Any]:
     return {
         "SECRET_KEY": None,  # a setting, no key is shipped  # nosec B105
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{instance_path}/symbiosis.sqlite3",
-        # Pooled connections idle for a while are checked before use (see
-        # symbiosis.db_connections), not every one at every checkout.
+        # A pooled connection is checked before use only when it waited a
+        # while or the server spoke to it meanwhile (symbiosis.db_connections).
         "SQLALCHEMY_ENGINE_OPTIONS": {},
         # Languages: French first, it is the default.
         "LANGUAGES": LANGUAGES,

@@ -10,15 +10,14 @@ have changed what they refer to), and a request that only read ends with one:
 the session's close rolls back. So nothing stayed prepared from one request
 to the next, and the few statements that reached five runs within a request
 were prepared only to be thrown away. Here a transaction whose statements
-were all SELECTs, and to which the server gave no transaction id (it gives
-one at the first write of any kind), ends with COMMIT instead, which for such
-a transaction changes nothing else: no row was written, and locks and
-snapshots end the same way. Any other statement through SQLAlchemy (INSERT,
-UPDATE, DELETE, DDL, SET, a savepoint) or any write the server saw makes the
-transaction roll back as usual. Code that writes on the driver's own
-connection, where SQLAlchemy sees no statement (PostgreSQL's COPY), takes
-it from :func:`driver_connection_for_writing`, which marks the transaction
-as written.
+were all SELECTs ends with COMMIT instead, which for such a transaction
+changes nothing else: no row was written, and locks and snapshots end the
+same way. Any other statement through SQLAlchemy (INSERT, UPDATE, DELETE,
+DDL, SET, a savepoint) makes the transaction roll back as usual. Code that
+writes on the driver's own connection, where SQLAlchemy sees no statement
+(PostgreSQL's COPY), takes it from :func:`driver_connection_for_writing`,
+which marks the transaction as written (a test keeps every other module
+off the driver's connection); the server is not asked.
 
 Every checkout of a pooled connection used to ask the server first whether
 the connection still worked (SQLAlchemy's ``pool_pre_ping``): one more round
