@@ -74,10 +74,10 @@ def frequency_label(frequency: str) -> str:
 
 
 # Parsed once: Babel's format_decimal parses its pattern at every call.
-DECIMAL = parse_pattern("#,##0.####")
-TENTHS = parse_pattern("#,##0.0")
 # At most this many decimals, no trailing zeros: a figure shown for reading.
-AT_MOST = {places: parse_pattern("#,##0." + "#" * places) for places in range(4)}
+AT_MOST = {places: parse_pattern("#,##0." + "#" * places) for places in range(5)}
+DECIMAL = AT_MOST[4]  # as stored (quantities keep four decimals)
+TENTHS = parse_pattern("#,##0.0")
 
 
 def number(value: Any, places: int | None = None) -> str:
