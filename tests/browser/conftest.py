@@ -15,10 +15,13 @@ import pytest
 from flask import Flask
 from werkzeug.serving import make_server
 
+from symbiosis.services import seeding
+
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -102,3 +105,13 @@ def page(
     request.node._page = page
     yield page
     context.close()
+
+
+@pytest.fixture
+def demo_site(app: Flask) -> None:
+    """The reference and the whole demo, listings included, as ``make run``
+    serves them (``flask seed demo``)."""
+    with app.app_context():
+        seeding.load_reference(SEEDS / "reference")
+        seeding.load_demo(SEEDS / "demo")
+        seeding.load_demo_listings(SEEDS / "demo")

@@ -7,30 +7,17 @@ from non-empty data; the screenshots are kept in the artifacts.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from flask import Flask
 from playwright.sync_api import Page, expect
 
-from symbiosis.services import seeding
 from tests.browser.conftest import ARTIFACTS
 
 pytestmark = pytest.mark.browser
-SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 FACILITATOR = "facilitateur@symbiose.example.lu"
 DEMO_PASSWORD = "symbiose-demo"
 
 
-@pytest.fixture
-def demo(app: Flask) -> None:
-    with app.app_context():
-        seeding.load_reference(SEEDS / "reference")
-        seeding.load_demo(SEEDS / "demo")
-        seeding.load_demo_listings(SEEDS / "demo")
-
-
-def test_demo_dashboard_and_report(demo: None, page: Page) -> None:
+def test_demo_dashboard_and_report(demo_site: None, page: Page) -> None:
     page.goto("/login")
     page.get_by_label("E-mail").fill(FACILITATOR)
     page.get_by_label("Mot de passe").fill(DEMO_PASSWORD)
