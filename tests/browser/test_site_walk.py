@@ -94,7 +94,7 @@ def walk(page: Page, base: str) -> tuple[list[str], dict[str, list[object]]]:
             continue
         seen.append(path)
         measured = page.evaluate(MEASURE)
-        problems: list[object] = axe_violations(page)
+        problems: list[object] = [*axe_violations(page)]
         if measured["scrolled"] > measured["width"]:
             problems.append(measured)
         if problems:

@@ -1,0 +1,79 @@
+"""Forms sent empty, in Chromium: each error is tied to its field and shown,
+and the page with its errors passes axe's WCAG 2.1 A and AA checks.
+
+The browser's own checks (``required``) are turned off first, so that the
+server's answer is what is looked at, as a browser without them would get.
+"""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Browser, Page
+
+from tests.browser.test_site_walk import PASSWORD, axe_violations
+
+MEMBER = "membre@boulangerie-sud.example.lu"
+FACILITATOR = "facilitateur@symbiose.example.lu"
+MANAGER = "gestionnaire.sud@symbiose.example.lu"
+# Who signs in, then the form pages that user sends empty.
+FORMS = {
+    None: ["/login", "/register"],
+    MEMBER: ["/listings/new", "/listings/import", "/account/"],
+    FACILITATOR: ["/events/new", "/practices/new"],
+    MANAGER: ["/pooled/new"],
+}
+# Every field marked invalid: its description ids, and whether each names a
+# visible element with text.
+TIED = """() => [...document.querySelectorAll('[aria-invalid="true"]')].map(field => {
+  const ids = (field.getAttribute("aria-describedby") || "").split(/\\s+/).filter(Boolean);
+  const shown = ids.some(id => {
+    const note = document.getElementById(id);
+    return note && note.offsetParent !== null && note.textContent.trim() !== "";
+  });
+  return {field: field.id || field.name, shown};
+})"""
+# Empty the text fields (the CSRF token stays) and send the form as it is.
+EMPTIED = """form => {
+  form.noValidate = true;
+  form.querySelectorAll("input[type=text], input[type=email], input[type=number], "
+    + "input[type=password], textarea").forEach(field => { field.value = ""; });
+  setTimeout(() => form.requestSubmit(), 0);
+}"""
+
+pytestmark = pytest.mark.browser
+
+
+def sign_in(browser: Browser, base: str, email: str | None) -> Page:
+    page = browser.new_context(
+        base_url=base, locale="fr-FR", viewport={"width": 1280, "height": 800}
+    ).new_page()
+    if email:
+        page.goto("/login")
+        page.get_by_label("E-mail").fill(email)
+        page.get_by_label("Mot de passe").fill(PASSWORD)
+        page.get_by_role("button", name="Se connecter").click()
+        page.wait_for_load_state()
+    return page
+
+
+def test_empty_forms_show_their_errors_next_to_the_fields(
+    demo_site: None, browser: Browser, live_server: str
+) -> None:
+    faults: dict[str, object] = {}
+    for email, paths in FORMS.items():
+        page = sign_in(browser, live_server, email)
+        for path in paths:
+            page.goto(path)
+            form = page.locator("main form[method=post]").first
+            with page.expect_navigation():
+                form.evaluate(EMPTIED)
+            page.wait_for_load_state()
+            tied = page.evaluate(TIED)
+            # The server refused the form and said why, field by field.
+            assert tied, f"{path}: no field marked invalid"
+            untied = [t["field"] for t in tied if not t["shown"]]
+            violations = axe_violations(page)
+            if untied or violations:
+                faults[path] = {"errors not shown": untied, "axe": violations}
+        page.context.close()
+    assert not faults
