@@ -10,13 +10,14 @@ from typing import Any
 from flask import Flask
 
 from symbiosis import config as settings
+from symbiosis.bounded import App
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the application: settings, extensions, blueprints, CLI, errors."""
-    app = Flask(
+    app = App(  # Flask, whole numbers from requests within the databases' range
         __name__,
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),

@@ -23,7 +23,9 @@ def users() -> ResponseReturnValue:
     q = request.args.get("q", "").strip().lower()[:100]
     if q:
         query = query.where(User.email.contains(q, autoescape=True))
-    page = db.paginate(query, per_page=50, error_out=False)
+    page = db.paginate(
+        query, page=request.args.get("page", 1, type=int), per_page=50, error_out=False
+    )
     return render_template("admin/users.html", page=page, q=q)
 
 

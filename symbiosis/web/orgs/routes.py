@@ -38,7 +38,12 @@ def index() -> ResponseReturnValue:
     zone_id = request.args.get("zone", type=int)
     if zone_id:
         query = query.where(Organisation.zone_id == zone_id)
-    page = db.paginate(query, per_page=25, max_per_page=100, error_out=False)
+    page = db.paginate(
+        query,
+        page=request.args.get("page", 1, type=int),
+        per_page=25,
+        error_out=False,
+    )
     zones = db.session.scalars(sa.select(Zone).order_by(Zone.name)).all()
     return render_template(
         "orgs/index.html", page=page, q=q, kind=kind, zone_id=zone_id, zones=zones

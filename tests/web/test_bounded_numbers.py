@@ -1,0 +1,60 @@
+"""Numbers too big for the databases, typed into an address, are a 404 or no
+number at all: never a 500 (SQLite cannot take an integer beyond 64 bits,
+PostgreSQL an OFFSET beyond them)."""
+
+from __future__ import annotations
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from symbiosis.bounded import LIMIT, BoundedArgs, whole_number
+from tests.conftest import as_user
+from tests.web.test_api import token_for
+from tests.web.test_api import world as world  # the API tests' firms and listing
+
+HUGE = "99999999999999999999"  # 20 digits: more than 64 bits
+
+
+def test_a_whole_number_has_at_most_fifteen_digits() -> None:
+    assert whole_number(str(LIMIT - 1)) == LIMIT - 1
+    assert whole_number("-12") == -12
+    for text in (str(LIMIT), HUGE, f"-{HUGE}", "abc"):
+        with pytest.raises(ValueError, match=r"out of range|invalid literal"):
+            whole_number(text)
+    args = BoundedArgs([("page", HUGE), ("page", "3"), ("zone", "7")])
+    assert args.get("page", 1, type=int) == 1  # as for ?page=abc
+    assert args.get("zone", type=int) == 7
+    assert args.getlist("page", type=int) == [3]
+    assert args.get("page") == HUGE  # text stays text
+
+
+@pytest.mark.parametrize(
+    ("path", "status"),
+    [
+        (f"/listings/{HUGE}", 404),
+        (f"/organisations/{HUGE}", 404),
+        (f"/agreements/{HUGE}", 404),
+        (f"/events/{HUGE}", 404),
+        (f"/zones/{HUGE}", 404),
+        (f"/matches/?page={HUGE}", 200),
+        (f"/organisations/?page={HUGE}&zone={HUGE}", 200),
+        (f"/listings/?page={HUGE}&zone={HUGE}", 200),
+        (f"/pooled/?zone={HUGE}", 200),
+    ],
+)
+def test_pages_take_huge_numbers_in_stride(
+    app: Flask, client: FlaskClient, world: dict, path: str, status: int
+) -> None:
+    as_user(app, client, world["member"])
+    assert client.get(path).status_code == status
+
+
+def test_the_api_takes_huge_numbers_in_stride(client: FlaskClient, world: dict) -> None:
+    headers = token_for(client, "a@firm-a.example.lu")
+    missing = client.get(f"/api/v1/listings/{HUGE}", headers=headers)
+    assert missing.status_code == 404
+    assert missing.is_json
+    listed = client.get(f"/api/v1/listings?page={HUGE}", headers=headers)
+    assert listed.status_code < 500
+    assert listed.is_json
