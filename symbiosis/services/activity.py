@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.orm import selectinload
 
+from symbiosis.bounded import whole_number
 from symbiosis.errors import FieldErrors
 from symbiosis.extensions import db
 from symbiosis.i18n import gettext
@@ -239,9 +240,10 @@ def _find(model: Any, text: str, *, slug: bool = False) -> Any:
         found = db.session.scalar(sa.select(model).where(model.slug == text))
         if found is not None:
             return found
-    if not text.isdigit() or len(text) > 12:
+    try:
+        return db.session.get(model, whole_number(text))
+    except ValueError:  # not a number, or too long for an id
         return None
-    return db.session.get(model, int(text))
 
 
 def _day(text: str, name: str, errors: list[tuple[str, str]]) -> date | None:

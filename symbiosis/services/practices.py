@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from symbiosis.authz import Perm, can
+from symbiosis.bounded import whole_number
 from symbiosis.errors import FieldErrors, NotAllowed
 from symbiosis.extensions import db
 from symbiosis.i18n import gettext
@@ -274,8 +275,12 @@ class PracticeFilters:
         elif language:
             problems.append(("language", _choices(LANGUAGES)))
         sdg = str(args.get("sdg") or "")
-        if sdg.isdigit() and 1 <= int(sdg) <= 17:
-            filters.sdg = int(sdg)
+        try:
+            number = whole_number(sdg) if sdg else 0
+        except ValueError:
+            number = 0
+        if 1 <= number <= 17:
+            filters.sdg = number
         elif sdg:
             problems.append(("sdg", gettext("SDGs are numbers from 1 to 17.")))
         for name in ("max_time", "max_difficulty", "max_cost"):

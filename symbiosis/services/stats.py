@@ -11,11 +11,13 @@ and by base unit: quantities of different units are never added together.
 
 from __future__ import annotations
 
+from contextlib import suppress
 from datetime import date, timedelta
 from typing import Any
 
 import sqlalchemy as sa
 
+from symbiosis.bounded import whole_number
 from symbiosis.errors import FieldErrors
 from symbiosis.extensions import db
 from symbiosis.i18n import gettext
@@ -51,8 +53,9 @@ def find_zone(text: str) -> Zone | None:
     """The zone named by its slug or its id."""
     text = text.strip()
     zone = db.session.scalar(sa.select(Zone).where(Zone.slug == text))
-    if zone is None and text.isdigit():
-        zone = db.session.get(Zone, int(text))
+    if zone is None:
+        with suppress(ValueError):  # neither a slug nor an id
+            zone = db.session.get(Zone, whole_number(text))
     return zone
 
 

@@ -9,18 +9,24 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from symbiosis.bounded import LIMIT, BoundedArgs, whole_number
+from symbiosis.extensions import db
+from symbiosis.models import Organisation
+from symbiosis.services import stats
 from tests.conftest import as_user
 from tests.web.test_api import token_for
 from tests.web.test_api import world as world  # the API tests' firms and listing
 
 HUGE = "99999999999999999999"  # 20 digits: more than 64 bits
+SQUARED = "²"  # a digit to str.isdigit(), not to int()
 
 
 def test_a_whole_number_has_at_most_fifteen_digits() -> None:
     assert whole_number(str(LIMIT - 1)) == LIMIT - 1
     assert whole_number("-12") == -12
-    for text in (str(LIMIT), HUGE, f"-{HUGE}", "abc"):
-        with pytest.raises(ValueError, match=r"out of range|invalid literal"):
+    for text in (str(LIMIT), HUGE, f"-{HUGE}", "abc", SQUARED, "9" * 5000):
+        with pytest.raises(
+            ValueError, match=r"out of range|invalid literal|Exceeds the limit"
+        ):
             whole_number(text)
     args = BoundedArgs([("page", HUGE), ("page", "3"), ("zone", "7")])
     assert args.get("page", 1, type=int) == 1  # as for ?page=abc
@@ -41,6 +47,8 @@ def test_a_whole_number_has_at_most_fifteen_digits() -> None:
         (f"/organisations/?page={HUGE}&zone={HUGE}", 200),
         (f"/listings/?page={HUGE}&zone={HUGE}", 200),
         (f"/pooled/?zone={HUGE}", 200),
+        (f"/practices/?sdg={SQUARED}", 200),
+        (f"/practices/?sdg={HUGE}", 200),
     ],
 )
 def test_pages_take_huge_numbers_in_stride(
@@ -61,3 +69,12 @@ def test_the_api_takes_huge_numbers_in_stride(client: FlaskClient, world: dict) 
     listed = client.get(f"/api/v1/listings?page={HUGE}", headers=headers)
     assert listed.status_code < 500
     assert listed.is_json
+
+
+def test_a_zone_asked_by_slug_or_id(app: Flask, world: dict) -> None:
+    with app.app_context():
+        zone = db.session.get(Organisation, world["firm"]).zone
+        assert stats.find_zone(zone.slug) == zone
+        assert stats.find_zone(str(zone.id)) == zone
+        for text in (HUGE, SQUARED, "9" * 5000, "-1"):
+            assert stats.find_zone(text) is None
