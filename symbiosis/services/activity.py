@@ -241,9 +241,10 @@ def _find(model: Any, text: str, *, slug: bool = False) -> Any:
         if found is not None:
             return found
     try:
-        return db.session.get(model, whole_number(text))
+        number = whole_number(text)
     except ValueError:  # not a number, or too long for an id
         return None
+    return db.session.get(model, number)
 
 
 def _day(text: str, name: str, errors: list[tuple[str, str]]) -> date | None:

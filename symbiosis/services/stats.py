@@ -11,7 +11,6 @@ and by base unit: quantities of different units are never added together.
 
 from __future__ import annotations
 
-from contextlib import suppress
 from datetime import date, timedelta
 from typing import Any
 
@@ -53,10 +52,13 @@ def find_zone(text: str) -> Zone | None:
     """The zone named by its slug or its id."""
     text = text.strip()
     zone = db.session.scalar(sa.select(Zone).where(Zone.slug == text))
-    if zone is None:
-        with suppress(ValueError):  # neither a slug nor an id
-            zone = db.session.get(Zone, whole_number(text))
-    return zone
+    if zone is not None:
+        return zone
+    try:
+        number = whole_number(text)
+    except ValueError:  # neither a slug nor an id
+        return None
+    return db.session.get(Zone, number)
 
 
 def period(raw_from: str | None, raw_to: str | None) -> tuple[date, date]:

@@ -8,19 +8,16 @@ server's answer is what is looked at, as a browser without them would get.
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser
 
-from tests.browser.test_site_walk import PASSWORD, axe_violations
+from tests.browser.test_site_walk import ROLES, axe_violations, signed_in
 
-MEMBER = "membre@boulangerie-sud.example.lu"
-FACILITATOR = "facilitateur@symbiose.example.lu"
-MANAGER = "gestionnaire.sud@symbiose.example.lu"
 # Who signs in, then the form pages that user sends empty.
 FORMS = {
-    None: ["/login", "/register"],
-    MEMBER: ["/listings/new", "/listings/import", "/account/"],
-    FACILITATOR: ["/events/new", "/practices/new"],
-    MANAGER: ["/pooled/new"],
+    "anonymous": ["/login", "/register"],
+    "member": ["/listings/new", "/listings/import", "/account/"],
+    "facilitator": ["/events/new", "/practices/new"],
+    "zone manager": ["/pooled/new"],
 }
 # Every field marked invalid: its description ids, and whether each names a
 # visible element with text.
@@ -43,25 +40,12 @@ EMPTIED = """form => {
 pytestmark = pytest.mark.browser
 
 
-def sign_in(browser: Browser, base: str, email: str | None) -> Page:
-    page = browser.new_context(
-        base_url=base, locale="fr-FR", viewport={"width": 1280, "height": 800}
-    ).new_page()
-    if email:
-        page.goto("/login")
-        page.get_by_label("E-mail").fill(email)
-        page.get_by_label("Mot de passe").fill(PASSWORD)
-        page.get_by_role("button", name="Se connecter").click()
-        page.wait_for_load_state()
-    return page
-
-
 def test_empty_forms_show_their_errors_next_to_the_fields(
     demo_site: None, browser: Browser, live_server: str
 ) -> None:
     faults: dict[str, object] = {}
-    for email, paths in FORMS.items():
-        page = sign_in(browser, live_server, email)
+    for role, paths in FORMS.items():
+        page = signed_in(browser, live_server, ROLES[role], "fr", width=1280)
         for path in paths:
             page.goto(path)
             form = page.locator("main form[method=post]").first

@@ -60,9 +60,13 @@ def axe_violations(page: Page) -> list[str]:
     ]
 
 
-def signed_in(browser: Browser, base: str, email: str | None, lang: str) -> Page:
+def signed_in(
+    browser: Browser, base: str, email: str | None, lang: str, width: int = 320
+) -> Page:
+    """A new page of a screen ``width`` pixels wide, signed in as ``email``
+    (or nobody), in ``lang``."""
     page = browser.new_context(
-        base_url=base, locale="fr-FR", viewport={"width": 320, "height": 640}
+        base_url=base, locale="fr-FR", viewport={"width": width, "height": 640}
     ).new_page()
     page.goto("/login")
     if email:
