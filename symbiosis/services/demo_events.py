@@ -1,9 +1,10 @@
 """Demo matchmaking events, replayed through the event services.
 
 Each event of ``seeds/demo/events.json`` is created by its facilitator
-``days_ago`` days before the load, registration opens, each organisation is
-registered by one of its people, the meetings are planned, the plan is
-published and the event is marked held, all through
+``days_ago`` days before the load (after it, when negative), registration
+opens and each organisation is registered by one of its people. An event
+whose ``stage`` is ``open`` stays there, still to come; for the others the
+meetings are planned, the plan is published and the event is marked held, all through
 :mod:`symbiosis.services.events` and :mod:`symbiosis.services.event_plans`, so
 the demo obeys the rules users do. The rows and the notifications publishing
 sent are back-dated to the evening (the notifications read: the evening is
@@ -16,7 +17,7 @@ nothing.
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -71,6 +72,9 @@ def _replay(script: dict[str, Any], today: date) -> None:
     for entry in script["registrations"]:
         org = _organisation(entry["organisation"])
         events.register(_user(entry["by"]), event.id, org.id, entry)
+    if script.get("stage") == "open":  # still to come: registration stays open
+        _back_date_open(event.id, today)
+        return
     event_plans.plan(facilitator, event.id)
     events.step(facilitator, event.id, "publish")
     events.step(facilitator, event.id, "hold")
@@ -86,6 +90,19 @@ def _replay(script: dict[str, Any], today: date) -> None:
             },
         )
     _back_date(event.id, script)
+
+
+def _back_date_open(event_id: int, today: date) -> None:
+    """An evening still to come: announced a week ago, registrations since."""
+    event = db.session.get(Event, event_id)
+    assert event is not None  # noqa: S101 - just created  # nosec B101
+    announced = events.utc(datetime.combine(today, time(9)) - timedelta(days=7))
+    event.created_at = event.updated_at = announced
+    for n, registration in enumerate(event.registrations, start=1):
+        registration.created_at = registration.updated_at = announced + timedelta(
+            days=n
+        )
+    db.session.commit()
 
 
 def _back_date(event_id: int, script: dict[str, Any]) -> None:

@@ -1,4 +1,5 @@
-"""The demo's past matchmaking evening: held, planned by the rules, loaded once."""
+"""The demo's matchmaking evenings: one held, planned by the rules, and one
+still to come with registration open; loaded once."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from flask import Flask
 
 from symbiosis.extensions import db
 from symbiosis.models import Agreement, Event, Notification
+from symbiosis.models.base import utcnow
 from symbiosis.services import event_views, events, seeding, stats_partnerships
 from symbiosis.services.demo_events import load_demo_events
 from symbiosis.services.stats_sql import Scope
@@ -22,8 +24,7 @@ def test_the_demo_has_a_past_event_with_a_published_plan(ctx: Flask) -> None:
     seeding.load_reference(SEEDS / "reference")
     seeding.load_demo(SEEDS / "demo")
     seeding.load_demo_listings(SEEDS / "demo")
-    event = db.session.scalars(sa.select(Event)).one()
-    assert event.state == "held"
+    event = db.session.scalars(sa.select(Event).where(Event.state == "held")).one()
     assert events.is_past(event)
     assert len(event.registrations) == 15
     assert event.published_at is not None
@@ -64,4 +65,30 @@ def test_the_demo_has_a_past_event_with_a_published_plan(ctx: Flask) -> None:
     assert figures["by_event"][0]["signed"] == 6
     assert figures["total"]["eur"] == Decimal("8600.00")
     assert load_demo_events(SEEDS / "demo").changed == 0
-    assert db.session.scalar(sa.select(sa.func.count(Event.id))) == 1
+    assert db.session.scalar(sa.select(sa.func.count(Event.id))) == 2
+
+
+def test_the_demo_has_an_event_to_come_open_for_registration(ctx: Flask) -> None:
+    seeding.load_reference(SEEDS / "reference")
+    seeding.load_demo(SEEDS / "demo")
+    seeding.load_demo_listings(SEEDS / "demo")
+    event = db.session.scalars(sa.select(Event).where(Event.state != "held")).one()
+    assert event.state == "open"
+    assert not events.is_past(event)
+    assert events.local_start(event)[0] == date.today() + timedelta(days=18)
+    assert event.zone is not None
+    assert event.zone.name.startswith("Belval")
+    assert len(event.registrations) == 4
+    assert {r.organisation.kind for r in event.registrations} == {
+        "company",
+        "association",
+    }
+    assert not event.meetings
+    assert event.planned_at is None
+    # announced and registered for in the past week, not in the future
+    now = utcnow()
+    assert all(
+        now - timedelta(days=8) < events.utc(r.created_at) < now
+        for r in event.registrations
+    )
+    assert now - timedelta(days=8) < events.utc(event.created_at) < now
