@@ -15,11 +15,15 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
+from symbiosis import labels
 from symbiosis.authz import Perm, can, public, requires
 from symbiosis.extensions import db
-from symbiosis.models import Organisation, OrgRole, User, Zone
-from symbiosis.services import accounts, notify, zones
+from symbiosis.models import Organisation, OrgRole, User
+from symbiosis.services import accounts, home, notify, zones
+from symbiosis.web.agreements.routes import party_name
+from symbiosis.web.events.pages import hhmm
 from symbiosis.web.forms import CsrfForm, safe_next
+from symbiosis.web.matches.routes import own_entries
 
 bp = Blueprint("main", __name__)
 
@@ -47,7 +51,17 @@ def index() -> ResponseReturnValue:
         ).all()
     if can(current_user, Perm.MANAGE_ZONE):
         tasks["zone_requests"] = zones.pending_requests(current_user)
-    return render_template("main/home.html", org=org, tasks=tasks, Zone=Zone)
+    overview = home.overview(current_user)
+    return render_template(
+        "main/home.html",
+        org=org,
+        tasks=tasks,
+        overview=overview,
+        new_matches=own_entries(overview.new_matches.rows),
+        labels=labels,
+        party_name=party_name,
+        hhmm=hhmm,
+    )
 
 
 @bp.post("/language")

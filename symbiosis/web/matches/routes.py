@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
@@ -10,6 +12,7 @@ from symbiosis import labels
 from symbiosis.authz import Perm, learn_owners, requires
 from symbiosis.errors import FieldErrors, NotAllowed
 from symbiosis.i18n import gettext as _
+from symbiosis.models import Match
 from symbiosis.services import listings as listing_service
 from symbiosis.services import proposals
 from symbiosis.web.forms import CsrfForm, safe_next
@@ -18,16 +21,13 @@ from symbiosis.web.matches.explain import sentences
 bp = Blueprint("matches", __name__, url_prefix="/matches")
 
 
-@bp.get("/")
-@requires(Perm.ORG_MEMBER)
-def index() -> ResponseReturnValue:
-    page = proposals.organisation_matches(
-        current_user, page=request.args.get("page", 1, type=int)
-    )
+def own_entries(matches: list[Match]) -> list[dict[str, Any]]:
+    """Each match of the user's organisation from its side: our listing, the
+    other one and what the user may see of its firm, and the reasons."""
     own = current_user.organisation_id
+    learn_owners(current_user, [x for m in matches for x in (m.offer, m.request)])
     entries = []
-    learn_owners(current_user, [x for m in page.items for x in (m.offer, m.request)])
-    for match in page.items:
+    for match in matches:
         mine = match.offer if match.offer.organisation_id == own else match.request
         other = match.other(mine.id)
         entries.append(
@@ -39,6 +39,16 @@ def index() -> ResponseReturnValue:
                 "reasons": sentences(match.reasons),
             }
         )
+    return entries
+
+
+@bp.get("/")
+@requires(Perm.ORG_MEMBER)
+def index() -> ResponseReturnValue:
+    page = proposals.organisation_matches(
+        current_user, page=request.args.get("page", 1, type=int)
+    )
+    entries = own_entries(page.items)
     return render_template(
         "matches/index.html",
         entries=entries,
