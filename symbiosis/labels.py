@@ -125,6 +125,13 @@ AGREEMENT_STATE = {
     "expired": _l("expired"),
     "terminated": _l("terminated"),
 }
+NEXT_STEP = {
+    "your_answer": _l("your answer is awaited"),
+    "an_answer": _l("waiting for an answer"),
+    "start": _l("to start"),
+    "deliver": _l("deliveries, then completion"),
+    "nothing": "—",
+}
 AGREEMENT_ACTION = {
     "propose": _l("proposed"),
     "accept": _l("accepted"),

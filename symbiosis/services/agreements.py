@@ -107,8 +107,11 @@ def actions_for(user: Any, agreement: Agreement) -> list[AgreementAction]:
     return allowed_actions(AgreementState(agreement.state), party)
 
 
-def visible(user: Any, state: str | None = None) -> list[Agreement]:
-    """The agreements of the user's organisation (every one for facilitators)."""
+def visible(
+    user: Any, state: str | None = None, listing_id: int | None = None
+) -> list[Agreement]:
+    """The agreements of the user's organisation (every one for facilitators),
+    in ``state`` and on the listing ``listing_id`` when given."""
     query = sa.select(Agreement).order_by(Agreement.updated_at.desc(), Agreement.id)
     if not user.is_facilitator:
         org = user.organisation_id if user.is_org_member else -1
@@ -117,6 +120,10 @@ def visible(user: Any, state: str | None = None) -> list[Agreement]:
         )
     if state:
         query = query.where(Agreement.state == state)
+    if listing_id:
+        query = query.where(
+            sa.or_(Agreement.offer_id == listing_id, Agreement.request_id == listing_id)
+        )
     return list(db.session.scalars(query))
 
 

@@ -122,3 +122,26 @@ def allowed_actions(state: AgreementState, party: Party) -> list[AgreementAction
 
 def is_revealed(state: AgreementState) -> bool:
     return state in REVEALED
+
+
+class NextStep(StrEnum):
+    """What the agreement waits for, as a party (or an onlooker) reads it."""
+
+    YOUR_ANSWER = "your_answer"  # the counterparty answers the terms
+    AN_ANSWER = "an_answer"  # someone else must answer them
+    START = "start"  # accepted terms: either party starts the exchange
+    DELIVER = "deliver"  # under way: deliveries, then completion
+    NOTHING = "nothing"  # a final state
+
+
+def next_step(state: AgreementState, party: Party | None) -> NextStep:
+    """What comes next from ``state`` for ``party`` (None: not a party)."""
+    if state is AgreementState.PROPOSED:
+        return (
+            NextStep.YOUR_ANSWER if party is Party.COUNTERPARTY else NextStep.AN_ANSWER
+        )
+    if state is AgreementState.ACCEPTED:
+        return NextStep.START
+    if state is AgreementState.ACTIVE:
+        return NextStep.DELIVER
+    return NextStep.NOTHING

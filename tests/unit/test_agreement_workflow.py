@@ -20,12 +20,14 @@ from symbiosis.workflow.agreement import (
     TRANSITIONS,
     AgreementAction,
     AgreementState,
+    NextStep,
     NotYourTurn,
     Party,
     TransitionNotAllowed,
     allowed_actions,
     is_revealed,
     next_state,
+    next_step,
 )
 
 S, A, P = AgreementState, AgreementAction, Party
@@ -175,3 +177,27 @@ def test_reasons_are_asked_for_real_steps_that_end_or_refuse() -> None:
         targets = {t for (_, a), (t, _) in TRANSITIONS.items() if a is action}
         assert targets
         assert targets <= FINAL
+
+
+@pytest.mark.parametrize(
+    ("state", "party", "step"),
+    [
+        (S.PROPOSED, Party.COUNTERPARTY, NextStep.YOUR_ANSWER),
+        (S.PROPOSED, Party.PROPOSER, NextStep.AN_ANSWER),
+        (S.PROPOSED, None, NextStep.AN_ANSWER),
+        (S.ACCEPTED, Party.PROPOSER, NextStep.START),
+        (S.ACCEPTED, Party.COUNTERPARTY, NextStep.START),
+        (S.ACTIVE, None, NextStep.DELIVER),
+        *((final, Party.COUNTERPARTY, NextStep.NOTHING) for final in sorted(FINAL)),
+    ],
+)
+def test_next_step_says_who_acts(
+    state: AgreementState, party: Party | None, step: NextStep
+) -> None:
+    assert next_step(state, party) is step
+
+
+def test_next_step_is_an_answer_exactly_where_the_counterparty_may_accept() -> None:
+    for state in AgreementState:
+        awaited = next_step(state, Party.COUNTERPARTY) is NextStep.YOUR_ANSWER
+        assert awaited == (A.ACCEPT in allowed_actions(state, Party.COUNTERPARTY))

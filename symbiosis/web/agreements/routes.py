@@ -35,7 +35,8 @@ from symbiosis.web.agreements.forms import (
     StepForm,
     TermsForm,
 )
-from symbiosis.workflow.agreement import AgreementAction, AgreementState
+from symbiosis.web.agreements.parties import party_name
+from symbiosis.workflow.agreement import AgreementAction, AgreementState, next_step
 
 bp = Blueprint("agreements", __name__, url_prefix="/agreements")
 
@@ -55,33 +56,24 @@ def _load_as_party(agreement_id: int) -> Agreement:
     return agreement
 
 
-def party_name(agreement: Agreement, organisation_id: int) -> str:
-    """The organisation's name, or a neutral wording while it stays anonymous."""
-    org = agreement.supplier if organisation_id == agreement.supplier_id else None
-    org = org or agreement.receiver
-    if service.shows_party(current_user, agreement, organisation_id):
-        return org.name
-    listing = (
-        agreement.offer
-        if organisation_id == agreement.supplier_id
-        else agreement.request
-    )
-    if listing.zone is not None:
-        return _("An organisation in %(zone)s", zone=listing.zone.name)
-    return _("An organisation (anonymous)")
-
-
 @bp.get("/")
 @requires(Perm.VIEW_AGREEMENT)
 def index() -> ResponseReturnValue:
     state = request.args.get("state") or None
     if state not in (None, *AgreementState):
         state = None
-    rows = service.visible(current_user, state)
+    listing = db.session.get(Listing, request.args.get("listing", 0, type=int))
+    rows = service.visible(current_user, state, listing.id if listing else None)
+    steps = {
+        a.id: next_step(AgreementState(a.state), service.party_of(current_user, a))
+        for a in rows
+    }
     return render_template(
         "agreements/index.html",
         rows=rows,
+        steps=steps,
         state=state,
+        listing=listing if rows else None,
         labels=labels,
         party_name=party_name,
     )

@@ -26,7 +26,7 @@ from symbiosis.errors import FieldErrors, NotAllowed
 from symbiosis.extensions import db
 from symbiosis.i18n import gettext as _
 from symbiosis.models import Listing, Locality, Organisation
-from symbiosis.services import activity, imports, proposals
+from symbiosis.services import activity, imports, listing_activity, proposals
 from symbiosis.services import listings as service
 from symbiosis.services.listing_search import (
     Filters,
@@ -122,6 +122,7 @@ def map_data() -> ResponseReturnValue:
 def mine() -> ResponseReturnValue:
     org = current_user.organisation
     items: list[Listing] = []
+    going_on: dict[int, listing_activity.Activity] = {}
     if org is not None and current_user.is_org_member:
         items = list(
             db.session.scalars(
@@ -130,8 +131,14 @@ def mine() -> ResponseReturnValue:
                 .order_by(Listing.state, Listing.created_at.desc())
             )
         )
+        going_on = listing_activity.for_organisation(org.id)
     return render_template(
-        "listings/mine.html", items=items, labels=labels, form=CsrfForm()
+        "listings/mine.html",
+        items=items,
+        going_on=going_on,
+        nothing=listing_activity.Activity(),
+        labels=labels,
+        form=CsrfForm(),
     )
 
 

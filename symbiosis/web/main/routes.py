@@ -20,7 +20,7 @@ from symbiosis.authz import Perm, can, public, requires
 from symbiosis.extensions import db
 from symbiosis.models import Organisation, OrgRole, User
 from symbiosis.services import accounts, home, notify, zones
-from symbiosis.web.agreements.routes import party_name
+from symbiosis.web.agreements.parties import party_name
 from symbiosis.web.events.pages import hhmm
 from symbiosis.web.forms import CsrfForm, safe_next
 from symbiosis.web.matches.routes import own_entries
