@@ -48,6 +48,9 @@ NEAR_FROM = 300_000  # listings on the other side from which a query reads by ce
 # Families of keys that, met in a description, say how a listing's material is
 # packed or carried rather than name another material (when the title names one).
 PACKED_IN = frozenset({"packaging"})
+# Keys that, met in a description, name the means of transport ("collecte avec
+# nos camions frigorifiques"), not something the listing offers or wants.
+CARRIED_BY = frozenset({"equipment.vehicles"})
 # Keys that say what state goods are in (unsold, off-spec, surplus stock), not
 # what they are made of: "rebuts de préfabrication" in a concrete request and
 # "invendus" of a bakery share no material. They count only in a listing that
@@ -96,9 +99,13 @@ class Matcher:
                 primary.add(ewc_key)
         mentioned = self.lexicon.keys_in_text(item.description)
         if any(family(key) not in PACKED_IN for key in primary):
-            # "delivered in 25 kg sacks", "en big bags": how the material
-            # travels, not a second material of the listing
-            mentioned = {key for key in mentioned if family(key) not in PACKED_IN}
+            # "delivered in 25 kg sacks", "en big bags", "with our trucks": how
+            # the material travels, not a second material of the listing
+            mentioned = {
+                key
+                for key in mentioned
+                if family(key) not in PACKED_IN and key not in CARRIED_BY
+            }
         keys = primary | mentioned
         if keys - CONDITIONS:
             keys, primary = keys - CONDITIONS, primary - CONDITIONS

@@ -140,6 +140,29 @@ def test_unsold_or_rejected_is_a_state_not_a_shared_material(lexicon: Lexicon) -
     assert [found.offer_id for found in matcher.match(matcher.item(5), 5)] == [6]
 
 
+def test_the_trucks_that_collect_are_no_material_of_the_listing(
+    lexicon: Lexicon,
+) -> None:
+    matcher = Matcher(lexicon)
+    matcher.add(
+        [
+            listing(
+                1,
+                "request",
+                "Invendus alimentaires (frais, secs et surgelés)",
+                "Nous collectons les invendus pour des épiceries sociales. Collecte "
+                "avec nos camions frigorifiques.",
+            ),
+            listing(2, "offer", "Transporter (Kastenwagen 3,5 t) aus Leasingrückgabe"),
+            listing(3, "offer", "Surplus de repas préparés (plats du jour)"),
+            # a title naming no material leaves the description in the lead
+            listing(4, "request", "À reprendre", "Deux camions de livraison"),
+        ]
+    )
+    assert [found.offer_id for found in matcher.match(matcher.item(1), 5)] == [3]
+    assert [found.offer_id for found in matcher.match(matcher.item(4), 5)] == [2]
+
+
 @pytest.mark.parametrize(
     ("text", "key"),
     [
