@@ -2,9 +2,10 @@
 
 Zone Sud: a joinery (A) offers pallets and, anonymously, cardboard; a bakery
 (B) requests pallets in tonnes and in pieces. A farm (C) outside the zone
-requests cardboard. A and B agreed on pallets (accepted). The matcher pairs
-the rest: A's cardboard with C (a potential flow out of the zone) and A's
-pallets with B's request in pieces (other units: left out).
+requests cardboard and pallets. A and B agreed on pallets (accepted). The
+matcher pairs the rest: A's cardboard and pallets with C (potential flows out
+of the zone) and A's pallets with B's request in pieces (other units: left
+out).
 """
 
 from __future__ import annotations
@@ -49,7 +50,8 @@ def build_diagnostic_world() -> dict[str, Any]:
         quantity="100", unit="pieces", frequency="monthly", max_distance_km="80",
     )  # fmt: skip
     farm_request = make_listing(
-        org=farm, by=uc, kind="request", title="Carton pour paillage",
+        org=farm, by=uc, kind="request", title="Carton et palettes pour paillage",
+        description="Pour couvrir les sols.",
         ewc_code="150101", quantity="10", unit="t", frequency="yearly",
         max_distance_km="100",
     )  # fmt: skip

@@ -29,6 +29,14 @@ from symbiosis.matching.score import LOCAL_KM, WEIGHTS
 
 SAME_EWC = 1.0
 SAME_SUBCHAPTER = 0.6
+# Sub-chapters of the List of Waste that sort by where waste comes from, each
+# holding unrelated materials (seeds/reference/ewc-chapters.csv): 15 01
+# packaging (paper, plastic, wood, metal...), 16 01 end-of-life vehicles, 17 02
+# wood, glass and plastic, 19 12 sorting outputs, 20 01 separately collected
+# fractions (paper, glass, kitchen waste, textiles, lamps...), 20 02 garden and
+# park wastes. Sharing one of these says nothing of the material; the full
+# code still does.
+MIXED_SUBCHAPTERS = frozenset({"1501", "1601", "1702", "1912", "2001", "2002"})
 SHARED_WORD = 0.35  # a rare word in common, for materials outside the lexicon
 SECONDARY = 0.8  # a material named only in the description counts for less
 CODE_SHARE = 0.15  # part of the material score that an agreeing waste code adds
@@ -101,8 +109,9 @@ def sources(
             found.take(posting("primary", related), strength * mine)
             found.take(posting("key", related), strength * mine * SECONDARY)
     for code in item.codes:
-        for ewc, strength in ((code, SAME_EWC), (code[:4], SAME_SUBCHAPTER)):
-            found.take(posting("ewc", ewc), strength, code=True)
+        found.take(posting("ewc", code), SAME_EWC, code=True)
+        if code[:4] not in MIXED_SUBCHAPTERS:
+            found.take(posting("ewc", code[:4]), SAME_SUBCHAPTER, code=True)
     if not keys:  # outside the lexicon, a rare word in common is a lead
         rare = max(3, int(RARE_WORD_SHARE * len(side)))
         for word in words:

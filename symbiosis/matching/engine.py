@@ -48,14 +48,25 @@ NEAR_FROM = 300_000  # listings on the other side from which a query reads by ce
 # Families of keys that, met in a description, say how a listing's material is
 # packed or carried rather than name another material (when the title names one).
 PACKED_IN = frozenset({"packaging"})
-# Keys that, met in a description, name the means of transport ("collecte avec
-# nos camions frigorifiques"), not something the listing offers or wants.
-CARRIED_BY = frozenset({"equipment.vehicles"})
+# Keys that, met in a description, name what goods travel in or on ("collecte
+# avec nos camions", "livrés sur palettes", "en cartons"), not something the
+# listing offers or wants; each is kept when the title names a key under the
+# prefix given (the pallets of "chutes de bois" are wood like the rest).
+CARRIED_BY = {
+    "equipment.vehicles": "equipment.vehicles",
+    "wood.pallets": "wood",
+    "paper.cardboard": "paper",
+}
 # Keys that say what state goods are in (unsold, off-spec, surplus stock), not
 # what they are made of: "rebuts de préfabrication" in a concrete request and
 # "invendus" of a bakery share no material. They count only in a listing that
 # names no material.
 CONDITIONS = frozenset({"product.off_spec"})
+
+
+def _under(prefix: str, keys: Iterable[str]) -> bool:
+    """Whether one of ``keys`` is ``prefix`` or narrower ("wood.offcuts", "wood")."""
+    return any(key == prefix or key.startswith(prefix + ".") for key in keys)
 
 
 class Matcher:
@@ -104,7 +115,8 @@ class Matcher:
             mentioned = {
                 key
                 for key in mentioned
-                if family(key) not in PACKED_IN and key not in CARRIED_BY
+                if family(key) not in PACKED_IN
+                and (key not in CARRIED_BY or _under(CARRIED_BY[key], primary))
             }
         keys = primary | mentioned
         if keys - CONDITIONS:

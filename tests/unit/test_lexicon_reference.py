@@ -163,6 +163,43 @@ def test_the_trucks_that_collect_are_no_material_of_the_listing(
     assert [found.offer_id for found in matcher.match(matcher.item(4), 5)] == [2]
 
 
+def test_boxes_and_pallets_goods_travel_in_are_no_material_of_the_listing(
+    lexicon: Lexicon,
+) -> None:
+    matcher = Matcher(lexicon)
+    matcher.add(
+        [
+            listing(1, "offer", "Verrerie de laboratoire réformée",
+                    "Béchers et flacons rincés, remis en cartons sur palettes."),
+            listing(2, "request", "Cartons de réemploi pour nos expéditions"),
+            listing(3, "request", "Palettes en bois pour nos expéditions"),
+            # wood named in the title: the pallets of the description are wood
+            listing(4, "offer", "Chutes de bois massif",
+                    "Planches et palettes cassées, non traitées."),
+        ]
+    )  # fmt: skip
+    assert matcher.match(matcher.item(2), 5) == []
+    assert [found.offer_id for found in matcher.match(matcher.item(3), 5)] == [4]
+
+
+def test_a_shared_sub_chapter_counts_only_where_it_names_a_material(
+    lexicon: Lexicon,
+) -> None:
+    matcher = Matcher(lexicon)
+    matcher.add(
+        [
+            # 20 01 gathers separately collected fractions of every kind
+            listing(1, "offer", "Restes de la cafétéria", ewc_code="200108"),
+            listing(2, "request", "Chiffons d'atelier", ewc_code="200111"),
+            # 17 04 gathers metals: steel offcuts may serve who wants cables
+            listing(3, "offer", "Reststücke", ewc_code="170405"),
+            listing(4, "request", "Démontage", ewc_code="170411"),
+        ]
+    )
+    assert matcher.match(matcher.item(2), 5) == []
+    assert [found.offer_id for found in matcher.match(matcher.item(4), 5)] == [3]
+
+
 @pytest.mark.parametrize(
     ("text", "key"),
     [

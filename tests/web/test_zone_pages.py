@@ -139,7 +139,7 @@ def test_diagnostic_csv(app, client, world):
     rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))
     sections = [r["section"] for r in rows]
     assert sections.count("agreement") == 1
-    assert sections.count("match") == 3
+    assert sections.count("match") == 2
     totals = {
         r["unit"]: (r["out_yearly"], r["in_yearly"])
         for r in rows
