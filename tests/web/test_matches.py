@@ -155,13 +155,21 @@ def test_the_matches_page_comes_in_pages(
         )
     assert total > 25
     as_user(app, client, world["b"])
+    card = 'class="card mb-2 match"'
     first = client.get("/matches/").get_data(as_text=True)
+    assert first.count(card) == 25
+    # each of B's requests has its match: one heading per match
     assert first.count("Pour notre annonce") == 25  # French, the default
     assert 'rel="next"' in first
     last = client.get("/matches/?page=2").get_data(as_text=True)
-    assert last.count("Pour notre annonce") == total - 25
+    assert last.count(card) == total - 25
     assert 'rel="prev"' in last
     assert client.get("/matches/?page=0").status_code == 200
+    # A's one offer has them all: its heading is said once, above them
+    page = as_user(app, client, world["a"]).get("/matches/").get_data(as_text=True)
+    assert page.count(card) == 25
+    assert page.count("Pour notre annonce") == 1
+    assert page.index("Pour notre annonce") < page.index(card)
 
 
 @pytest.mark.parametrize("read_own_up_to", [0, 1000])
