@@ -100,6 +100,18 @@ def recent(user: User, limit: int = 50) -> list[Notification]:
     )
 
 
+def open_one(user: User, notification_id: int) -> Notification | None:
+    """The user's notification, marked read now if it was not; None if the
+    user has no such notification (another user's is not theirs to open)."""
+    note = db.session.get(Notification, notification_id)
+    if note is None or note.user_id != user.id:
+        return None
+    if note.read_at is None:
+        note.read_at = utcnow()
+        db.session.commit()
+    return note
+
+
 def mark_all_read(user: User) -> None:
     db.session.execute(
         sa.update(Notification)

@@ -76,6 +76,8 @@ MATRIX: dict[tuple[str, str], tuple[object, ...]] = {
     ("admin.manager_submit", "POST"): (LOGIN, 403, 403, 403, 302),
     ("main.notifications", "GET"): (LOGIN, 200, 200, 200, 200),
     ("main.notifications_read", "POST"): (LOGIN, 302, 302, 302, 302),
+    # Notification 999999 is nobody's: not found for everyone signed in.
+    ("main.notification_open", "GET"): (LOGIN, 404, 404, 404, 404),
     ("account.token_submit", "POST"): (LOGIN, 400, 400, 400, 400),
     ("account.token_revoke_submit", "POST"): (LOGIN, 404, 404, 404, 404),
     # Listings: the world's listing belongs to firm A (member, org_admin).
@@ -307,6 +309,7 @@ def build_world() -> World:
             "group_action_id": group_action.id,
             "slug": practice.slug,
             "token_id": 999999,
+            "notification_id": 999999,
             "filename": "css/app.css",
             "figure": "agreements",
             "record_id": 999999,

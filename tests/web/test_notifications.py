@@ -1,4 +1,5 @@
-"""The unread-notification badge of every signed-in page, and marking all read."""
+"""The unread-notification badge of every signed-in page, opening one notice
+(read on the way) and marking all read."""
 
 from __future__ import annotations
 
@@ -59,6 +60,38 @@ def test_marking_all_read_clears_the_badge(app: Flask, client: FlaskClient) -> N
     response = client.post("/notifications/read")
     assert response.status_code == 302
     assert BADGE.findall(client.get("/notifications").get_data(as_text=True)) == []
+    with app.app_context():
+        left = db.session.scalars(
+            db.select(Notification).where(Notification.read_at.is_(None))
+        ).all()
+        assert [n.subject for n in left] == ["Not yours"]
+
+
+def test_opening_a_notice_reads_it_and_follows_its_link(
+    app: Flask, client: FlaskClient
+) -> None:
+    with app.app_context():
+        user_id = _member_with_notices(unread=2, read=0)
+        notes = db.session.scalars(
+            db.select(Notification).order_by(Notification.id)
+        ).all()
+        notes[0].link = "/listings/"
+        notes[1].link = "https://elsewhere.example/phish"
+        db.session.commit()
+        first, second, not_yours = (n.id for n in notes)
+    as_user(app, client, user_id)
+    page = client.get("/notifications").get_data(as_text=True)
+    assert f'href="/notifications/{first}"' in page
+    response = client.get(f"/notifications/{first}")
+    assert (response.status_code, response.location) == (302, "/listings/")
+    assert BADGE.findall(client.get("/notifications").get_data(as_text=True)) == ["1"]
+    # opened again: still read, same place
+    assert client.get(f"/notifications/{first}").location == "/listings/"
+    # a link that leaves the site is not followed
+    response = client.get(f"/notifications/{second}")
+    assert response.location == "/notifications"
+    # another user's notice is not found, and stays unread
+    assert client.get(f"/notifications/{not_yours}").status_code == 404
     with app.app_context():
         left = db.session.scalars(
             db.select(Notification).where(Notification.read_at.is_(None))

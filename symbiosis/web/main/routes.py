@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import (
     Blueprint,
+    abort,
     current_app,
     redirect,
     render_template,
@@ -83,6 +84,16 @@ def notifications() -> ResponseReturnValue:
     return render_template(
         "main/notifications.html", items=notify.recent(current_user), form=CsrfForm()
     )
+
+
+@bp.get("/notifications/<int:notification_id>")
+@requires(Perm.SIGNED_IN)
+def notification_open(notification_id: int) -> ResponseReturnValue:
+    """Follow a notification's link, marking it read on the way."""
+    note = notify.open_one(current_user, notification_id)
+    if note is None:
+        abort(404)
+    return redirect(safe_next(note.link) or url_for("main.notifications"))
 
 
 @bp.post("/notifications/read")
