@@ -27,6 +27,7 @@ from symbiosis.models import (
     Event,
     EventMeeting,
     EventRegistration,
+    Listing,
     Organisation,
     User,
     Zone,
@@ -45,6 +46,7 @@ from symbiosis.workflow.event import (
     allowed_actions,
     next_state,
 )
+from symbiosis.workflow.listing import ListingState
 
 STRUCTURE = ("tables", "rounds", "pairs")  # fixed once a plan exists
 STEPS = (EventAction.OPEN, EventAction.REOPEN, EventAction.PUBLISH,
@@ -282,6 +284,27 @@ def registration_of(
         (r for r in event.registrations if r.organisation_id == organisation_id),
         None,
     )
+
+
+SUGGESTED = 6  # listing titles offered as a first draft of a registration
+
+
+def suggested(organisation_id: int) -> tuple[str, str]:
+    """What the organisation offers and seeks, one per line, from its active
+    service listings: a first draft of its registration, newest first."""
+    lines: dict[str, list[str]] = {"offer": [], "request": []}
+    for kind, title in db.session.execute(
+        sa.select(Listing.kind, Listing.title)
+        .where(
+            Listing.organisation_id == organisation_id,
+            Listing.resource == "service",
+            Listing.state == ListingState.ACTIVE,
+        )
+        .order_by(Listing.created_at.desc(), Listing.id.desc())
+    ):
+        if len(lines[kind]) < SUGGESTED:
+            lines[kind].append(" ".join(title.split()))
+    return "\n".join(lines["offer"]), "\n".join(lines["request"])
 
 
 def registrable(user: Any) -> list[Organisation]:

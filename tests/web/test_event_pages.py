@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 from typing import Any
 
 import pytest
@@ -228,3 +229,45 @@ def test_the_event_list_splits_upcoming_and_past(app, client, world):
     as_user(app, client, world["members"][0])
     page = client.get("/events/").text
     assert page.index(f'/events/{event_id}"') < page.index(f'/events/{past_id}"')
+
+
+def _textarea(page: str, name: str) -> str:
+    found = re.search(rf'<textarea[^>]*name="{name}"[^>]*>(.*?)</textarea>', page, re.S)
+    assert found, f"no {name} field"
+    return html.unescape(found.group(1)).strip()
+
+
+def test_a_first_registration_starts_from_the_organisations_services(
+    app: Flask, client, world: dict[str, Any]
+) -> None:
+    from symbiosis.models import Organisation, User
+    from symbiosis.services.listings import apply_action
+    from tests.builders import make_listing
+
+    event_id = _event(app, world)
+    with app.app_context():
+        org = db.session.get(Organisation, world["orgs"][0])
+        user = db.session.get(User, world["members"][0])
+        service = {"resource": "service", "ewc_code": None, "unit": "hours"}
+        make_listing(org=org, by=user, title="Mentorat RH", **service)
+        make_listing(org=org, by=user, kind="request", title="Aide au site web",
+                     **service)  # fmt: skip
+        make_listing(org=org, by=user, title="Palettes en bois")  # no service
+        closed = make_listing(org=org, by=user, title="Ancien service", **service)
+        apply_action(user, closed, "close")
+        db.session.commit()
+    as_user(app, client, world["members"][0])
+    page = client.get(f"/events/{event_id}").get_data(as_text=True)
+    assert _textarea(page, "offers") == "Mentorat RH"
+    assert _textarea(page, "seeks") == "Aide au site web"
+    assert "Prérempli à partir des annonces de services" in page
+    # once registered, the registration is shown as it was sent
+    sent = client.post(
+        f"/events/{event_id}/register",
+        data={"organisation": world["orgs"][0], "offers": "Salle de réunion",
+              "seeks": "Bénévoles", "sdgs": ["4"]},
+    )  # fmt: skip
+    assert sent.status_code == 302
+    page = client.get(f"/events/{event_id}").get_data(as_text=True)
+    assert _textarea(page, "offers") == "Salle de réunion"
+    assert "Prérempli" not in page

@@ -116,11 +116,15 @@ def _registration_form(event: Event, org_id: int | None = None) -> RegistrationF
         org = next((o for o in orgs if o.id == wanted), orgs[0] if orgs else None)
         if org is not None:
             mine = events.registration_of(event, org.id)
+            # a first registration starts from the organisation's services
+            offers, seeks = (
+                (mine.offers, mine.seeks) if mine else events.suggested(org.id)
+            )
             form.process(
                 data={
                     "organisation": org.id,
-                    "offers": mine.offers if mine else "",
-                    "seeks": mine.seeks if mine else "",
+                    "offers": offers,
+                    "seeks": seeks,
                     "sdgs": [str(s) for s in (mine.sdgs if mine else
                                               [s.number for s in org.sdgs])],
                     "themes": mine.themes if mine else [],
