@@ -24,7 +24,7 @@ from tests.builders import (
     make_user,
     make_zone,
 )
-from tests.conftest import as_user
+from tests.conftest import as_user, statements_of
 from tests.event_builders import EVENT, make_event, registration
 
 POOL = {
@@ -213,3 +213,20 @@ def test_nothing_to_do_says_so(app: Flask, client: FlaskClient) -> None:
     assert "Rien n'attend votre réponse" in html
     assert "Aucun événement à venir." in html
     assert EVENT["title"] not in html
+
+
+def test_the_home_page_reads_as_many_statements_whatever_the_rows(
+    app: Flask, client: FlaskClient, world: dict[str, Any]
+) -> None:
+    as_user(app, client, world["ua"])
+    before = len(statements_of(app, client, "/"))
+    with app.app_context():
+        ua, ub = db.session.get(User, world["ua"]), db.session.get(User, world["ub"])
+        for n in range(4):  # more rows in every part the member sees
+            offer = make_listing(org=ua.organisation, by=ua, title=f"Planches {n}",
+                                 anonymous=bool(n % 2))  # fmt: skip
+            wanted = make_listing(org=ub.organisation, by=ub, kind="request",
+                                  title=f"Planches {n}", anonymous=bool(n % 2))  # fmt: skip
+            _agreement(ub, offer.id, wanted.id, steps=((ua, "accept"),) * (n % 2))
+        db.session.commit()
+    assert len(statements_of(app, client, "/")) == before
