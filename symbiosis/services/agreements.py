@@ -44,6 +44,8 @@ from symbiosis.services.agreement_terms import (
 from symbiosis.services.listings import translate
 from symbiosis.workflow.agreement import (
     FINAL,
+    OPEN,
+    OPEN_STATES,
     AgreementAction,
     AgreementState,
     NotYourTurn,
@@ -118,7 +120,9 @@ def visible(
         query = query.where(
             sa.or_(Agreement.supplier_id == org, Agreement.receiver_id == org)
         )
-    if state:
+    if state == OPEN:  # every state before a final one
+        query = query.where(Agreement.state.in_([str(s) for s in OPEN_STATES]))
+    elif state:
         query = query.where(Agreement.state == state)
     if listing_id:
         query = query.where(

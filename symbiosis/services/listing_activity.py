@@ -12,9 +12,7 @@ from sqlalchemy.orm import InstrumentedAttribute
 
 from symbiosis.extensions import db
 from symbiosis.models import Agreement, Listing, Match
-from symbiosis.workflow.agreement import AgreementState
-
-OPEN = (AgreementState.PROPOSED, AgreementState.ACCEPTED, AgreementState.ACTIVE)
+from symbiosis.workflow.agreement import OPEN_STATES
 
 
 @dataclass(frozen=True)
@@ -39,7 +37,7 @@ def for_organisation(org_id: int) -> dict[int, Activity]:
     """Each listing of the organisation that has matches or open agreements."""
     matches = _count(Match.offer_id, org_id, Match.dismissed_at.is_(None))
     matches += _count(Match.request_id, org_id, Match.dismissed_at.is_(None))
-    still_open = Agreement.state.in_([str(s) for s in OPEN])
+    still_open = Agreement.state.in_([str(s) for s in OPEN_STATES])
     agreements = _count(Agreement.offer_id, org_id, still_open)
     agreements += _count(Agreement.request_id, org_id, still_open)
     return {

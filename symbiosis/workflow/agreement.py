@@ -60,6 +60,9 @@ TRANSITIONS: dict[tuple[AgreementState, AgreementAction], tuple[AgreementState, 
 }  # fmt: skip
 
 FINAL = frozenset({S.COMPLETED, S.DECLINED, S.WITHDRAWN, S.EXPIRED, S.TERMINATED})
+# The states still open; lists filter on them under the name OPEN.
+OPEN_STATES = frozenset(AgreementState) - FINAL
+OPEN = "open"
 # From these states on, anonymous parties know each other.
 REVEALED = frozenset({S.ACCEPTED, S.ACTIVE, S.COMPLETED, S.TERMINATED})
 # Actions that need a written reason.

@@ -125,6 +125,25 @@ def test_agreements_of_one_listing(
         }  # fmt: skip
 
 
+def test_open_agreements_are_those_not_in_a_final_state(
+    app: Flask, client: FlaskClient, world: dict[str, Any]
+) -> None:
+    as_user(app, client, world["ua"])
+    html = client.get("/agreements/?state=open").text
+    assert set(_rows(html)) == {world["asked"], world["waiting"]}
+    assert '<option value="open" selected>' in html
+    html = client.get(f"/agreements/?listing={world['pallets']}&state=open").text
+    assert set(_rows(html)) == {world["asked"], world["waiting"]}
+    with app.app_context():
+        from symbiosis.services.tokens import create_token
+
+        token = create_token(db.session.get(User, world["ua"]), "t")[0]
+    found = client.get(
+        "/api/v1/agreements?state=open", headers={"Authorization": f"Bearer {token}"}
+    ).json
+    assert {a["id"] for a in found["agreements"]} == {world["asked"], world["waiting"]}
+
+
 def test_our_listings_count_matches_and_open_agreements(
     app: Flask, client: FlaskClient, world: dict[str, Any]
 ) -> None:
@@ -140,7 +159,8 @@ def test_our_listings_count_matches_and_open_agreements(
     assert cells(world["quiet"]) == ["0", "0"]
     assert world["pallet_matches"] > 0
     assert f'href="/listings/{world["pallets"]}#matches"' in rows[world["pallets"]]
-    assert f'href="/agreements/?listing={world["pallets"]}"' in rows[world["pallets"]]
+    open_link = f'href="/agreements/?listing={world["pallets"]}&amp;state=open"'
+    assert open_link in rows[world["pallets"]]
     assert "#matches" not in rows[world["quiet"]]
 
 

@@ -14,7 +14,7 @@ from symbiosis.api.openapi.vocabulary import (
     query,
     ref,
 )
-from symbiosis.workflow.agreement import AgreementAction, AgreementState
+from symbiosis.workflow.agreement import OPEN, AgreementAction, AgreementState
 from symbiosis.workflow.pooled import PoolAction, PoolState
 from symbiosis.workflow.pooled_categories import CATEGORIES
 
@@ -38,8 +38,8 @@ AGREEMENTS_INDEX = operation(
     parameters=[
         query(
             "state",
-            {"type": "string", "enum": [s.value for s in AgreementState]},
-            "Only this state.",
+            {"type": "string", "enum": [OPEN, *(s.value for s in AgreementState)]},
+            "Only this state ('open': proposed, accepted or active).",
         ),
     ],
 )

@@ -36,7 +36,12 @@ from symbiosis.web.agreements.forms import (
     TermsForm,
 )
 from symbiosis.web.agreements.parties import party_name
-from symbiosis.workflow.agreement import AgreementAction, AgreementState, next_step
+from symbiosis.workflow.agreement import (
+    OPEN,
+    AgreementAction,
+    AgreementState,
+    next_step,
+)
 
 bp = Blueprint("agreements", __name__, url_prefix="/agreements")
 
@@ -60,7 +65,7 @@ def _load_as_party(agreement_id: int) -> Agreement:
 @requires(Perm.VIEW_AGREEMENT)
 def index() -> ResponseReturnValue:
     state = request.args.get("state") or None
-    if state not in (None, *AgreementState):
+    if state not in (None, OPEN, *AgreementState):
         state = None
     listing = db.session.get(Listing, request.args.get("listing", 0, type=int))
     rows = service.visible(current_user, state, listing.id if listing else None)
