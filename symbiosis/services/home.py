@@ -21,6 +21,7 @@ from symbiosis.extensions import db
 from symbiosis.models import Agreement, Event, Listing, Match, PooledService
 from symbiosis.models.base import utcnow
 from symbiosis.services import events, notify
+from symbiosis.services.proposals import with_listings
 from symbiosis.workflow.agreement import AgreementState
 from symbiosis.workflow.listing import ListingState
 from symbiosis.workflow.pooled import PoolState
@@ -66,11 +67,18 @@ class Overview:
         )
 
 
+def _count(query: sa.Select[Any]) -> int:
+    return (
+        db.session.scalar(
+            sa.select(sa.func.count()).select_from(query.order_by(None).subquery())
+        )
+        or 0
+    )
+
+
 def _part(query: sa.Select[Any], order: tuple[Any, ...], *options: Any) -> Part:
     """The first rows of ``query`` in ``order`` and the count of all of them."""
-    total = db.session.scalar(
-        sa.select(sa.func.count()).select_from(query.order_by(None).subquery())
-    )
+    total = _count(query)
     if not total:
         return Part()
     rows = db.session.scalars(query.order_by(*order).options(*options).limit(SHOWN))
@@ -100,14 +108,7 @@ def _agreement_parts(overview: Overview, org_id: int) -> None:
         (Agreement.expires_on.is_(None), Agreement.expires_on, Agreement.id),
         *_AGREEMENT_ROWS,
     )
-    overview.awaiting_them = (
-        db.session.scalar(
-            sa.select(sa.func.count()).select_from(
-                proposed.where(Agreement.proposer_id == org_id).subquery()
-            )
-        )
-        or 0
-    )
+    overview.awaiting_them = _count(proposed.where(Agreement.proposer_id == org_id))
     latest = (Agreement.updated_at.desc(), Agreement.id.desc())
     overview.to_start = _part(
         _agreements(org_id, AgreementState.ACCEPTED), latest, *_AGREEMENT_ROWS
@@ -127,16 +128,7 @@ def _new_matches(org_id: int) -> Part:
         Match.dismissed_at.is_(None),
         Match.created_at >= utcnow() - timedelta(days=NEW_MATCH_DAYS),
     )
-    return _part(
-        query,
-        (Match.score.desc(), Match.id.desc()),
-        *(
-            joinedload(side).options(
-                joinedload(Listing.organisation), joinedload(Listing.zone)
-            )
-            for side in (Match.offer, Match.request)
-        ),
-    )
+    return _part(query, (Match.score.desc(), Match.id.desc()), *with_listings())
 
 
 def _ending(org_id: int, today: date) -> Part:

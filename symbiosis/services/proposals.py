@@ -21,7 +21,7 @@ from symbiosis.workflow.listing import ListingState
 
 
 @functools.cache  # loader options are immutable: built once, not per page
-def _with_listings(*sides: Any) -> tuple[Any, ...]:
+def with_listings(*sides: Any) -> tuple[Any, ...]:
     """Load the listings of the matches (both sides, unless given), with
     their organisation and zone, in the matches' own statement (each side
     has one of each)."""
@@ -48,7 +48,7 @@ def visible_matches(viewer: Any, listing: Listing, limit: int = 10) -> list[Matc
         sa.select(Match)
         .where(own == listing.id, Match.dismissed_at.is_(None))
         .order_by(Match.score.desc(), Match.id)
-        .options(*_with_listings(other))
+        .options(*with_listings(other))
     )
     shown = [m for m in rows if can(viewer, Perm.VIEW_LISTING, m.other(listing.id))]
     return shown[:limit]
@@ -88,7 +88,7 @@ def organisation_matches(viewer: Any, page: int = 1, per_page: int = 25) -> Any:
         loaded = {
             match.id: match
             for match in db.session.scalars(
-                sa.select(Match).where(Match.id.in_(ids)).options(*_with_listings())
+                sa.select(Match).where(Match.id.in_(ids)).options(*with_listings())
             ).unique()
         }
         pagination.items = [loaded[i] for i in ids if i in loaded]
@@ -101,7 +101,7 @@ def organisation_matches(viewer: Any, page: int = 1, per_page: int = 25) -> Any:
                 Match.dismissed_at.is_(None),
             )
             .order_by(Match.created_at.desc(), Match.score.desc(), Match.id.desc())
-            .options(*_with_listings())
+            .options(*with_listings())
         )
         pagination = db.paginate(
             query, page=page, per_page=per_page, error_out=False, count=False
