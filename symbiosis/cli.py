@@ -18,6 +18,7 @@ from symbiosis.cli_events import events_cli
 from symbiosis.extensions import db
 from symbiosis.matching.normalise import fold
 from symbiosis.models import Organisation, User, Zone
+from symbiosis.models.base import id_from_text
 from symbiosis.services import matching, seeding
 from symbiosis.services.imports import import_rows, read_rows
 from symbiosis.services.listings import expire_listings
@@ -62,8 +63,9 @@ listings_cli = AppGroup("listings", help="Import listings and expire old ones.")
 def _organisation(ref: str) -> Organisation:
     """Find an organisation by id, slug or name."""
     query = sa.select(Organisation)
-    if ref.isdigit():
-        org = db.session.get(Organisation, int(ref))
+    key = id_from_text(ref)
+    if key is not None:
+        org = db.session.get(Organisation, key)
     else:
         org = db.session.scalar(
             query.where(
@@ -131,7 +133,7 @@ def match_run(zone_ref: str | None) -> None:
                 sa.or_(
                     Zone.slug == zone_ref,
                     Zone.name == zone_ref,
-                    Zone.id == (int(zone_ref) if zone_ref.isdigit() else -1),
+                    Zone.id == (id_from_text(zone_ref) or -1),
                 )
             )
         )

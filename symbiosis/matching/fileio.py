@@ -160,4 +160,5 @@ def run(
 
 
 def _original(text: str) -> int | str:
-    return int(text) if text.isdigit() else text
+    # ids read as numbers are written back as numbers ("²" is no number)
+    return int(text) if text.isascii() and text.isdecimal() else text

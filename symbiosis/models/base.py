@@ -42,6 +42,17 @@ def as_id(value: Any) -> int | None:
     return value if 0 < value <= MAX_ID else None
 
 
+def id_from_text(text: str) -> int | None:
+    """The key written in ``text`` ("42"), or None.
+
+    Only ASCII digits count: ``str.isdigit`` also accepts "²" and "٣",
+    which ``int`` refuses or reads as another number.
+    """
+    if not (0 < len(text) <= 10 and text.isascii() and text.isdecimal()):
+        return None
+    return as_id(int(text))
+
+
 # Indexes that only some databases have (PostgreSQL's trigram index for the
 # word search), made by migrations and not declared on the models.
 DATABASE_ONLY_INDEX = "ix_trgm_"

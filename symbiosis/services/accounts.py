@@ -16,7 +16,7 @@ from symbiosis.extensions import db
 from symbiosis.i18n import gettext as _
 from symbiosis.matching.normalise import fold
 from symbiosis.models import Organisation, OrgRole, User, Zone
-from symbiosis.models.base import utcnow
+from symbiosis.models.base import id_from_text, utcnow
 from symbiosis.services import notify, organisations
 from symbiosis.services.passwords import hash_password, verify_password
 
@@ -175,9 +175,10 @@ def _signed_in_user_shows() -> tuple[Any, ...]:
 def load_user(session_id: str) -> User | None:
     """Flask-Login loader: ``"<id>:<token>"`` must match the stored token."""
     user_id, _sep, token = session_id.partition(":")
-    if not user_id.isdigit():
+    key = id_from_text(user_id)
+    if key is None:
         return None
-    user = db.session.get(User, int(user_id), options=_signed_in_user_shows())
+    user = db.session.get(User, key, options=_signed_in_user_shows())
     if user is None or not secrets.compare_digest(user.session_token, token):
         return None
     return user

@@ -18,6 +18,7 @@ from flask_babel import get_locale
 
 from symbiosis.extensions import db
 from symbiosis.models import Agreement, ImpactRecord, NaceCode, Organisation, Zone
+from symbiosis.models.base import id_from_text
 from symbiosis.services.stats_impact import AGREED_STATES
 from symbiosis.services.stats_sql import Scope
 
@@ -163,7 +164,8 @@ def _node(
 ) -> dict[str, str]:
     role, _, value = name.partition(":")
     if role.endswith("zone"):
-        zone = zones.get(int(value)) if value.isdigit() else None
+        key = id_from_text(value)
+        zone = zones.get(key) if key else None
         return {
             "role": role,
             "code": zone.slug if zone else UNKNOWN,

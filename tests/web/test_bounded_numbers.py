@@ -11,6 +11,7 @@ from flask.testing import FlaskClient
 from symbiosis.bounded import LIMIT, BoundedArgs, whole_number
 from symbiosis.extensions import db
 from symbiosis.models import Organisation
+from symbiosis.models.base import id_from_text
 from symbiosis.services import stats
 from tests.conftest import as_user
 from tests.web.test_api import token_for
@@ -69,6 +70,16 @@ def test_the_api_takes_huge_numbers_in_stride(client: FlaskClient, world: dict) 
     listed = client.get(f"/api/v1/listings?page={HUGE}", headers=headers)
     assert listed.status_code < 500
     assert listed.is_json
+    for zone in (SQUARED, HUGE, "9" * 5000):
+        pooled = client.get(f"/api/v1/pooled-services?zone={zone}", headers=headers)
+        assert pooled.status_code == 422, zone
+        assert pooled.json["errors"][0]["field"] == "zone"
+
+
+def test_a_key_is_read_from_ascii_digits_only() -> None:
+    assert id_from_text("42") == 42
+    for text in ("", "0", "-1", SQUARED, "٣", " 4", HUGE, str(2**31), "9" * 5000):
+        assert id_from_text(text) is None, text
 
 
 def test_a_zone_asked_by_slug_or_id(app: Flask, world: dict) -> None:

@@ -177,6 +177,8 @@ def test_a_member_registers_updates_and_withdraws(app, client: FlaskClient, worl
         ({**JOIN, "offers": ["x" * 201]}, 422, ["offers"]),
         ({**JOIN, "colour": "red", "state": "open"}, 422, ["colour", "state"]),
         ({**JOIN, "organisation_id": "nope"}, 422, ["organisation_id"]),
+        ({**JOIN, "organisation_id": "²"}, 422, ["organisation_id"]),
+        ({**JOIN, "organisation_id": "9" * 5000}, 422, ["organisation_id"]),
         ({**JOIN, "organisation_id": 999999}, 422, ["organisation_id"]),
         (["not", "an", "object"], 400, [None]),
     ],

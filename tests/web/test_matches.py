@@ -130,6 +130,17 @@ def test_cli_match_run_and_file(app: Flask, world: dict, tmp_path) -> None:
     out = json.loads(result.output)
     assert [(m["offer"], m["request"]) for m in out] == [("o1", "r1")]
     assert out[0]["reasons"][0] == "same waste code 15 01 03"
+    # ids that are numbers come back as numbers; "²" is no number
+    numbered = tmp_path / "numbered.csv"
+    numbered.write_text(
+        source.read_text(encoding="utf-8").replace("o1;", "12;").replace("r1;", "²;"),
+        encoding="utf-8",
+    )
+    result = runner.invoke(args=["match", "file", str(numbered)])
+    assert result.exit_code == 0, result.output
+    assert [(m["offer"], m["request"]) for m in json.loads(result.output)] == [
+        (12, "²")
+    ]
     bad = tmp_path / "bad.csv"
     bad.write_text(
         "id;kind;resource;title;quantity;unit;frequency\nx;gift;material;A;1;t;once\n",

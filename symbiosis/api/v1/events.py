@@ -20,7 +20,7 @@ from symbiosis.errors import FieldErrors, InvalidTransition, NotAllowed, StaleOb
 from symbiosis.extensions import db
 from symbiosis.i18n import gettext as _
 from symbiosis.models import Event, EventRegistration, Organisation
-from symbiosis.models.base import as_id
+from symbiosis.models.base import as_id, id_from_text
 from symbiosis.services import event_views, events
 from symbiosis.web.events.pages import can_see_plan
 from symbiosis.workflow.event import REGISTRATION_OPEN
@@ -138,9 +138,7 @@ def _target(wanted: Any) -> int | ResponseReturnValue:
                 422, _("Name the organisation to register."), "organisation_id"
             )
         return own
-    if isinstance(wanted, str) and wanted.isdigit():
-        wanted = int(wanted)
-    key = as_id(wanted)
+    key = id_from_text(wanted) if isinstance(wanted, str) else as_id(wanted)
     if key is None or db.session.get(Organisation, key) is None:
         return error(422, _("Unknown organisation."), "organisation_id")
     return key

@@ -20,7 +20,7 @@ from symbiosis.errors import (
 from symbiosis.extensions import db
 from symbiosis.i18n import gettext as _
 from symbiosis.models import PooledService, Zone
-from symbiosis.models.base import as_id
+from symbiosis.models.base import id_from_text
 from symbiosis.services import pooled as service
 
 CREATE_FIELDS = {
@@ -77,7 +77,7 @@ def pooled_index() -> ResponseReturnValue:
 
 
 def _int(text: str) -> int:
-    return (as_id(int(text)) or -1) if text.isdigit() else -1
+    return id_from_text(text) or -1
 
 
 @bp.post("/pooled-services")
