@@ -203,6 +203,9 @@ def register(app: Flask) -> None:
     from symbiosis.cli_factors import factors_cli
 
     app.cli.add_command(factors_cli)
+    from symbiosis.cli_notifications import notifications_cli
+
+    app.cli.add_command(notifications_cli)
     app.cli.add_command(events_cli)
     app.cli.add_command(stats_cli)
     app.cli.add_command(backup_cli)

@@ -143,6 +143,20 @@ def expire_listings() -> tuple[int, int]:
     return result
 
 
+def send_daily_digests() -> int:
+    from symbiosis.models import MailNotices
+    from symbiosis.services.digests import send_digests
+
+    return int(_in_app(send_digests, MailNotices.DAILY))
+
+
+def send_weekly_digests() -> int:
+    from symbiosis.models import MailNotices
+    from symbiosis.services.digests import send_digests
+
+    return int(_in_app(send_digests, MailNotices.WEEKLY))
+
+
 def refresh_stats() -> int:
     """Recompute the stored monitoring figures of the usual views (when on)."""
 

@@ -2,8 +2,9 @@
 
 With Redis (``REDIS_URL``) a process running ``rq cron`` enqueues these jobs
 at the times below and the ``rq worker symbiosis`` processes run them; the
-embedded default has no scheduler, so run ``flask agreements expire`` and
-``flask listings expire`` from the system's cron instead.
+embedded default has no scheduler, so run ``flask agreements expire``,
+``flask listings expire`` and ``flask notifications digest`` from the
+system's cron instead. Times are the scheduler's clock (UTC on a server).
 """
 
 from rq import cron
@@ -14,3 +15,6 @@ cron.register(jobs.expire_agreements, jobs.QUEUE, cron="10 2 * * *")
 cron.register(jobs.expire_listings, jobs.QUEUE, cron="20 2 * * *")
 # Stored monitoring figures (STATS_CACHE_SECONDS > 0; otherwise a no-op).
 cron.register(jobs.refresh_stats, jobs.QUEUE, cron="*/15 * * * *")
+# Summaries of unread notices, for users who want one a day or a week.
+cron.register(jobs.send_daily_digests, jobs.QUEUE, cron="0 6 * * *")
+cron.register(jobs.send_weekly_digests, jobs.QUEUE, cron="0 6 * * 1")

@@ -32,7 +32,7 @@ from symbiosis.models.reference import (
     Sdg,
 )
 from symbiosis.models.stats_snapshot import StatsSnapshot
-from symbiosis.models.user import OrgRole, User
+from symbiosis.models.user import MailNotices, OrgRole, User
 from symbiosis.models.working_group import (
     GroupAction,
     GroupMeeting,
@@ -62,6 +62,7 @@ __all__ = [
     "ImpactRecord",
     "Listing",
     "Locality",
+    "MailNotices",
     "Match",
     "NaceCode",
     "Notification",

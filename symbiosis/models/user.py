@@ -24,12 +24,22 @@ class OrgRole(StrEnum):
     ADMIN = "admin"
 
 
+class MailNotices(StrEnum):
+    """What a user's notices send by e-mail (they are always on the site)."""
+
+    EACH = "each"  # one e-mail per notice, as it comes
+    DAILY = "daily"  # one summary a day of the notices still unread
+    WEEKLY = "weekly"  # one summary a week (Monday morning)
+    NEVER = "never"
+
+
 class User(UserMixin, TimestampMixin, Base):  # type: ignore[misc]
     """An account; belongs to at most one organisation."""
 
     __tablename__ = "app_user"
     __table_args__ = (
         enum_check("org_role", tuple(OrgRole)),
+        enum_check("mail_notices", tuple(MailNotices)),
         sa.CheckConstraint(
             "(organisation_id IS NULL) = (org_role IS NULL)", name="org_role_with_org"
         ),
@@ -49,6 +59,11 @@ class User(UserMixin, TimestampMixin, Base):  # type: ignore[misc]
     # Bumped when the password changes: invalidates sessions and remember cookies.
     session_token: Mapped[str] = mapped_column(sa.String(64))
     last_login_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    mail_notices: Mapped[str] = mapped_column(
+        sa.String(8), default=MailNotices.EACH, server_default=MailNotices.EACH.value
+    )
+    # When the last summary of notices went out (daily and weekly summaries).
+    digest_sent_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
 
     organisation: Mapped[Organisation | None] = relationship(back_populates="users")
     managed_zones: Mapped[list[Zone]] = relationship(

@@ -15,7 +15,7 @@ from symbiosis.errors import FieldErrors
 from symbiosis.extensions import db
 from symbiosis.i18n import gettext as _
 from symbiosis.matching.normalise import fold
-from symbiosis.models import Organisation, OrgRole, User, Zone
+from symbiosis.models import MailNotices, Organisation, OrgRole, User, Zone
 from symbiosis.models.base import id_from_text, utcnow
 from symbiosis.services import notify, organisations
 from symbiosis.services.passwords import hash_password, verify_password
@@ -139,9 +139,18 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
-def update_profile(user: User, *, full_name: str, locale: str) -> None:
+def update_profile(
+    user: User, *, full_name: str, locale: str, mail_notices: str | None = None
+) -> None:
+    """Save name, language and (when given) how notices are e-mailed."""
     user.full_name = full_name.strip()
     user.locale = locale
+    if mail_notices is not None and mail_notices != user.mail_notices:
+        if user.mail_notices not in (MailNotices.DAILY, MailNotices.WEEKLY):
+            # The first summary starts from now: the notices so far were
+            # e-mailed one by one, or not wanted by e-mail.
+            user.digest_sent_at = utcnow()
+        user.mail_notices = MailNotices(mail_notices)
     db.session.commit()
 
 

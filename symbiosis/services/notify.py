@@ -17,7 +17,7 @@ from flask_babel import force_locale
 from sqlalchemy.orm import Session
 
 from symbiosis.extensions import db
-from symbiosis.models import Notification, User
+from symbiosis.models import MailNotices, Notification, User
 from symbiosis.models.base import in_chunks, utcnow
 
 OUTBOX = "symbiosis_outbox"
@@ -27,11 +27,19 @@ DEFAULT_LOCALE = "fr"
 def notify(
     user: User, subject: str, body: str, link: str | None = None
 ) -> Notification:
-    """Add a notification for ``user`` and queue its e-mail (caller commits)."""
+    """Add a notification for ``user`` and, if they want each notice by
+    e-mail, queue its e-mail (caller commits). Summaries are
+    :mod:`symbiosis.services.digests`."""
     note = Notification(user=user, subject=subject[:200], body=body, link=link)
     db.session.add(note)
-    db.session.info.setdefault(OUTBOX, []).append((user.email, subject, body, link))
+    if user.mail_notices in (MailNotices.EACH, None):  # None: not yet flushed
+        queue_mail(user.email, subject, body, link)
     return note
+
+
+def queue_mail(to: str, subject: str, body: str, link: str | None) -> None:
+    """An e-mail sent once the session's transaction commits."""
+    db.session.info.setdefault(OUTBOX, []).append((to, subject, body, link))
 
 
 def tell(

@@ -374,8 +374,15 @@ def test_the_expiry_command_and_its_nightly_schedule(world, app):
     scheduler = CronScheduler(connection=Redis.from_url("redis://127.0.0.1:1/0"))
     scheduler.load_config_from_file("symbiosis.schedule")
     jobs = {job.func.__name__: job.cron for job in scheduler.get_jobs()}
-    assert set(jobs) == {"expire_agreements", "expire_listings", "refresh_stats"}
+    assert set(jobs) == {
+        "expire_agreements",
+        "expire_listings",
+        "refresh_stats",
+        "send_daily_digests",
+        "send_weekly_digests",
+    }
     assert jobs["refresh_stats"] == "*/15 * * * *"
+    assert jobs["send_weekly_digests"] == "0 6 * * 1"  # Monday morning
 
 
 def test_volume_flows_keep_their_quantity_without_co2(world):

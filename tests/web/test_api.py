@@ -74,6 +74,7 @@ def test_token_and_me(client: FlaskClient, world: dict) -> None:
     me = client.get("/api/v1/auth/me", headers=headers).json
     assert me["email"] == "a@firm-a.example.lu"
     assert me["role"] == "member"
+    assert me["mail_notices"] == "each"
     assert me["organisation"]["name"] == "Firm A"
 
 

@@ -117,3 +117,40 @@ def test_a_commit_drops_the_count_loaded_with_the_user(app: Flask) -> None:
         assert user.unread_notifications == 3
         notify.mark_all_read(user)  # commits: the count loaded before is stale
         assert notify.unread_count(user) == 0
+
+
+def test_the_account_page_sets_how_notices_are_mailed(
+    app: Flask, client: FlaskClient
+) -> None:
+    with app.app_context():
+        user_id = _member_with_notices(unread=1, read=0)
+    as_user(app, client, user_id)
+    page = client.get("/notifications").get_data(as_text=True)
+    assert "Chaque notification vous est aussi envoyée par e-mail." in page
+    form = {"profile-full_name": "Anne Weber", "profile-locale": "fr"}
+    saved = client.post("/account/", data={**form, "profile-mail_notices": "weekly"})
+    assert saved.status_code == 302
+    with app.app_context():
+        user = db.session.get(User, user_id)
+        assert user is not None
+        assert (user.mail_notices, user.full_name) == ("weekly", "Anne Weber")
+        assert user.digest_sent_at is not None
+    page = client.get("/notifications").get_data(as_text=True)
+    assert "chaque lundi matin" in page
+    account = client.get("/account/").get_data(as_text=True)
+    assert re.search(
+        r'<option selected value="weekly">|<option value="weekly" selected', account
+    )
+
+    bad = client.post(
+        "/account/",
+        data={**form, "profile-full_name": "Other", "profile-mail_notices": "hourly"},
+    )
+    assert bad.status_code == 400
+    text = bad.get_data(as_text=True)
+    assert 'id="profile-mail_notices-error"' in text
+    assert 'aria-invalid="true"' in text
+    with app.app_context():
+        user = db.session.get(User, user_id)
+        assert user is not None
+        assert (user.mail_notices, user.full_name) == ("weekly", "Anne Weber")

@@ -59,6 +59,12 @@ ME = operation(
                     "email": STRING,
                     "full_name": STRING,
                     "locale": nullable(STRING),
+                    "mail_notices": {
+                        "type": "string",
+                        "enum": ["each", "daily", "weekly", "never"],
+                        "description": "How notices are e-mailed: each one, a "
+                        "summary each morning or each Monday, or not at all.",
+                    },
                     "role": {
                         "type": "string",
                         "enum": [

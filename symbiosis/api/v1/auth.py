@@ -70,6 +70,7 @@ def me() -> ResponseReturnValue:
             "email": user.email,
             "full_name": user.full_name,
             "locale": user.locale,
+            "mail_notices": user.mail_notices,
             "role": _role(user),
             "org_role": user.org_role,
             "facilitator": user.is_facilitator,

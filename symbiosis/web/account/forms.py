@@ -22,6 +22,18 @@ class ProfileForm(BaseForm):
         filters=[strip],
     )
     locale = SelectField(_l("Language"), choices=LANGUAGE_CHOICES)
+    mail_notices = SelectField(
+        _l("Notifications by e-mail"),
+        choices=[
+            SelectChoice("each", _l("Each notification, as it comes")),
+            SelectChoice("daily", _l("A summary each morning")),
+            SelectChoice("weekly", _l("A summary each Monday morning")),
+            SelectChoice("never", _l("None: notifications only on the site")),
+        ],
+        description=_l(
+            "Summaries name the notifications you have not read yet on the site."
+        ),
+    )
 
 
 class PasswordForm(BaseForm):

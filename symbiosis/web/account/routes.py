@@ -68,6 +68,7 @@ def profile_submit() -> ResponseReturnValue:
             current_user,
             full_name=profile.full_name.data or "",
             locale=profile.locale.data or "fr",
+            mail_notices=profile.mail_notices.data,
         )
         session["lang"] = current_user.locale
         flash(_("Your profile is saved."), "success")
