@@ -39,7 +39,7 @@ from symbiosis.matching.index import Side, Vocabulary
 from symbiosis.matching.lexicon import Lexicon, family
 from symbiosis.matching.model import OTHER, Item, Match
 from symbiosis.matching.near import near_first
-from symbiosis.matching.normalise import content_tokens
+from symbiosis.matching.normalise import content_tokens, title_head
 from symbiosis.matching.score import DEFAULT_MAX_KM, NEUTRAL_QUANTITY
 from symbiosis.matching.shortlist import Features, Relation, finish
 
@@ -62,6 +62,7 @@ CARRIED_BY = {
 # "invendus" of a bakery share no material. They count only in a listing that
 # names no material.
 CONDITIONS = frozenset({"product.off_spec"})
+SERVICES = "service"  # the family of services and skills
 
 
 def _under(prefix: str, keys: Iterable[str]) -> bool:
@@ -103,12 +104,16 @@ class Matcher:
         """
         title_words = content_tokens(item.title)
         words = title_words + content_tokens(item.description)
-        primary = self.lexicon.keys_in_text(item.title)
+        primary, of_title = self._title_keys(item.title)
         for code in (item.ewc_code, *item.accepted_ewc):
             ewc_key = self.lexicon.key_for_ewc(code)
             if ewc_key:
                 primary.add(ewc_key)
-        mentioned = self.lexicon.keys_in_text(item.description)
+        # What a request's description says the goods are for ("un meuble
+        # réfrigéré pour les produits laitiers") is not what it asks for.
+        mentioned = of_title | self.lexicon.keys_in_text(
+            item.description, purposes=item.kind != "request" or not primary
+        )
         if any(family(key) not in PACKED_IN for key in primary):
             # "delivered in 25 kg sacks", "en big bags", "with our trucks": how
             # the material travels, not a second material of the listing
@@ -119,12 +124,35 @@ class Matcher:
                 and (key not in CARRIED_BY or _under(CARRIED_BY[key], primary))
             }
         keys = primary | mentioned
+        if item.resource != "service" and any(family(key) != SERVICES for key in keys):
+            # "cartons, collecte groupée bienvenue", "stored in a cold room":
+            # how goods are handled, not what is offered or wanted. Two
+            # listings that both wish for a collection are a pooling lead
+            # (matching.pooling), not an exchange.
+            keys = {key for key in keys if family(key) != SERVICES}
+            primary = {key for key in primary if family(key) != SERVICES}
         if keys - CONDITIONS:
             keys, primary = keys - CONDITIONS, primary - CONDITIONS
         if not primary:  # a title without a known material: the description leads
             primary = set(keys)
         text = " ".join(sorted(set(title_words or words)))
         return frozenset(keys), frozenset(primary), text, set(words)
+
+    def _title_keys(self, title: str) -> tuple[set[str], set[str]]:
+        """The keys a title names as its subject, and those of its complement.
+
+        "Film plastique étirable des palettes": the film comes off the
+        pallets; "Chaleur résiduelle des eaux de lavage": the heat is the
+        offer, not the water. What follows the first "des", "du", "de la"
+        or "of the" counts as mentioned, as in a description, when what
+        comes before names a material ("Surplus du buffet" names none).
+        """
+        head, complement = title_head(title)
+        if complement:
+            subject = self.lexicon.keys_in_text(head)
+            if subject - CONDITIONS:
+                return subject, self.lexicon.keys_in_text(complement)
+        return self.lexicon.keys_in_text(title), set()
 
     def features_of(self, item: Item) -> Features:
         """Features of an indexed listing are read back, others are computed."""

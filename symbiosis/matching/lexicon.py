@@ -126,10 +126,14 @@ class Lexicon:
     def finish(self) -> Lexicon:
         return self
 
-    def keys_in_text(self, text: str) -> set[str]:
-        """Material keys named in ``text``; phrases never span a purpose word."""
+    def keys_in_text(self, text: str, *, purposes: bool = True) -> set[str]:
+        """Material keys named in ``text``; phrases never span a purpose word.
+
+        Without ``purposes``, the materials named after a purpose word ("for
+        dairy products") up to the end of the sentence are left out.
+        """
         found: set[str] = set()
-        for run in segments(text):
+        for run in segments(text, purposes=purposes):
             found |= self.keys_in(run)
         return found
 

@@ -71,18 +71,53 @@ NEGATIONS = frozenset(
 )
 
 
-def segments(text: str) -> list[list[str]]:
+# An article after "de" (French) or "of" (English): what follows says where
+# the goods come from or what they belong to ("film des palettes", "heat of
+# the ovens"), unlike "palettes de bois", which says what they are made of.
+_OF_THE = re.compile(r"\b(?:des|du|de\s+la|de\s+l['’]|of\s+the)\b", re.IGNORECASE)
+
+
+def title_head(title: str) -> tuple[str, str]:
+    """A title cut before its first article-bearing complement.
+
+    ``"Film plastique des palettes"`` → ``("Film plastique ", "palettes")``;
+    a title without one is all head: ``("Palettes en bois", "")``.
+    """
+    found = _OF_THE.search(title)
+    if found is None:
+        return title, ""
+    return title[: found.start()], title[found.end() :]
+
+
+_SENTENCE_END = re.compile(r"[.;!?\n]+")
+
+
+def segments(text: str, *, purposes: bool = True) -> list[list[str]]:
     """Runs of words between purpose words, stop words dropped, noise kept.
 
     ``"Gypsum for plasterboard"`` → ``[["gypsum"], ["plasterboard"]]``;
-    ``"Béton sans plâtre"`` → ``[["beton"]]``.
+    ``"Béton sans plâtre"`` → ``[["beton"]]``. Without ``purposes``, what
+    follows a purpose word up to the end of its sentence is left out:
+    ``"A fridge for dairy. We fetch it."`` → ``[["fridge"], ["fetch"]]``.
     """
+    if not purposes:
+        return [
+            run
+            for sentence in _SENTENCE_END.split(text)
+            for run in _runs(sentence, purposes=False)
+        ]
+    return _runs(text, purposes=True)
+
+
+def _runs(text: str, *, purposes: bool) -> list[list[str]]:
     runs: list[list[str]] = [[]]
     negated = False
     for word in _NON_ALNUM.split(fold(text)):
         if not word:
             continue
         if word in BREAK_WORDS:
+            if not purposes:
+                break
             negated = False
             if runs[-1]:
                 runs.append([])

@@ -9,6 +9,7 @@ import pytest
 from symbiosis.matching.engine import Matcher
 from symbiosis.matching.lexicon import Lexicon
 from symbiosis.matching.model import Item
+from symbiosis.matching.normalise import title_head
 
 REFERENCE = Path(__file__).resolve().parents[2] / "seeds" / "reference"
 
@@ -218,33 +219,6 @@ def test_a_term_is_found_in_either_number(
     assert key in lexicon.keys_in_text(text)
 
 
-def test_a_fridge_request_finds_the_fridge_before_the_food_it_will_hold(
-    lexicon: Lexicon,
-) -> None:
-    matcher = Matcher(lexicon)
-    matcher.add(
-        [
-            listing(
-                1,
-                "request",
-                "Réfrigérateur ou vitrine réfrigérée professionnelle",
-                "Un meuble réfrigéré de 2 à 3 m pour les produits laitiers et "
-                "les fruits et légumes, en état de marche.",
-            ),
-            listing(2, "offer", "Yaourts et fromages frais à date courte"),
-            listing(
-                3,
-                "offer",
-                "Vitrine réfrigérée murale de 3 m remplacée",
-                "Vitrine fonctionnelle, remplacée lors de la rénovation du rayon frais.",
-            ),
-        ]
-    )
-    # the yoghurts still come, second: the request's description names them
-    ranked = matcher.match(matcher.item(1), 5)
-    assert [found.offer_id for found in ranked] == [3, 2]
-
-
 def test_fermentation_residue_is_digestate_in_every_number_and_language(
     lexicon: Lexicon,
 ) -> None:
@@ -259,3 +233,80 @@ def test_fermentation_residue_is_digestate_in_every_number_and_language(
         assert lexicon.keys_in_text(text) >= {"organic.digestate"}, text
         assert "organic.yeast" not in lexicon.keys_in_text(text), text
     assert "organic.yeast" in lexicon.keys_in_text("Spent yeast and trub")
+
+
+def test_a_wish_for_a_shared_collection_is_no_material_of_the_listing(
+    lexicon: Lexicon,
+) -> None:
+    matcher = Matcher(lexicon)
+    matcher.add(
+        [
+            listing(1, "offer", "Cartons d'emballage, collecte groupée bienvenue",
+                    ewc_code="150101"),
+            listing(2, "request", "Batteries au plomb des entreprises de la zone",
+                    "Nous organisons une collecte groupée agréée."),
+            listing(3, "request", "Cartons de réemploi pour nos expéditions"),
+            # a service listing is matched on the service it names
+            Item(id=4, kind="request", resource="service",
+                 title="Collecte groupée des cartons", lat=49.5, lon=6.0),
+            Item(id=5, kind="offer", resource="service",
+                 title="Collecte groupée de déchets par vélo-cargo", lat=49.5,
+                 lon=6.0),
+        ]
+    )  # fmt: skip
+    assert [found.request_id for found in matcher.match(matcher.item(1), 5)] == [3]
+    assert [found.offer_id for found in matcher.match(matcher.item(4), 5)] == [5]
+
+
+def test_what_a_request_is_for_is_not_what_it_asks_for(lexicon: Lexicon) -> None:
+    matcher = Matcher(lexicon)
+    matcher.add(
+        [
+            listing(1, "request", "Réfrigérateur ou vitrine réfrigérée",
+                    "Un meuble de 2 à 3 m pour les produits laitiers et les "
+                    "fruits et légumes. Nous organisons le transport."),
+            listing(2, "offer", "Yaourts et fromages frais à date courte"),
+            listing(3, "offer", "Vitrine réfrigérée murale remplacée"),
+            # a request whose title names nothing: its purpose still leads
+            listing(4, "request", "À reprendre", "Pour nos produits laitiers."),
+        ]
+    )  # fmt: skip
+    assert [found.offer_id for found in matcher.match(matcher.item(1), 5)] == [3]
+    assert [found.offer_id for found in matcher.match(matcher.item(4), 5)] == [2]
+
+
+@pytest.mark.parametrize(
+    ("title", "head", "complement"),
+    [
+        ("Film plastique des palettes", "Film plastique ", " palettes"),
+        ("Chaleur résiduelle du four", "Chaleur résiduelle ", " four"),
+        ("Marc de café de la cafétéria", "Marc de café ", " cafétéria"),
+        ("Eau de l'usine", "Eau ", "usine"),
+        ("Heat of the ovens", "Heat ", " ovens"),
+        ("Palettes en bois", "Palettes en bois", ""),
+        ("Dessous de verre", "Dessous de verre", ""),  # "des" inside a word
+    ],
+)
+def test_a_title_is_cut_before_its_first_complement(
+    title: str, head: str, complement: str
+) -> None:
+    assert title_head(title) == (head, complement)
+
+
+def test_the_pallets_a_film_comes_off_are_no_material_of_the_listing(
+    lexicon: Lexicon,
+) -> None:
+    matcher = Matcher(lexicon)
+    matcher.add(
+        [
+            listing(1, "offer", "Film plastique étirable (PE transparent) des palettes",
+                    ewc_code="150102"),
+            listing(2, "request", "Palettes EUR en bon état"),
+            listing(3, "request", "Film PE pour recyclage"),
+            # a head naming no material leaves the whole title in the lead
+            listing(4, "offer", "Surplus du buffet (yaourts)"),
+            listing(5, "request", "Yaourts à date courte"),
+        ]
+    )  # fmt: skip
+    assert [found.request_id for found in matcher.match(matcher.item(1), 5)] == [3]
+    assert [found.request_id for found in matcher.match(matcher.item(4), 5)] == [5]
