@@ -39,7 +39,7 @@ from symbiosis.matching.index import Side, Vocabulary
 from symbiosis.matching.lexicon import Lexicon, family
 from symbiosis.matching.model import OTHER, Item, Match
 from symbiosis.matching.near import near_first
-from symbiosis.matching.normalise import content_tokens, title_head
+from symbiosis.matching.normalise import before_purpose, content_tokens, title_head
 from symbiosis.matching.score import DEFAULT_MAX_KM, NEUTRAL_QUANTITY
 from symbiosis.matching.shortlist import Features, Relation, finish
 
@@ -104,7 +104,7 @@ class Matcher:
         """
         title_words = content_tokens(item.title)
         words = title_words + content_tokens(item.description)
-        primary, of_title = self._title_keys(item.title)
+        primary, of_title = self._title_keys(item.title, item.kind)
         for code in (item.ewc_code, *item.accepted_ewc):
             ewc_key = self.lexicon.key_for_ewc(code)
             if ewc_key:
@@ -138,7 +138,7 @@ class Matcher:
         text = " ".join(sorted(set(title_words or words)))
         return frozenset(keys), frozenset(primary), text, set(words)
 
-    def _title_keys(self, title: str) -> tuple[set[str], set[str]]:
+    def _title_keys(self, title: str, kind: str) -> tuple[set[str], set[str]]:
         """The keys a title names as its subject, and those of its complement.
 
         "Film plastique étirable des palettes": the film comes off the
@@ -151,6 +151,10 @@ class Matcher:
         if complement:
             subject = self.lexicon.keys_in_text(head)
             if subject - CONDITIONS:
+                if kind == "request":
+                    # nor is a request's purpose: "Palettes en bois pour
+                    # fabriquer du mobilier de jardin" wants no furniture
+                    complement = title_head(before_purpose(title))[1]
                 return subject, self.lexicon.keys_in_text(complement)
         return self.lexicon.keys_in_text(title), set()
 

@@ -89,6 +89,18 @@ def title_head(title: str) -> tuple[str, str]:
     return title[: found.start()], title[found.end() :]
 
 
+_PURPOSE = re.compile(
+    r"\b(?:" + "|".join(sorted(BREAK_WORDS | {"für"})) + r")\b", re.IGNORECASE
+)
+
+
+def before_purpose(text: str) -> str:
+    """``text`` up to its first purpose word: ``"Pain pour une bière"`` →
+    ``"Pain "``; all of it when it has none."""
+    found = _PURPOSE.search(text)
+    return text if found is None else text[: found.start()]
+
+
 _SENTENCE_END = re.compile(r"[.;!?\n]+")
 
 

@@ -9,7 +9,7 @@ import pytest
 from symbiosis.matching.engine import Matcher
 from symbiosis.matching.lexicon import Lexicon
 from symbiosis.matching.model import Item
-from symbiosis.matching.normalise import title_head
+from symbiosis.matching.normalise import before_purpose, title_head
 
 REFERENCE = Path(__file__).resolve().parents[2] / "seeds" / "reference"
 
@@ -310,3 +310,38 @@ def test_the_pallets_a_film_comes_off_are_no_material_of_the_listing(
     )  # fmt: skip
     assert [found.request_id for found in matcher.match(matcher.item(1), 5)] == [3]
     assert [found.request_id for found in matcher.match(matcher.item(4), 5)] == [5]
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("Bureaux, sièges et cloisons issus de réaménagements", "equipment.furniture"),
+        ("Mobilier repris chez nos clients", "equipment.furniture"),
+        ("Locaux temporaires pour les ateliers du mercredi", "service.office_space"),
+        ("Abstellfläche für 10 Kühlauflieger", "service.land"),
+        ("ungenutzte Grünflächen ab 200 m²", "service.land"),
+        ("Teilladungen Richtung Bettembourg bündeln", "service.transport"),
+    ],
+)
+def test_terms_read_in_the_demo_listings_that_named_nothing(
+    lexicon: Lexicon, text: str, key: str
+) -> None:
+    assert lexicon.keys_in_text(text) == {key}
+
+
+def test_the_furniture_a_request_will_make_is_not_what_it_wants(
+    lexicon: Lexicon,
+) -> None:
+    matcher = Matcher(lexicon)
+    matcher.add(
+        [
+            listing(
+                1, "request", "Palettes en bois pour fabriquer du mobilier de jardin"
+            ),
+            listing(2, "offer", "Mobilier de bureau : 60 postes de travail"),
+            listing(3, "offer", "Palettes EUR cassées"),
+        ]
+    )
+    assert [found.offer_id for found in matcher.match(matcher.item(1), 5)] == [3]
+    assert before_purpose("Holz für Hochbeete") == "Holz "
+    assert before_purpose("Palettes en bois") == "Palettes en bois"
