@@ -31,6 +31,20 @@ NOISE_WORDS = frozenset(
     abfalle abfaelle nebenprodukt nebenprodukte material materialien uberschuss
     verfugbar angebot bedarf gesucht suchen verwertung recycling
     """.split()  # noqa: SIM905 - a word list reads best as text
+) | frozenset(
+    # Everyday words that say when, how many and with whom, not what: in a
+    # business park of a few hundred listings they are rare enough to pass
+    # for a lead ("semaine", "associations") between listings of nothing alike.
+    """
+    jour jours semaine semaines mois an ans annee annees heure heures lundi mardi
+    mercredi jeudi vendredi samedi dimanche matin soir deux trois quatre cinq six
+    dix vingt cent cents mille environ places entreprise entreprises association
+    associations partenaire partenaires client clients don dons locaux
+    day days week weeks month months year years hour hours two three four five ten
+    about company companies partner partners customer customers
+    tag tage woche wochen monat monate jahr jahre stunde stunden zwei drei vier
+    funf zehn etwa bis firma firmen unternehmen partner kunden
+    """.split()  # noqa: SIM905 - a word list reads best as text
 )
 
 
@@ -54,7 +68,11 @@ def tokens(text: str) -> list[str]:
 
 def content_tokens(text: str) -> list[str]:
     """Like :func:`tokens`, without words every listing shares ("waste", "besoin")."""
-    return [t for t in tokens(text) if t not in NOISE_WORDS and not t.isdigit()]
+    return [
+        t
+        for t in tokens(text)
+        if len(t) > 1 and t not in NOISE_WORDS and not t.isdigit()
+    ]
 
 
 # Words that introduce a purpose or a role ("gypsum FOR plasterboard", "wood AS

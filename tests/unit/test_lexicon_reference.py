@@ -321,6 +321,8 @@ def test_the_pallets_a_film_comes_off_are_no_material_of_the_listing(
         ("Abstellfläche für 10 Kühlauflieger", "service.land"),
         ("ungenutzte Grünflächen ab 200 m²", "service.land"),
         ("Teilladungen Richtung Bettembourg bündeln", "service.transport"),
+        ("Freie Kühlladeraumkapazität auf Rückfahrten", "service.transport"),
+        ("Transport réfrigéré vers le sud du pays", "service.transport"),
     ],
 )
 def test_terms_read_in_the_demo_listings_that_named_nothing(

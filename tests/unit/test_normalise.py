@@ -1,4 +1,4 @@
-from symbiosis.matching.normalise import fold, slugify
+from symbiosis.matching.normalise import content_tokens, fold, slugify
 
 
 def test_fold_strips_case_accents_and_spaces() -> None:
@@ -19,3 +19,12 @@ def test_slugify() -> None:
     assert slugify("Cloche d'Or / Ban de Gasperich") == "cloche-d-or-ban-de-gasperich"
     assert slugify("<<<>>>") == "x"
     assert len(slugify("a" * 500)) == 60
+
+
+def test_everyday_words_of_time_number_and_company_are_no_lead() -> None:
+    # a small park's listings share them by chance, not by their matter
+    assert content_tokens("Salle de 60 places, deux jours par semaine, 4 °C") == [
+        "salle"
+    ]
+    assert content_tokens("Zwei Tage die Woche, für Partner-Firmen") == []
+    assert content_tokens("Used pallets, two days a week") == ["pallets"]
