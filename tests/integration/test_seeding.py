@@ -117,6 +117,8 @@ def test_demo_data_covers_every_role(demo: seeding.LoadReport) -> None:
     assert any(u.managed_zones for u in users)
     assert any(u.org_role == "admin" for u in users)
     assert any(u.org_role == "pending" for u in users)
+    # e-mails of notifications: one by one for most, a summary for two
+    assert {u.mail_notices for u in users} == {"each", "daily", "weekly"}
     members = [
         u
         for u in users
