@@ -18,6 +18,7 @@ SENTENCES = {
     "material_uses": "{offered} can serve as {requested}",
     "material_sibling": "related materials: {offered} and {requested}",
     "similar_words": "similar wording ({percent} %)",
+    "shared_words": "words in common: {words}",
     "distance": "{km} km",
     "coverage": "covers {percent} % of the yearly need",
     "available_from": "available from {date}",
@@ -40,6 +41,8 @@ def sentence(reason: Reason, lexicon: Lexicon, lang: str = "en") -> str:
         params["code"] = ewc_display(str(params["code"]))
     if "sdgs" in params:
         params["sdgs"] = ", ".join(str(n) for n in params["sdgs"])
+    if "words" in params:
+        params["words"] = ", ".join(str(w) for w in params["words"])
     if "themes" in params:
         names = [themes.label(str(t)) for t in params["themes"]]
         params["s"] = "" if len(names) == 1 else "s"

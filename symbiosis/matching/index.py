@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Hashable, Iterable, Iterator
 from datetime import date
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
@@ -144,6 +144,11 @@ class Vocabulary:
             self.df[ident] += 1
             found.append(ident)
         return found
+
+    def rarest(self, ids: NDArray[Any], most: int = 3) -> tuple[str, ...]:
+        """The ``most`` words of ``ids`` that the fewest rows use."""
+        ordered = sorted(ids.tolist(), key=lambda i: (int(self.df[i]), i))
+        return tuple(self.words[i] for i in ordered[:most])
 
     def known(self, words: Iterable[str]) -> tuple[list[int], int]:
         """Ids of the known words, and how many words are unknown."""

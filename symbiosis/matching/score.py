@@ -79,10 +79,13 @@ def reasons(
     text: float,
     distance_km: float,
     today: date,
+    shared_words: tuple[str, ...] = (),
 ) -> list[Reason]:
     """The reasons a person reads: waste code, material, distance, coverage, timing.
 
-    Then shared SDGs and shared themes, when both listings name some.
+    Then shared SDGs and shared themes, when both listings name some. Where
+    no waste code or material relates the two, the rarest ``shared_words``
+    say what brought them together.
     """
     strength, kind, offered_key, requested_key = relation
     found: list[Reason] = []
@@ -96,6 +99,8 @@ def reasons(
                 f"material_{kind}", {"offered": offered_key, "requested": requested_key}
             )
         )
+    elif shared_words:
+        found.append(Reason("shared_words", {"words": list(shared_words)}))
     if text >= 0.6:
         found.append(Reason("similar_words", {"percent": round(text * 100)}))
     found.append(Reason("distance", {"km": round(distance_km, 1)}))

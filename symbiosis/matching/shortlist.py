@@ -270,6 +270,11 @@ def matches(
             offer, request = other, item
             relation = matcher.best_relation(side.keys[row], features[q].keys)
         part = dict(zip(names, shown, strict=True))
+        in_common: tuple[str, ...] = ()
+        if relation[1] == "none":  # a lead from words alone: say which
+            in_common = matcher.vocab.rarest(
+                np.intersect1d(features[q].word_ids, side.words_of(row))
+            )
         results[q].append(
             Match(
                 offer_id=offer.id,
@@ -284,6 +289,7 @@ def matches(
                     text=part["text"],
                     distance_km=exact,
                     today=today,
+                    shared_words=in_common,
                 ),
             )
         )

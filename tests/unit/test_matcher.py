@@ -273,3 +273,27 @@ def test_shared_sdgs_raise_the_score_and_say_so(lexicon):
     # the request's side of the same pair agrees
     [back] = [m for m in matcher.match(same_goals, 5) if m.offer_id == 1]
     assert back.score == with_goals.score
+
+
+def test_a_lead_from_words_alone_names_the_rarest_words(lexicon: Lexicon) -> None:
+    from symbiosis.matching.explain import sentence
+
+    matcher = Matcher(lexicon)
+    matcher.add(
+        [
+            offer(1, "Chutes de vitrail coloré", description="Atelier de Mersch"),
+            request(2, "Vitrail pour atelier créatif"),
+            request(3, "Tesselles et vitrail cassé"),
+            # a material relation says why on its own: no words are named
+            offer(4, "Palettes en bois", description="Lot de Mersch"),
+            request(5, "Holzpaletten gesucht"),
+        ]
+    )
+    found = matcher.match(matcher.item(1), 5)
+    assert [m.request_id for m in found] == [2, 3]
+    words = [r.params for m in found for r in m.reasons if r.code == "shared_words"]
+    # rarest first: "atelier" is in two listings, "vitrail" in three
+    assert words == [{"words": ["atelier", "vitrail"]}, {"words": ["vitrail"]}]
+    assert sentence(found[1].reasons[0], lexicon) == "words in common: vitrail"
+    (pallets,) = matcher.match(matcher.item(4), 5)
+    assert "shared_words" not in {r.code for r in pallets.reasons}

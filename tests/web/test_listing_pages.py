@@ -379,3 +379,21 @@ def test_the_list_gives_distances_with_a_french_decimal_comma(
     page = client.get("/listings/").get_data(as_text=True)
     assert re.search(r" · \d+,\d km", page)
     assert not re.search(r"\d\.\d km", page)
+
+
+@pytest.mark.parametrize(
+    ("lang", "words", "shown"),
+    [
+        ("fr", ["vitrail"], "mot en commun : vitrail"),
+        ("de", ["vitrail", "atelier"], "gemeinsame Wörter: vitrail, atelier"),
+    ],
+)
+def test_words_in_common_read_in_the_reader_language(
+    app: Flask, lang: str, words: list[str], shown: str
+) -> None:
+    from flask_babel import force_locale
+
+    from symbiosis.web.matches.explain import sentence
+
+    with app.test_request_context(), force_locale(lang):
+        assert sentence({"code": "shared_words", "params": {"words": words}}) == shown

@@ -40,6 +40,13 @@ def sentence(reason: dict[str, Any]) -> str:
             )
         case "similar_words":
             return gettext("similar wording")
+        case "shared_words":
+            return ngettext(
+                "word in common: %(list)s",
+                "words in common: %(list)s",
+                len(p["words"]),
+                list=", ".join(p["words"]),
+            )
         case "distance":
             return labels.distance(p["km"])
         case "coverage":
