@@ -51,18 +51,16 @@ def send_digests(every: MailNotices, now: datetime | None = None) -> int:
         )
         .order_by(User.id, Notification.created_at.desc(), Notification.id.desc())
     ).all()
-    notices: dict[int, list[Notification]] = {}
-    users: dict[int, User] = {}
+    notices: dict[User, list[Notification]] = {}  # one row object per user
     for note, user in rows:
-        notices.setdefault(user.id, []).append(note)
-        users[user.id] = user
-    for user_id, user in users.items():
+        notices.setdefault(user, []).append(note)
+    for user, notes in notices.items():
         with force_locale(user.locale or notify.DEFAULT_LOCALE):
-            subject, body = _written(user, notices[user_id])
+            subject, body = _written(user, notes)
         notify.queue_mail(user.email, subject, body, "/notifications")
         user.digest_sent_at = now
     db.session.commit()
-    return len(users)
+    return len(notices)
 
 
 def _written(user: User, notes: Sequence[Notification]) -> tuple[str, str]:
