@@ -18,6 +18,7 @@ from symbiosis.api.openapi.vocabulary import (
     query,
 )
 from symbiosis.models.practice import LANGUAGES, SCALE
+from symbiosis.models.user import MailNotices
 from symbiosis.workflow.pooled_categories import CATEGORIES
 
 SCALE_CHOICE: Schema = {"type": "string", "enum": [str(n) for n in SCALE]}
@@ -61,7 +62,7 @@ ME = operation(
                     "locale": nullable(STRING),
                     "mail_notices": {
                         "type": "string",
-                        "enum": ["each", "daily", "weekly", "never"],
+                        "enum": [m.value for m in MailNotices],
                         "description": "How notices are e-mailed: each one, a "
                         "summary each morning or each Monday, or not at all.",
                     },
