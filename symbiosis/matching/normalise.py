@@ -66,6 +66,20 @@ def tokens(text: str) -> list[str]:
     return [t for t in _NON_ALNUM.split(fold(text)) if t and t not in STOP_WORDS]
 
 
+_WORD = re.compile(r"\w+")
+
+
+def as_written(word: str, *texts: str) -> str:
+    """A folded ``word`` as the first of ``texts`` that has it spells it, in
+    lower case: ``"journees"`` in ``"Deux journées"`` → ``"journées"``; the
+    folded word itself when none has it as a whole word."""
+    for text in texts:
+        for found in _WORD.finditer(text):
+            if fold(found.group()) == word:
+                return found.group().lower()
+    return word
+
+
 def content_tokens(text: str) -> list[str]:
     """Like :func:`tokens`, without words every listing shares ("waste", "besoin")."""
     return [

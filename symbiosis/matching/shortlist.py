@@ -18,6 +18,7 @@ from rapidfuzz import fuzz, process
 from symbiosis.matching.block import Best
 from symbiosis.matching.index import Side, Vocabulary
 from symbiosis.matching.model import Item, Match
+from symbiosis.matching.normalise import as_written
 from symbiosis.matching.score import (
     MIN_SCORE,
     SDG_WEIGHT,
@@ -272,8 +273,12 @@ def matches(
         part = dict(zip(names, shown, strict=True))
         in_common: tuple[str, ...] = ()
         if relation[1] == "none":  # a lead from words alone: say which
-            in_common = matcher.vocab.rarest(
-                np.intersect1d(features[q].word_ids, side.words_of(row))
+            texts = (item.title, other.title, item.description, other.description)
+            in_common = tuple(
+                as_written(word, *texts)
+                for word in matcher.vocab.rarest(
+                    np.intersect1d(features[q].word_ids, side.words_of(row))
+                )
             )
         results[q].append(
             Match(

@@ -1,4 +1,4 @@
-from symbiosis.matching.normalise import content_tokens, fold, slugify
+from symbiosis.matching.normalise import as_written, content_tokens, fold, slugify
 
 
 def test_fold_strips_case_accents_and_spaces() -> None:
@@ -10,6 +10,15 @@ def test_fold_strips_case_accents_and_spaces() -> None:
 def test_fold_makes_lookalike_names_equal() -> None:
     assert fold("Boulangerie du Sud") == fold("BOULANGERIE  DU SUD")
     assert fold("Épicerie") == fold("epicerie")
+
+
+def test_a_folded_word_is_shown_as_a_listing_writes_it() -> None:
+    assert as_written("journees", "Salle", "Deux Journées d'étude") == "journées"
+    assert as_written("strasse", "Hauptstraße", "Straße 4") == "straße"
+    # a whole word only, the first text that has it, else the word itself
+    assert as_written("bois", "Boisson", "Palettes de BOIS") == "bois"
+    assert as_written("fut", "Fût métallique", "fut") == "fût"
+    assert as_written("verre", "Palettes", "") == "verre"
 
 
 def test_slugify() -> None:
