@@ -18,7 +18,7 @@ QUEUE_TIMEOUT_SECONDS = 2  # a hung Redis must not hold the user's request
 RETRY = (5, 30, 120)  # seconds before each new try of a failed queued job
 # Time limits (seconds) of the jobs that need less than RQ's 180 s: a job left
 # by a worker that died is taken up again once its limit and a minute passed.
-JOB_TIMEOUT = {"match_listing": 30, "forget_listing": 30}
+JOB_TIMEOUT = {"match_listing": 30, "forget_listing": 30, "send_mail": 60}
 
 
 def enqueue(name: str, *args: Any) -> None:
@@ -143,6 +143,13 @@ def expire_listings() -> tuple[int, int]:
     return result
 
 
+def send_mail(to: str, subject: str, text: str) -> None:
+    """One e-mail over SMTP; an error fails the job, which RQ then retries."""
+    from symbiosis.services.notify import send_mail as send
+
+    _in_app(send, to, subject, text)
+
+
 def send_daily_digests() -> int:
     from symbiosis.models import MailNotices
     from symbiosis.services.digests import send_digests
@@ -183,4 +190,5 @@ JOBS: dict[str, Any] = {
     "match_listing": match_listing,
     "match_listings": match_listings,
     "forget_listing": forget_listing,
+    "send_mail": send_mail,
 }

@@ -1,7 +1,9 @@
 """Notifications: stored in the app, mailed after the transaction commits.
 
-The embedded default prints mail to the log; with ``MAIL_SERVER`` set, mail
-goes out over SMTP. Nothing is sent for a transaction that rolls back.
+The embedded default prints mail to the log; with ``MAIL_SERVER`` set, each
+e-mail is a job (:func:`symbiosis.jobs.send_mail`): on the queue when there is
+one, where an SMTP failure is retried, else sent in-process. Nothing is sent
+for a transaction that rolls back.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import smtplib
 from collections.abc import Callable, Iterable
 from email.message import EmailMessage
+from email.utils import formatdate, make_msgid, parseaddr
 from typing import Any
 
 import sqlalchemy as sa
@@ -16,12 +19,14 @@ from flask import current_app
 from flask_babel import force_locale
 from sqlalchemy.orm import Session
 
+from symbiosis import jobs
 from symbiosis.extensions import db
 from symbiosis.models import MailNotices, Notification, User
 from symbiosis.models.base import in_chunks, utcnow
 
 OUTBOX = "symbiosis_outbox"
 DEFAULT_LOCALE = "fr"
+MAIL_TIMEOUT_SECONDS = 10  # an SMTP server that stays silent fails the try
 
 
 def notify(
@@ -129,34 +134,43 @@ def mark_all_read(user: User) -> None:
     db.session.commit()
 
 
-def _send(messages: list[tuple[str, str, str, str | None]]) -> None:
+def send_mail(to: str, subject: str, text: str) -> None:
+    """Send one e-mail over SMTP now; raise if the server refuses it."""
     config = current_app.config
-    server = config.get("MAIL_SERVER")
-    for to, subject, body, link in messages:
-        text = body if not link else f"{body}\n\n{config.get('BASE_URL', '')}{link}"
-        if not server:
-            current_app.logger.info("mail to %s: %s\n%s", to, subject, text)
-            continue
-        message = EmailMessage()
-        message["From"] = config["MAIL_DEFAULT_SENDER"]
-        message["To"] = to
-        message["Subject"] = subject
-        message.set_content(text)
-        with smtplib.SMTP(server, int(config.get("MAIL_PORT", 25)), timeout=10) as smtp:
-            if config.get("MAIL_USE_TLS"):
-                smtp.starttls()
-            if config.get("MAIL_USERNAME"):
-                smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
-            smtp.send_message(message)
+    message = EmailMessage()
+    message["From"] = config["MAIL_DEFAULT_SENDER"]
+    message["To"] = to
+    message["Subject"] = subject
+    message["Date"] = formatdate(localtime=False)
+    message["Message-ID"] = make_msgid(domain=_domain(config["MAIL_DEFAULT_SENDER"]))
+    message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no auto-replies
+    message.set_content(text)
+    server, port = config["MAIL_SERVER"], int(config.get("MAIL_PORT", 25))
+    with smtplib.SMTP(server, port, timeout=MAIL_TIMEOUT_SECONDS) as smtp:
+        if config.get("MAIL_USE_TLS"):
+            smtp.starttls()
+        if config.get("MAIL_USERNAME"):
+            smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
+        smtp.send_message(message)
+
+
+def _domain(sender: str) -> str | None:
+    address = parseaddr(sender)[1]
+    return address.rpartition("@")[2] or None
 
 
 def _after_commit(session: Session) -> None:
     messages = session.info.pop(OUTBOX, None)
-    if messages:
-        try:
-            _send(messages)
-        except (OSError, smtplib.SMTPException):
-            current_app.logger.exception("mail could not be sent")
+    if not messages:
+        return
+    base = current_app.config.get("BASE_URL", "")
+    mailed = bool(current_app.config.get("MAIL_SERVER"))
+    for to, subject, body, link in messages:
+        text = body if not link else f"{body}\n\n{base}{link}"
+        if mailed:  # one job each: a failure retries that e-mail alone
+            jobs.enqueue("send_mail", to, subject, text)
+        else:
+            current_app.logger.info("mail to %s: %s\n%s", to, subject, text)
 
 
 def _after_rollback(session: Session) -> None:
