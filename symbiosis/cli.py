@@ -17,9 +17,9 @@ from symbiosis.cli_backup import backup_cli
 from symbiosis.cli_events import events_cli
 from symbiosis.extensions import db
 from symbiosis.matching.normalise import fold
-from symbiosis.models import Organisation, User, Zone
+from symbiosis.models import Organisation, User
 from symbiosis.models.base import id_from_text
-from symbiosis.services import matching, seeding
+from symbiosis.services import matching, seeding, zones
 from symbiosis.services.imports import import_rows, read_rows
 from symbiosis.services.listings import expire_listings
 
@@ -128,15 +128,7 @@ def match_run(zone_ref: str | None) -> None:
     """Batch run: top matches of every active listing (of a zone)."""
     zone_id = None
     if zone_ref:
-        zone = db.session.scalar(
-            sa.select(Zone).where(
-                sa.or_(
-                    Zone.slug == zone_ref,
-                    Zone.name == zone_ref,
-                    Zone.id == (id_from_text(zone_ref) or -1),
-                )
-            )
-        )
+        zone = zones.find(zone_ref, by_name=True)
         if zone is None:
             raise click.BadParameter(f"no zone {zone_ref!r}")
         zone_id = zone.id
@@ -271,7 +263,7 @@ def _zone_and_period(
     from symbiosis.errors import FieldErrors
     from symbiosis.services import stats
 
-    zone = stats.find_zone(zone_ref) if zone_ref else None
+    zone = zones.find(zone_ref) if zone_ref else None
     if zone_ref and zone is None:
         raise click.BadParameter(f"no zone {zone_ref!r}", param_hint="--zone")
     try:

@@ -16,7 +16,6 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from symbiosis.bounded import whole_number
 from symbiosis.errors import FieldErrors
 from symbiosis.extensions import db
 from symbiosis.i18n import gettext
@@ -28,7 +27,6 @@ from symbiosis.models import (
     Organisation,
     PooledService,
     PoolParticipant,
-    Zone,
 )
 from symbiosis.services import stats_estimates, stats_impact, stats_partnerships
 from symbiosis.services.stats_sql import (
@@ -46,19 +44,6 @@ EVIDENCE_LEVELS = stats_impact.LEVELS
 DEFAULT_DAYS = 365
 # Periods stay within these days (a year 1 or 9999 is a typing mistake).
 FIRST_DAY, LAST_DAY = date(1990, 1, 1), date(2199, 12, 31)
-
-
-def find_zone(text: str) -> Zone | None:
-    """The zone named by its slug or its id."""
-    text = text.strip()
-    zone = db.session.scalar(sa.select(Zone).where(Zone.slug == text))
-    if zone is not None:
-        return zone
-    try:
-        number = whole_number(text)
-    except ValueError:  # neither a slug nor an id
-        return None
-    return db.session.get(Zone, number)
 
 
 def period(raw_from: str | None, raw_to: str | None) -> tuple[date, date]:

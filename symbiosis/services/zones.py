@@ -8,11 +8,31 @@ from symbiosis.errors import FieldErrors, NotAllowed
 from symbiosis.extensions import db
 from symbiosis.i18n import gettext as _
 from symbiosis.models import User, Zone, ZoneRequest, ZoneRequestState
+from symbiosis.models.base import id_from_text
 from symbiosis.services import activity
 
 # Luxembourg and its immediate neighbours: wide enough for cross-border sites.
 LAT_RANGE = (49.0, 50.5)
 LON_RANGE = (5.4, 6.9)
+
+
+def find(ref: str, *, by_name: bool = False) -> Zone | None:
+    """The zone that ``ref`` names by its slug or its id, or also by its name
+    (``by_name``); spaces around ``ref`` do not count, a slug comes first."""
+    ref = ref.strip()
+    if not ref:
+        return None
+    named = [Zone.slug == ref]
+    if (number := id_from_text(ref)) is not None:
+        named.append(Zone.id == number)
+    if by_name:
+        named.append(Zone.name == ref)
+    return db.session.scalars(
+        sa.select(Zone)
+        .where(sa.or_(*named))
+        .order_by(sa.case((Zone.slug == ref, 0), else_=1), Zone.id)
+        .limit(1)
+    ).first()
 
 
 def pending_requests(manager: User) -> list[ZoneRequest]:

@@ -186,13 +186,13 @@ def timed(client: FlaskClient, path: str, runs: int) -> tuple[list[float], set[i
 
 def refresh(app: Flask, slug: str) -> list[tuple[str, float]]:
     """Recompute the stored figures of the four dashboard views, as the worker does."""
-    from symbiosis.services import stats, stats_cache
+    from symbiosis.services import stats, stats_cache, zones
     from symbiosis.services.stats_sql import Scope
 
     year = date.today().year - 1
     done = []
     with app.test_request_context():
-        zone = stats.find_zone(slug)
+        zone = zones.find(slug)
         assert zone is not None
         for name, zone_id in (("all zones", None), ("busiest zone", zone.id)):
             for period, (start, end) in (

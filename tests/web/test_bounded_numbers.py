@@ -12,7 +12,7 @@ from symbiosis.bounded import LIMIT, BoundedArgs, whole_number
 from symbiosis.extensions import db
 from symbiosis.models import Organisation
 from symbiosis.models.base import id_from_text
-from symbiosis.services import stats
+from symbiosis.services import zones
 from tests.conftest import as_user
 from tests.web.test_api import token_for
 from tests.web.test_api import world as world  # the API tests' firms and listing
@@ -85,7 +85,10 @@ def test_a_key_is_read_from_ascii_digits_only() -> None:
 def test_a_zone_asked_by_slug_or_id(app: Flask, world: dict) -> None:
     with app.app_context():
         zone = db.session.get(Organisation, world["firm"]).zone
-        assert stats.find_zone(zone.slug) == zone
-        assert stats.find_zone(str(zone.id)) == zone
-        for text in (HUGE, SQUARED, "9" * 5000, "-1"):
-            assert stats.find_zone(text) is None
+        assert zones.find(zone.slug) == zone
+        assert zones.find(str(zone.id)) == zone
+        assert zones.find(f"  {zone.slug} ") == zone
+        for text in (HUGE, SQUARED, "9" * 5000, "-1", "", "  ", zone.name):
+            assert zones.find(text) is None
+        # the batch command also takes a zone's name
+        assert zones.find(zone.name, by_name=True) == zone

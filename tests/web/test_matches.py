@@ -8,7 +8,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from symbiosis.extensions import db
-from symbiosis.models import Match, User
+from symbiosis.models import Listing, Match, User
 from tests.builders import make_listing, make_org, make_reference, make_user, make_zone
 from tests.conftest import as_user, statements_of
 
@@ -116,6 +116,16 @@ def test_cli_match_run_and_file(app: Flask, world: dict, tmp_path) -> None:
     result = runner.invoke(args=["match", "run"])
     assert result.exit_code == 0, result.output
     assert "2 listings matched" in result.output
+    with app.app_context():
+        zone = db.session.get(Listing, world["request"]).zone
+        refs = (zone.slug, str(zone.id), zone.name)
+    for ref in refs:
+        result = runner.invoke(args=["match", "run", "--zone", ref])
+        assert result.exit_code == 0, result.output
+        assert "listings matched" in result.output
+    result = runner.invoke(args=["match", "run", "--zone", "nowhere"])
+    assert result.exit_code == 2
+    assert "no zone 'nowhere'" in result.output
     source = tmp_path / "listings.csv"
     source.write_text(
         "id;kind;resource;title;ewc_code;quantity;unit;frequency;lat;lon\n"

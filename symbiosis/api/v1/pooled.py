@@ -17,11 +17,10 @@ from symbiosis.errors import (
     NotAllowed,
     StaleObject,
 )
-from symbiosis.extensions import db
 from symbiosis.i18n import gettext as _
-from symbiosis.models import PooledService, Zone
-from symbiosis.models.base import id_from_text
+from symbiosis.models import PooledService
 from symbiosis.services import pooled as service
+from symbiosis.services import zones
 
 CREATE_FIELDS = {
     "zone", "category", "title", "description", "target_participants",
@@ -61,9 +60,7 @@ def pooled_index() -> ResponseReturnValue:
     zone = request.args.get("zone")
     zone_id = None
     if zone:
-        found = db.session.scalar(
-            db.select(Zone).where((Zone.slug == zone) | (Zone.id == _int(zone)))
-        )
+        found = zones.find(zone)
         if found is None:
             return error(422, _("Unknown zone."), "zone")
         zone_id = found.id
@@ -74,10 +71,6 @@ def pooled_index() -> ResponseReturnValue:
         category=request.args.get("category") or None,
     )
     return jsonify({"pooled_services": [serialise(p) for p in rows]})
-
-
-def _int(text: str) -> int:
-    return id_from_text(text) or -1
 
 
 @bp.post("/pooled-services")
@@ -92,9 +85,7 @@ def pooled_create() -> ResponseReturnValue:
             {"errors": [{"field": k, "reason": _("Unknown field.")} for k in unknown]}
         ), 422
     ref = str(body.get("zone") or "")
-    zone = db.session.scalar(
-        db.select(Zone).where((Zone.slug == ref) | (Zone.id == _int(ref)))
-    )
+    zone = zones.find(ref)
     if zone is None:
         return error(422, _("Unknown zone."), "zone")
     try:

@@ -14,7 +14,7 @@ from symbiosis.authz import Perm, can, requires
 from symbiosis.errors import FieldErrors
 from symbiosis.i18n import gettext as _
 from symbiosis.models import Zone
-from symbiosis.services import stats, stats_cache
+from symbiosis.services import stats, stats_cache, zones
 from symbiosis.services.stats_sql import Scope
 
 
@@ -36,7 +36,7 @@ def stats_view() -> ResponseReturnValue:
     zone: Zone | None = None
     raw_zone = request.args.get("zone", "").strip()
     if raw_zone:
-        zone = stats.find_zone(raw_zone)
+        zone = zones.find(raw_zone)
         if zone is None:
             return error(422, _("No such zone."), "zone")
     try:

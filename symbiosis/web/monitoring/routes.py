@@ -30,6 +30,7 @@ from symbiosis.services import (
     stats_tables,
     stats_xlsx,
 )
+from symbiosis.services import zones as zone_service
 from symbiosis.services.stats_sql import Scope
 
 bp = Blueprint("monitoring", __name__, url_prefix="/monitoring")
@@ -52,7 +53,7 @@ def selection() -> tuple[Zone | None, date, date, list[tuple[str, str]]]:
     zone = None
     raw = request.args.get("zone", "")
     if raw:
-        zone = stats.find_zone(raw)
+        zone = zone_service.find(raw)
         if zone is None or not can(current_user, Perm.VIEW_STATS, zone):
             abort(404)
     elif not current_user.is_facilitator:
