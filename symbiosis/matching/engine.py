@@ -143,9 +143,11 @@ class Matcher:
 
         "Film plastique étirable des palettes": the film comes off the
         pallets; "Chaleur résiduelle des eaux de lavage": the heat is the
-        offer, not the water. What follows the first "des", "du", "de la"
-        or "of the" counts as mentioned, as in a description, when what
-        comes before names a material ("Surplus du buffet" names none).
+        offer, not the water; "Cartons from server deliveries" offers no
+        servers. What follows the first "des", "du", "de la", "of the",
+        "from", "aus dem" or "issus de" counts as mentioned, as in a
+        description, when what comes before names a material ("Surplus du
+        buffet" names none).
         """
         head, complement = title_head(title)
         if complement:

@@ -106,7 +106,15 @@ NEGATIONS = frozenset(
 # An article after "de" (French) or "of" (English): what follows says where
 # the goods come from or what they belong to ("film des palettes", "heat of
 # the ovens"), unlike "palettes de bois", which says what they are made of.
-_OF_THE = re.compile(r"\b(?:des|du|de\s+la|de\s+l['’]|of\s+the)\b", re.IGNORECASE)
+# So do "from" ("packaging from server deliveries", not "made from"), "aus"
+# with an article ("aus dem Wareneingang", not "Platten aus Holz") and
+# "issu(e)s de", "provenant de".
+_OF_THE = re.compile(
+    r"\b(?:des|du|de\s+la|de\s+l['’]|of\s+the|(?<!made\s)from"
+    r"|aus\s+(?:de[mnr]|unse?re[mnrs]?)|issue?s?\s+d(?:e|u|es|['’])|provenant\s+d(?:e|u|es|['’]))"
+    r"\b",
+    re.IGNORECASE,
+)
 
 
 def title_head(title: str) -> tuple[str, str]:

@@ -285,6 +285,18 @@ def test_what_a_request_is_for_is_not_what_it_asks_for(lexicon: Lexicon) -> None
         ("Heat of the ovens", "Heat ", " ovens"),
         ("Palettes en bois", "Palettes en bois", ""),
         ("Dessous de verre", "Dessous de verre", ""),  # "des" inside a word
+        # where the goods come from
+        (
+            "Cardboard packaging from server deliveries",
+            "Cardboard packaging ",
+            " server deliveries",
+        ),
+        ("Holzpaletten aus dem Wareneingang", "Holzpaletten ", " Wareneingang"),
+        ("Bureaux issus de réaménagements", "Bureaux ", " réaménagements"),
+        ("Terres provenant du chantier", "Terres ", " chantier"),
+        # what they are made of
+        ("Bags made from recycled PET", "Bags made from recycled PET", ""),
+        ("Dämmplatten aus Holzfaser", "Dämmplatten aus Holzfaser", ""),
     ],
 )
 def test_a_title_is_cut_before_its_first_complement(
@@ -323,12 +335,18 @@ def test_the_pallets_a_film_comes_off_are_no_material_of_the_listing(
         ("Teilladungen Richtung Bettembourg bündeln", "service.transport"),
         ("Freie Kühlladeraumkapazität auf Rückfahrten", "service.transport"),
         ("Transport réfrigéré vers le sud du pays", "service.transport"),
+        (
+            "Gebrauchte Möbelbeschläge (Scharniere, Griffe)",
+            "equipment.furniture.fittings",
+        ),
+        ("Pièces détachées vélo et chambres à air", "equipment.bicycles"),
+        ("Spare parts", None),  # of anything: no key of its own
     ],
 )
 def test_terms_read_in_the_demo_listings_that_named_nothing(
-    lexicon: Lexicon, text: str, key: str
+    lexicon: Lexicon, text: str, key: str | None
 ) -> None:
-    assert lexicon.keys_in_text(text) == {key}
+    assert lexicon.keys_in_text(text) == ({key} if key else set())
 
 
 def test_the_furniture_a_request_will_make_is_not_what_it_wants(
@@ -347,3 +365,29 @@ def test_the_furniture_a_request_will_make_is_not_what_it_wants(
     assert [found.offer_id for found in matcher.match(matcher.item(1), 5)] == [3]
     assert before_purpose("Holz für Hochbeete") == "Holz "
     assert before_purpose("Palettes en bois") == "Palettes en bois"
+
+
+def test_where_goods_come_from_and_how_they_are_packed_are_no_lead(
+    lexicon: Lexicon,
+) -> None:
+    matcher = Matcher(lexicon)
+    matcher.add(
+        [
+            listing(1, "offer", "Cardboard and foam packaging from server deliveries",
+                    ewc_code="150101"),
+            listing(2, "request", "Équipements informatiques réformés"),
+            listing(3, "request", "Cartons d'emballage pour nos expéditions"),
+            listing(4, "offer", "Caisses plastiques réutilisables (bacs 60 × 40 cm)"),
+            listing(5, "request", "Gebrauchte Möbelbeschläge (Scharniere, Griffe)",
+                    "Sortiert in Kisten bevorzugt."),
+            listing(6, "offer", "Pièces détachées de mobilier (charnières, vérins)"),
+        ]
+    )  # fmt: skip
+    # the servers the boxes came with are only mentioned: a weaker lead
+    keys, primary, _text, _words = matcher.described(matcher.item(1))
+    assert "equipment.it" in keys - primary
+    boxes, servers = matcher.match(matcher.item(1), 5)
+    assert (boxes.request_id, servers.request_id) == (3, 2)
+    assert servers.parts["material"] < boxes.parts["material"]
+    # crates the hinges may come in are no lead at all
+    assert [found.offer_id for found in matcher.match(matcher.item(5), 5)] == [6]
