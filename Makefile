@@ -45,6 +45,7 @@ seed: db
 # Plain http on the loopback: cookies cannot carry the Secure flag there.
 run: seed
 	SYMBIOSIS_SESSION_COOKIE_SECURE=false SYMBIOSIS_REMEMBER_COOKIE_SECURE=false \
+	SYMBIOSIS_BASE_URL=$${SYMBIOSIS_BASE_URL:-http://$(HOST):$(PORT)} \
 	  $(FLASK) run --host $(HOST) --port $(PORT)
 
 # Production: gunicorn on HOST:PORT with WORKERS processes (default 2 x cores + 1),

@@ -42,9 +42,12 @@ def notify(
     return note
 
 
-def queue_mail(to: str, subject: str, body: str, link: str | None) -> None:
-    """An e-mail sent once the session's transaction commits."""
-    db.session.info.setdefault(OUTBOX, []).append((to, subject, body, link))
+def queue_mail(
+    to: str, subject: str, body: str, link: str | None, *, footer: str = ""
+) -> None:
+    """An e-mail sent once the session's transaction commits: ``body``, then
+    the site's address of ``link`` (a path), then ``footer``."""
+    db.session.info.setdefault(OUTBOX, []).append((to, subject, body, link, footer))
 
 
 def tell(
@@ -165,8 +168,10 @@ def _after_commit(session: Session) -> None:
         return
     base = current_app.config.get("BASE_URL", "")
     mailed = bool(current_app.config.get("MAIL_SERVER"))
-    for to, subject, body, link in messages:
-        text = body if not link else f"{body}\n\n{base}{link}"
+    for to, subject, body, link, footer in messages:
+        text = "\n\n".join(
+            part for part in (body, link and base + link, footer) if part
+        )
         if mailed:  # one job each: a failure retries that e-mail alone
             jobs.enqueue("send_mail", to, subject, text)
         else:

@@ -8,13 +8,14 @@ server's answer is what is looked at, as a browser without them would get.
 from __future__ import annotations
 
 import pytest
+from flask import Flask
 from playwright.sync_api import Browser
 
 from tests.browser.test_site_walk import ROLES, axe_violations, signed_in
 
 # Who signs in, then the form pages that user sends empty.
 FORMS = {
-    "anonymous": ["/login", "/register"],
+    "anonymous": ["/login", "/register", "/password/forgot"],
     "member": ["/listings/new", "/listings/import", "/account/"],
     "facilitator": ["/events/new", "/practices/new"],
     "zone manager": ["/pooled/new"],
@@ -61,3 +62,26 @@ def test_empty_forms_show_their_errors_next_to_the_fields(
                 faults[path] = {"errors not shown": untied, "axe": violations}
         page.context.close()
     assert not faults
+
+
+def test_the_new_password_page_ties_its_errors_and_passes_axe(
+    demo_site: None, browser: Browser, live_server: str, app: Flask
+) -> None:
+    from symbiosis.services import accounts, password_reset
+
+    with app.test_request_context():
+        user = accounts.find_user_by_email(ROLES["member"] or "")
+        assert user is not None
+        path = f"/password/reset/{password_reset.token_for(user)}"
+    page = signed_in(browser, live_server, None, "fr", width=320)
+    page.goto(path)
+    assert axe_violations(page) == []
+    page.get_by_label("Nouveau mot de passe", exact=True).fill("court")
+    page.get_by_label("Répétez le nouveau mot de passe").fill("court")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Enregistrer le nouveau mot de passe").click()
+    tied = page.evaluate(TIED)
+    assert [t["field"] for t in tied] == ["password"]  # too short
+    assert all(t["shown"] for t in tied)
+    assert axe_violations(page) == []
+    page.context.close()

@@ -43,6 +43,11 @@ MATRIX: dict[tuple[str, str], tuple[object, ...]] = {
     ("auth.logout", "POST"): (LOGIN, 302, 302, 302, 302),
     ("auth.register", "GET"): (200, 302, 302, 302, 302),
     ("auth.register", "POST"): (400, 302, 302, 302, 302),
+    ("auth.forgot_password", "GET"): (200, 302, 302, 302, 302),
+    ("auth.forgot_password", "POST"): (400, 302, 302, 302, 302),
+    # a link whose token is no good: the same page for everyone
+    ("auth.reset_password", "GET"): (400, 400, 400, 400, 400),
+    ("auth.reset_password", "POST"): (400, 400, 400, 400, 400),
     ("account.profile", "GET"): (LOGIN, 200, 200, 200, 200),
     ("account.profile_submit", "POST"): (LOGIN, 302, 302, 302, 302),
     ("account.password_submit", "POST"): (LOGIN, 400, 400, 400, 400),
@@ -208,6 +213,7 @@ MATRIX: dict[tuple[str, str], tuple[object, ...]] = {
 
 # Where one URL argument name means different things on different routes.
 ENDPOINT_PARAMS = {
+    "auth.reset_password": {"token": "not-a-signed-token"},
     "listings.action_submit": {"action": "pause"},
     "agreements.act": {"action": "withdraw"},
     "api_v1.agreements_act": {"action": "accept"},

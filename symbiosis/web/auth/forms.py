@@ -107,3 +107,27 @@ class RegisterForm(BaseForm):
             ]
             ok = False
         return ok
+
+
+class ForgotPasswordForm(BaseForm):
+    email = EmailField(
+        _l("E-mail"),
+        validators=[DataRequired(), Length(max=254), Email(check_deliverability=False)],
+        filters=[strip],
+        description=_l("The address you sign in with."),
+    )
+
+
+class ResetPasswordForm(BaseForm):
+    password = PasswordField(
+        _l("New password"),
+        validators=[DataRequired(), Length(max=1024)],
+        description=_l("At least 10 characters."),
+    )
+    password_confirm = PasswordField(
+        _l("Repeat the new password"),
+        validators=[
+            DataRequired(),
+            EqualTo("password", message=_l("The passwords differ.")),
+        ],
+    )

@@ -21,8 +21,13 @@ from symbiosis.errors import FieldErrors
 from symbiosis.extensions import limiter
 from symbiosis.i18n import gettext as _
 from symbiosis.matching.normalise import fold
-from symbiosis.services import accounts
-from symbiosis.web.auth.forms import LoginForm, RegisterForm
+from symbiosis.services import accounts, password_reset
+from symbiosis.web.auth.forms import (
+    ForgotPasswordForm,
+    LoginForm,
+    RegisterForm,
+    ResetPasswordForm,
+)
 from symbiosis.web.choices import nace_choices, organisation_choices, zone_choices
 from symbiosis.web.forms import safe_next
 
@@ -131,3 +136,68 @@ def register() -> ResponseReturnValue:
     if request.method == "POST":
         return render_template("auth/register.html", form=form), 400
     return render_template("auth/register.html", form=form)
+
+
+def _reset_email_key() -> str:
+    return "reset:" + fold(request.form.get("email", ""))[:254]
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@public
+@limiter.limit(
+    lambda: current_app.config["PASSWORD_RESET_RATE_LIMIT"], methods=["POST"]
+)
+@limiter.limit(
+    lambda: current_app.config["PASSWORD_RESET_EMAIL_LIMIT"],
+    key_func=_reset_email_key,
+    methods=["POST"],
+)
+def forgot_password() -> ResponseReturnValue:
+    if current_user.is_authenticated:
+        return redirect(url_for("account.profile"))
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        password_reset.ask(form.email.data or "")
+        # the same answer whether the address has an account or not
+        flash(
+            _(
+                "If an account uses %(email)s, a link to choose a new password "
+                "is on its way there. It works once, within an hour.",
+                email=form.email.data,
+            ),
+            "info",
+        )
+        return redirect(url_for("auth.login"))
+    if request.method == "POST":
+        return render_template("auth/forgot.html", form=form), 400
+    return render_template("auth/forgot.html", form=form)
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+@public
+@limiter.limit(
+    lambda: current_app.config["PASSWORD_RESET_RATE_LIMIT"], methods=["POST"]
+)
+def reset_password(token: str) -> ResponseReturnValue:
+    user = password_reset.user_for(token)
+    if user is None:
+        return render_template(
+            "auth/forgot.html", form=ForgotPasswordForm(), link_spent=True
+        ), 400
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            password_reset.reset(user, form.password.data or "")
+        except FieldErrors as errors:
+            errors.apply_to(form)
+        else:
+            if current_user.is_authenticated:
+                logout_user()  # whoever was signed in here, the sessions ended
+                session.clear()
+            flash(_("Your password is changed. Sign in with it."), "success")
+            return redirect(url_for("auth.login"))
+    # The token is in this page's address; the site-wide referrer policy
+    # (strict-origin-when-cross-origin) shows other sites no path.
+    if request.method == "POST":
+        return render_template("auth/reset.html", form=form, user=user), 400
+    return render_template("auth/reset.html", form=form, user=user)

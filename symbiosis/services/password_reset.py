@@ -1,0 +1,102 @@
+"""A forgotten password: a link by e-mail, good for one reset within an hour.
+
+The link carries a signed, timed token naming the user and a fingerprint of
+their password and session key. Setting a new password changes both, so a
+link works once, and any earlier link stops working as well. Asking for a
+link answers the same whether the address has an account or not: the page
+tells nothing of who is registered.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from flask import current_app, url_for
+from flask_babel import force_locale
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+
+from symbiosis.errors import FieldErrors
+from symbiosis.extensions import db
+from symbiosis.i18n import gettext as _
+from symbiosis.models import User
+from symbiosis.models.base import id_from_text
+from symbiosis.services import notify
+from symbiosis.services.accounts import check_password_policy, find_user_by_email
+from symbiosis.services.passwords import hash_password
+
+SALT = "symbiosis.password-reset"
+
+
+def _signer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=SALT)
+
+
+def _fingerprint(user: User) -> str:
+    """Changes whenever the password or the session key does."""
+    seen = f"{user.password_hash}|{user.session_token}".encode()
+    return hashlib.sha256(seen).hexdigest()[:20]
+
+
+def token_for(user: User) -> str:
+    return _signer().dumps([str(user.id), _fingerprint(user)])
+
+
+def user_for(token: str) -> User | None:
+    """The active user a token still lets set a password, or None (a token
+    that is forged, expired, already used or outdated by a newer password)."""
+    max_age = current_app.config["PASSWORD_RESET_MAX_AGE_SECONDS"]
+    try:
+        user_id, fingerprint = _signer().loads(token, max_age=max_age)
+    except (BadSignature, TypeError, ValueError):  # expiry is a BadSignature
+        return None
+    key = id_from_text(str(user_id))
+    user = db.session.get(User, key) if key is not None else None
+    if user is None or not user.is_active:
+        return None
+    if not secrets.compare_digest(_fingerprint(user), str(fingerprint)):
+        return None
+    return user
+
+
+def ask(email: str) -> None:
+    """E-mail a reset link to the account of ``email``, if there is an active one."""
+    user = find_user_by_email(email) if len(email) <= 254 else None
+    if user is not None and user.is_active:
+        minutes = current_app.config["PASSWORD_RESET_MAX_AGE_SECONDS"] // 60
+        link = url_for("auth.reset_password", token=token_for(user))
+        with force_locale(user.locale or notify.DEFAULT_LOCALE):
+            subject = _("Choose a new password for Symbiosis")
+            body = "\n".join(
+                [
+                    _("Hello %(name)s,", name=user.full_name),
+                    "",
+                    _(
+                        "Someone, probably you, asked to choose a new password "
+                        "for your Symbiosis account. The link below lets you do "
+                        "it once, within %(minutes)d minutes:",
+                        minutes=minutes,
+                    ),
+                ]
+            )
+            footer = _(
+                "If you did not ask for it, ignore this e-mail: your password "
+                "stays as it is."
+            )
+        notify.queue_mail(user.email, subject, body, link, footer=footer)
+        current_app.logger.info("password reset link sent to user %s", user.id)
+    db.session.commit()  # the e-mail goes out once the transaction ends
+
+
+def reset(user: User, new: str) -> None:
+    """Set ``user``'s password and sign every session out.
+
+    :raises FieldErrors: when ``new`` is too weak.
+    """
+    errors = check_password_policy(new, user.email, "password")
+    if errors:
+        raise FieldErrors(errors)
+    user.password_hash = hash_password(new)
+    user.session_token = secrets.token_hex(16)
+    db.session.commit()
+    current_app.logger.info("password of user %s set from a reset link", user.id)
