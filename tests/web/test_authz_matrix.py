@@ -52,6 +52,8 @@ MATRIX: dict[tuple[str, str], tuple[object, ...]] = {
     ("account.profile_submit", "POST"): (LOGIN, 302, 302, 302, 302),
     ("account.password_submit", "POST"): (LOGIN, 400, 400, 400, 400),
     ("account.join_submit", "POST"): (LOGIN, 400, 400, 400, 400),
+    ("account.data_export", "GET"): (LOGIN, 200, 200, 200, 200),
+    ("account.close_submit", "POST"): (LOGIN, 400, 400, 400, 400),
     ("orgs.index", "GET"): (LOGIN, 200, 200, 200, 200),
     ("orgs.detail", "GET"): (LOGIN, 200, 200, 200, 200),
     ("orgs.edit", "GET"): (LOGIN, 403, 200, 403, 200),

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from wtforms import PasswordField, SelectChoice, SelectField, StringField
+from wtforms import (
+    BooleanField,
+    PasswordField,
+    SelectChoice,
+    SelectField,
+    StringField,
+)
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from symbiosis.i18n import lazy_gettext as _l
@@ -64,4 +70,14 @@ class TokenForm(BaseForm):
         validators=[DataRequired(), Length(max=80)],
         filters=[strip],
         description=_l("For example the script or tool that will use it."),
+    )
+
+
+class CloseForm(BaseForm):
+    password = PasswordField(
+        _l("Your password"), validators=[DataRequired(), Length(max=1024)]
+    )
+    understood = BooleanField(
+        _l("I understand that my account is deleted for good."),
+        validators=[DataRequired(message=_l("Tick the box to confirm."))],
     )

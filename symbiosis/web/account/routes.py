@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
+    Response,
     abort,
     flash,
+    json,
     redirect,
     render_template,
     session,
@@ -17,8 +19,15 @@ from flask_login import current_user, login_user
 from symbiosis.authz import Perm, requires
 from symbiosis.errors import FieldErrors, NotAllowed
 from symbiosis.i18n import gettext as _
-from symbiosis.services import accounts, organisations, tokens
-from symbiosis.web.account.forms import JoinForm, PasswordForm, ProfileForm, TokenForm
+from symbiosis.services import account_closure, accounts, organisations, tokens
+from symbiosis.web.account.forms import (
+    CloseForm,
+    JoinForm,
+    PasswordForm,
+    ProfileForm,
+    TokenForm,
+)
+from symbiosis.web.auth.routes import sign_out
 from symbiosis.web.choices import organisation_choices
 from symbiosis.web.forms import CsrfForm
 
@@ -41,6 +50,7 @@ def _page(
     *,
     token_form: TokenForm | None = None,
     new_token: str | None = None,
+    close_form: CloseForm | None = None,
 ) -> ResponseReturnValue:
     return render_template(
         "account/profile.html",
@@ -50,6 +60,8 @@ def _page(
         token_form=token_form or TokenForm(formdata=None),
         tokens=tokens.tokens_of(current_user),
         new_token=new_token,
+        close_form=close_form or CloseForm(prefix="close", formdata=None),
+        close_obstacles=account_closure.obstacles(current_user),
     ), status
 
 
@@ -149,3 +161,38 @@ def token_revoke_submit(token_id: int) -> ResponseReturnValue:
         abort(404)
     flash(_("The token is revoked."), "success")
     return redirect(url_for("account.profile"))
+
+
+@bp.get("/data.json")
+@requires(Perm.SIGNED_IN)
+def data_export() -> ResponseReturnValue:
+    """A copy of what Symbiosis holds on the user (GDPR access and portability)."""
+    body = json.dumps(account_closure.personal_data(current_user), indent=2)
+    return Response(
+        body,
+        mimetype="application/json",
+        headers={
+            "Content-Disposition": "attachment; "
+            f'filename="symbiosis-account-{current_user.id}.json"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+@bp.post("/close")
+@requires(Perm.SIGNED_IN)
+def close_submit() -> ResponseReturnValue:
+    profile, password, join = _forms()
+    form = CloseForm(prefix="close")
+    if form.validate_on_submit():
+        try:
+            account_closure.close(current_user, form.password.data or "")
+        except FieldErrors as errors:
+            errors.apply_to(form)
+        except NotAllowed as refusal:
+            form.form_errors.append(refusal.message)
+        else:
+            sign_out()
+            flash(_("Your account is closed. Thank you for taking part."), "info")
+            return redirect(url_for("main.index"))
+    return _page(profile, password, join, 400, close_form=form)

@@ -76,14 +76,19 @@ def login() -> ResponseReturnValue:
     return render_template("auth/login.html", form=form)
 
 
-@bp.post("/logout")
-@requires(Perm.SIGNED_IN)
-def logout() -> ResponseReturnValue:
+def sign_out() -> None:
+    """End the session, keeping only the language chosen."""
     lang = session.get("lang")
     logout_user()
     session.clear()
     if lang:
         session["lang"] = lang
+
+
+@bp.post("/logout")
+@requires(Perm.SIGNED_IN)
+def logout() -> ResponseReturnValue:
+    sign_out()
     flash(_("You are signed out."), "info")
     return redirect(url_for("main.index"))
 
@@ -192,8 +197,7 @@ def reset_password(token: str) -> ResponseReturnValue:
             errors.apply_to(form)
         else:
             if current_user.is_authenticated:
-                logout_user()  # whoever was signed in here, the sessions ended
-                session.clear()
+                sign_out()  # whoever was signed in here, the sessions ended
             flash(_("Your password is changed. Sign in with it."), "success")
             return redirect(url_for("auth.login"))
     # The token is in this page's address; the site-wide referrer policy
