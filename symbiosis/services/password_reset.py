@@ -1,62 +1,41 @@
 """A forgotten password: a link by e-mail, good for one reset within an hour.
 
-The link carries a signed, timed token naming the user and a fingerprint of
-their password and session key. Setting a new password changes both, so a
-link works once, and any earlier link stops working as well. Asking for a
+The link carries a signed, timed token (:mod:`symbiosis.services.signed_links`).
+Setting a new password changes the account's fingerprint in it, so a link
+works once, and any earlier link stops working as well. Asking for a
 link answers the same whether the address has an account or not: the page
 tells nothing of who is registered.
 """
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 
 from flask import current_app, url_for
 from flask_babel import force_locale
-from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from symbiosis.errors import FieldErrors
 from symbiosis.extensions import db
 from symbiosis.i18n import gettext as _
 from symbiosis.models import User
-from symbiosis.models.base import id_from_text
-from symbiosis.services import notify
+from symbiosis.services import notify, signed_links
 from symbiosis.services.accounts import check_password_policy, find_user_by_email
 from symbiosis.services.passwords import hash_password
 
-SALT = "symbiosis.password-reset"
-
-
-def _signer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=SALT)
-
-
-def _fingerprint(user: User) -> str:
-    """Changes whenever the password or the session key does."""
-    seen = f"{user.password_hash}|{user.session_token}".encode()
-    return hashlib.sha256(seen).hexdigest()[:20]
+PURPOSE = "password-reset"
 
 
 def token_for(user: User) -> str:
-    return _signer().dumps([str(user.id), _fingerprint(user)])
+    return signed_links.token_for(PURPOSE, user)
 
 
 def user_for(token: str) -> User | None:
     """The active user a token still lets set a password, or None (a token
     that is forged, expired, already used or outdated by a newer password)."""
-    max_age = current_app.config["PASSWORD_RESET_MAX_AGE_SECONDS"]
-    try:
-        user_id, fingerprint = _signer().loads(token, max_age=max_age)
-    except (BadSignature, TypeError, ValueError):  # expiry is a BadSignature
-        return None
-    key = id_from_text(str(user_id))
-    user = db.session.get(User, key) if key is not None else None
-    if user is None or not user.is_active:
-        return None
-    if not secrets.compare_digest(_fingerprint(user), str(fingerprint)):
-        return None
-    return user
+    found = signed_links.read(
+        PURPOSE, token, current_app.config["PASSWORD_RESET_MAX_AGE_SECONDS"]
+    )
+    return found[0] if found is not None else None
 
 
 def ask(email: str) -> None:

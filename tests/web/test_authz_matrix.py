@@ -54,6 +54,10 @@ MATRIX: dict[tuple[str, str], tuple[object, ...]] = {
     ("account.join_submit", "POST"): (LOGIN, 400, 400, 400, 400),
     ("account.data_export", "GET"): (LOGIN, 200, 200, 200, 200),
     ("account.close_submit", "POST"): (LOGIN, 400, 400, 400, 400),
+    ("account.email_submit", "POST"): (LOGIN, 400, 400, 400, 400),
+    # a link whose token is no good: the same page for everyone
+    ("account.email_confirm", "GET"): (400, 400, 400, 400, 400),
+    ("account.email_confirm", "POST"): (400, 400, 400, 400, 400),
     ("orgs.index", "GET"): (LOGIN, 200, 200, 200, 200),
     ("orgs.detail", "GET"): (LOGIN, 200, 200, 200, 200),
     ("orgs.edit", "GET"): (LOGIN, 403, 200, 403, 200),
@@ -216,6 +220,7 @@ MATRIX: dict[tuple[str, str], tuple[object, ...]] = {
 # Where one URL argument name means different things on different routes.
 ENDPOINT_PARAMS = {
     "auth.reset_password": {"token": "not-a-signed-token"},
+    "account.email_confirm": {"token": "not-a-signed-token"},
     "listings.action_submit": {"action": "pause"},
     "agreements.act": {"action": "withdraw"},
     "api_v1.agreements_act": {"action": "accept"},

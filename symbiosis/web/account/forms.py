@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from wtforms import (
     BooleanField,
+    EmailField,
     PasswordField,
     SelectChoice,
     SelectField,
     StringField,
 )
-from wtforms.validators import DataRequired, EqualTo, Length
+from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from symbiosis.i18n import lazy_gettext as _l
 from symbiosis.web.forms import BaseForm, LongSelectField, no_markup, strip
@@ -80,4 +81,16 @@ class CloseForm(BaseForm):
     understood = BooleanField(
         _l("I understand that my account is deleted for good."),
         validators=[DataRequired(message=_l("Tick the box to confirm."))],
+    )
+
+
+class EmailForm(BaseForm):
+    new_email = EmailField(
+        _l("New e-mail address"),
+        validators=[DataRequired(), Length(max=254), Email(check_deliverability=False)],
+        filters=[strip],
+        description=_l("A link goes there; the address changes once you follow it."),
+    )
+    password = PasswordField(
+        _l("Your password"), validators=[DataRequired(), Length(max=1024)]
     )

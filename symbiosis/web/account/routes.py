@@ -10,18 +10,26 @@ from flask import (
     json,
     redirect,
     render_template,
+    request,
     session,
     url_for,
 )
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_user
 
-from symbiosis.authz import Perm, requires
+from symbiosis.authz import Perm, public, requires
 from symbiosis.errors import FieldErrors, NotAllowed
 from symbiosis.i18n import gettext as _
-from symbiosis.services import account_closure, accounts, organisations, tokens
+from symbiosis.services import (
+    account_closure,
+    accounts,
+    email_change,
+    organisations,
+    tokens,
+)
 from symbiosis.web.account.forms import (
     CloseForm,
+    EmailForm,
     JoinForm,
     PasswordForm,
     ProfileForm,
@@ -51,6 +59,7 @@ def _page(
     token_form: TokenForm | None = None,
     new_token: str | None = None,
     close_form: CloseForm | None = None,
+    email_form: EmailForm | None = None,
 ) -> ResponseReturnValue:
     return render_template(
         "account/profile.html",
@@ -61,6 +70,7 @@ def _page(
         tokens=tokens.tokens_of(current_user),
         new_token=new_token,
         close_form=close_form or CloseForm(prefix="close", formdata=None),
+        email_form=email_form or EmailForm(prefix="email", formdata=None),
         close_obstacles=account_closure.obstacles(current_user),
     ), status
 
@@ -196,3 +206,54 @@ def close_submit() -> ResponseReturnValue:
             flash(_("Your account is closed. Thank you for taking part."), "info")
             return redirect(url_for("main.index"))
     return _page(profile, password, join, 400, close_form=form)
+
+
+@bp.post("/email")
+@requires(Perm.SIGNED_IN)
+def email_submit() -> ResponseReturnValue:
+    profile, password, join = _forms()
+    form = EmailForm(prefix="email")
+    if form.validate_on_submit():
+        try:
+            new = email_change.ask(
+                current_user, form.new_email.data or "", form.password.data or ""
+            )
+        except FieldErrors as errors:
+            errors.apply_to(form)
+        else:
+            flash(
+                _(
+                    "A link is on its way to %(email)s: your address changes once "
+                    "you follow it.",
+                    email=new,
+                ),
+                "info",
+            )
+            return redirect(url_for("account.profile"))
+    return _page(profile, password, join, 400, email_form=form)
+
+
+@bp.route("/email/confirm/<token>", methods=["GET", "POST"])
+@public
+def email_confirm(token: str) -> ResponseReturnValue:
+    """The link from the e-mail shows what it changes; the button confirms
+    (a mail scanner that opens links changes nothing)."""
+    found = email_change.pending(token)
+    form = CsrfForm()
+    if found is None:
+        return render_template("account/email_confirm.html", user=None), 400
+    user, new = found
+    if form.validate_on_submit():
+        try:
+            email_change.confirm(user, new)
+        except NotAllowed as refusal:
+            flash(refusal.message, "danger")
+        else:
+            flash(_("Your e-mail address is now %(email)s.", email=new), "success")
+            if current_user.is_authenticated and current_user.id == user.id:
+                return redirect(url_for("account.profile"))
+            return redirect(url_for("auth.login"))
+    status = 400 if request.method == "POST" else 200
+    return render_template(
+        "account/email_confirm.html", user=user, new_email=new
+    ), status
