@@ -63,6 +63,7 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "PASSWORD_RESET_EMAIL_LIMIT": "3 per hour",
         "PASSWORD_RESET_MAX_AGE_SECONDS": 3600,
         "EMAIL_CHANGE_MAX_AGE_SECONDS": 24 * 3600,
+        "INVITATION_MAX_AGE_SECONDS": 14 * 86400,
         # Password hashing: argon2id with the OWASP Password Storage Cheat
         # Sheet's profile (19 MiB, 2 passes, 1 lane): about 18 ms of CPU a
         # sign-in on the 2-core bench machine. RFC 9106's second profile

@@ -268,6 +268,8 @@ ACTIVITY_ACTION = {
     "membership.promoted": _l("Member made administrator"),
     "membership.demoted": _l("Administrator made member"),
     "membership.removed": _l("Member removed from an organisation"),
+    "membership.invited": _l("Colleague invited to an organisation"),
+    "membership.joined": _l("Member joined on an invitation"),
     "membership.left": _l("Member closed their account"),
     "listing.imported": _l("Listings imported"),
     "listing.expired": _l("Listing expired"),

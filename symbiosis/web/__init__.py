@@ -17,6 +17,7 @@ def register_blueprints(app: Flask) -> None:
     from symbiosis.web.events.routes import bp as events
     from symbiosis.web.groups.routes import bp as groups
     from symbiosis.web.health import bp as health
+    from symbiosis.web.invitations import bp as invitations
     from symbiosis.web.listings.routes import bp as listings
     from symbiosis.web.main.routes import bp as main
     from symbiosis.web.matches.routes import bp as matches
@@ -31,6 +32,7 @@ def register_blueprints(app: Flask) -> None:
         health,
         main,
         auth,
+        invitations,
         account,
         orgs,
         zones,

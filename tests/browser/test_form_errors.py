@@ -85,3 +85,34 @@ def test_the_new_password_page_ties_its_errors_and_passes_axe(
     assert all(t["shown"] for t in tied)
     assert axe_violations(page) == []
     page.context.close()
+
+
+def test_inviting_a_colleague_and_the_invitation_pass_axe(
+    demo_site: None, browser: Browser, live_server: str, app: Flask
+) -> None:
+    from symbiosis.services import accounts, invitations, signed_links
+
+    with app.test_request_context():
+        admin = accounts.find_user_by_email("admin@boulangerie-sud.example.lu")
+        assert admin is not None
+        assert admin.organisation_id is not None
+        members = f"/organisations/{admin.organisation_id}/members"
+        token = signed_links.sign(
+            invitations.PURPOSE,
+            str(admin.organisation_id),
+            "ines.kremer@boulangerie-sud.example.lu",
+            str(admin.id),
+        )
+    page = signed_in(
+        browser, live_server, "admin@boulangerie-sud.example.lu", "fr", width=320
+    )
+    page.goto(members)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Envoyer l'invitation").click()
+    assert [t["field"] for t in page.evaluate(TIED)] == ["email"]
+    assert axe_violations(page) == []
+    page.context.close()
+    page = signed_in(browser, live_server, None, "fr", width=320)
+    page.goto(f"/invitation/{token}")
+    assert axe_violations(page) == []
+    page.context.close()

@@ -28,7 +28,7 @@ from tests.builders import (
     make_user,
     make_zone,
 )
-from tests.conftest import login
+from tests.conftest import as_user
 
 
 @pytest.fixture
@@ -61,10 +61,7 @@ def world(app: Flask) -> dict[str, int]:
 
 
 def signed_in(app: Flask, user_id: int) -> FlaskClient:
-    client = app.test_client()
-    with app.app_context():
-        login(client, db.session.get(User, user_id))
-    return client
+    return as_user(app, app.test_client(), user_id)
 
 
 def close(client: FlaskClient, password: str = PASSWORD, understood: bool = True):

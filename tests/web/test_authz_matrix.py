@@ -55,6 +55,8 @@ MATRIX: dict[tuple[str, str], tuple[object, ...]] = {
     ("account.data_export", "GET"): (LOGIN, 200, 200, 200, 200),
     ("account.close_submit", "POST"): (LOGIN, 400, 400, 400, 400),
     ("account.email_submit", "POST"): (LOGIN, 400, 400, 400, 400),
+    ("invitations.accept", "GET"): (400, 400, 400, 400, 400),
+    ("invitations.accept", "POST"): (400, 400, 400, 400, 400),
     # a link whose token is no good: the same page for everyone
     ("account.email_confirm", "GET"): (400, 400, 400, 400, 400),
     ("account.email_confirm", "POST"): (400, 400, 400, 400, 400),
@@ -65,6 +67,7 @@ MATRIX: dict[tuple[str, str], tuple[object, ...]] = {
     ("orgs.zone_request_submit", "POST"): (LOGIN, 403, 302, 403, 302),
     ("orgs.members", "GET"): (LOGIN, 403, 200, 403, 403),
     ("orgs.member_action_submit", "POST"): (LOGIN, 403, 302, 403, 403),
+    ("orgs.invite_submit", "POST"): (LOGIN, 403, 400, 403, 403),
     ("zones.index", "GET"): (LOGIN, 200, 200, 200, 200),
     ("zones.detail", "GET"): (LOGIN, 200, 200, 200, 200),
     ("zones.location_submit", "POST"): (LOGIN, 403, 403, 400, 400),
@@ -221,6 +224,7 @@ MATRIX: dict[tuple[str, str], tuple[object, ...]] = {
 ENDPOINT_PARAMS = {
     "auth.reset_password": {"token": "not-a-signed-token"},
     "account.email_confirm": {"token": "not-a-signed-token"},
+    "invitations.accept": {"token": "not-a-signed-token"},
     "listings.action_submit": {"action": "pause"},
     "agreements.act": {"action": "withdraw"},
     "api_v1.agreements_act": {"action": "accept"},

@@ -15,7 +15,7 @@ from symbiosis.extensions import db
 from symbiosis.models import User
 from symbiosis.services import email_change, signed_links
 from tests.builders import PASSWORD, make_org, make_user
-from tests.conftest import login
+from tests.conftest import as_user
 
 OLD = "lea@boulangerie.lu"
 NEW = "lea.martins@boulangerie.lu"
@@ -32,10 +32,7 @@ def member(app: Flask) -> int:
 
 
 def signed_in(app: Flask, user_id: int) -> FlaskClient:
-    client = app.test_client()
-    with app.app_context():
-        login(client, db.session.get(User, user_id))
-    return client
+    return as_user(app, app.test_client(), user_id)
 
 
 def mails(caplog: pytest.LogCaptureFixture) -> dict[str, str]:

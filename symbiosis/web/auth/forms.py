@@ -41,15 +41,12 @@ class LoginForm(BaseForm):
     remember = BooleanField(_l("Keep me signed in on this device"))
 
 
-class RegisterForm(BaseForm):
+class NewAccountForm(BaseForm):
+    """Who a new account is: a name and a password (the address is known)."""
+
     full_name = StringField(
         _l("Your name"),
         validators=[DataRequired(), Length(min=2, max=120), no_markup],
-        filters=[strip],
-    )
-    email = EmailField(
-        _l("E-mail"),
-        validators=[DataRequired(), Length(max=254), Email(check_deliverability=False)],
         filters=[strip],
     )
     password = PasswordField(
@@ -63,6 +60,14 @@ class RegisterForm(BaseForm):
             DataRequired(),
             EqualTo("password", message=_l("The passwords differ.")),
         ],
+    )
+
+
+class RegisterForm(NewAccountForm):
+    email = EmailField(
+        _l("E-mail"),
+        validators=[DataRequired(), Length(max=254), Email(check_deliverability=False)],
+        filters=[strip],
     )
     mode = RadioField(
         _l("How do you join Symbiosis?"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from wtforms import (
+    EmailField,
     FloatField,
     SelectField,
     SelectMultipleField,
@@ -10,7 +11,14 @@ from wtforms import (
     TextAreaField,
     URLField,
 )
-from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    URL,
+    DataRequired,
+    Email,
+    Length,
+    NumberRange,
+    Optional,
+)
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from symbiosis.i18n import lazy_gettext as _l
@@ -87,4 +95,13 @@ class OrganisationForm(BaseForm):
 class ZoneRequestForm(BaseForm):
     zone = SelectField(
         _l("Zone to join"), choices=[], coerce=int, validate_choice=False
+    )
+
+
+class InviteForm(BaseForm):
+    email = EmailField(
+        _l("Colleague's e-mail"),
+        validators=[DataRequired(), Length(max=254), Email(check_deliverability=False)],
+        filters=[strip],
+        description=_l("They get a link to join as a member, good for 14 days."),
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import get_locale
 from flask_login import current_user
 
 from symbiosis.authz import Perm, can, ensure, requires
@@ -13,10 +14,10 @@ from symbiosis.extensions import db
 from symbiosis.i18n import gettext as _
 from symbiosis.matching.normalise import fold
 from symbiosis.models import Organisation, OrgKind, Zone
-from symbiosis.services import organisations
+from symbiosis.services import invitations, organisations
 from symbiosis.web.choices import nace_choices, sdg_choices, zone_choices
 from symbiosis.web.forms import CsrfForm
-from symbiosis.web.orgs.forms import OrganisationForm, ZoneRequestForm
+from symbiosis.web.orgs.forms import InviteForm, OrganisationForm, ZoneRequestForm
 
 bp = Blueprint("orgs", __name__, url_prefix="/organisations")
 
@@ -140,12 +141,41 @@ def zone_request_submit(org_id: int) -> ResponseReturnValue:
 def members(org_id: int) -> ResponseReturnValue:
     org = _get(org_id)
     ensure(Perm.MANAGE_ORG_MEMBERS, org, hide=True)
+    return _members_page(org, InviteForm(formdata=None))
+
+
+def _members_page(
+    org: Organisation, invite: InviteForm, status: int = 200
+) -> ResponseReturnValue:
     return render_template(
         "orgs/members.html",
         org=org,
         members=organisations.members(org),
         form=CsrfForm(),
-    )
+        invite=invite,
+    ), status
+
+
+@bp.post("/<int:org_id>/invitations")
+@requires(Perm.MANAGE_ORG_MEMBERS)
+def invite_submit(org_id: int) -> ResponseReturnValue:
+    org = _get(org_id)
+    ensure(Perm.MANAGE_ORG_MEMBERS, org, hide=True)
+    form = InviteForm()
+    if form.validate_on_submit():
+        try:
+            sent_to = invitations.invite(
+                org, form.email.data or "", current_user, str(get_locale() or "fr")
+            )
+        except FieldErrors as errors:
+            errors.apply_to(form)
+        else:
+            flash(
+                _("The invitation is on its way to %(email)s.", email=sent_to),
+                "success",
+            )
+            return redirect(url_for("orgs.members", org_id=org.id))
+    return _members_page(org, form, 400)
 
 
 @bp.post("/<int:org_id>/members/<int:user_id>/<action>")
