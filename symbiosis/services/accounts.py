@@ -17,7 +17,7 @@ from symbiosis.i18n import gettext as _
 from symbiosis.matching.normalise import fold
 from symbiosis.models import MailNotices, Organisation, OrgRole, User, Zone
 from symbiosis.models.base import id_from_text, utcnow
-from symbiosis.services import notify, organisations
+from symbiosis.services import membership_notices, notify, organisations
 from symbiosis.services.passwords import hash_password, verify_password
 
 
@@ -112,11 +112,15 @@ def register(
             if new_organisation.zone_id is not None:
                 zone = db.session.get(Zone, new_organisation.zone_id)
                 if zone is not None:  # checked above; a deleted zone is skipped
-                    organisations.add_zone_request(org, zone, user)
+                    membership_notices.zone_asked(
+                        organisations.add_zone_request(org, zone, user)
+                    )
         else:
             user.organisation = join_target
             user.org_role = OrgRole.PENDING
             db.session.add(user)
+            if join_target is not None:  # always: checked above
+                membership_notices.join_asked(user, join_target)
         db.session.commit()
     except Exception:
         db.session.rollback()

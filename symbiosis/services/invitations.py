@@ -174,5 +174,5 @@ def _admit(invitation: Invitation, user: User) -> None:
                 org=org.name,
             ),
         ),
-        url_for("orgs.members", org_id=org.id),
+        f"/organisations/{org.id}/members",
     )

@@ -22,7 +22,7 @@ from symbiosis.models import (
     ZoneRequest,
     ZoneRequestState,
 )
-from symbiosis.services import activity
+from symbiosis.services import activity, membership_notices
 
 
 def name_taken(name: str, *, except_id: int | None = None) -> bool:
@@ -103,6 +103,7 @@ def request_zone(org: Organisation, zone_id: int, by: User) -> ZoneRequest:
     if org.zone_id == zone.id:
         raise FieldErrors([("zone", _("Your organisation is already in this zone."))])
     request = add_zone_request(org, zone, by)
+    membership_notices.zone_asked(request)
     db.session.commit()
     return request
 
@@ -203,6 +204,7 @@ def change_member(org: Organisation, user_id: int, action: str, by: User) -> Use
         member=user.full_name,
         member_id=user.id,
     )
+    membership_notices.member_changed(user, org, action)
     db.session.commit()
     return user
 
@@ -223,4 +225,5 @@ def ask_to_join(user: User, org_id: int) -> None:
         )
     user.organisation = org
     user.org_role = OrgRole.PENDING
+    membership_notices.join_asked(user, org)
     db.session.commit()

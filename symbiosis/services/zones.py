@@ -9,7 +9,7 @@ from symbiosis.extensions import db
 from symbiosis.i18n import gettext as _
 from symbiosis.models import User, Zone, ZoneRequest, ZoneRequestState
 from symbiosis.models.base import id_from_text
-from symbiosis.services import activity
+from symbiosis.services import activity, membership_notices
 
 # Luxembourg and its immediate neighbours: wide enough for cross-border sites.
 LAT_RANGE = (49.0, 50.5)
@@ -69,6 +69,7 @@ def decide(
         zone_id=request.zone_id,
         reason=request.reason,
     )
+    membership_notices.zone_decided(request)
     db.session.commit()
     return request
 
