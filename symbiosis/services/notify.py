@@ -8,6 +8,7 @@ for a transaction that rolls back.
 
 from __future__ import annotations
 
+import functools
 import smtplib
 from collections.abc import Callable, Iterable
 from email.message import EmailMessage
@@ -21,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from symbiosis import jobs
 from symbiosis.extensions import db
+from symbiosis.i18n import gettext
 from symbiosis.models import MailNotices, Notification, User
 from symbiosis.models.base import in_chunks, utcnow
 
@@ -38,8 +40,21 @@ def notify(
     note = Notification(user=user, subject=subject[:200], body=body, link=link)
     db.session.add(note)
     if user.mail_notices in (MailNotices.EACH, None):  # None: not yet flushed
-        queue_mail(user.email, subject, body, link)
+        footer = _choose_footer(
+            user.locale or DEFAULT_LOCALE, current_app.config.get("BASE_URL", "")
+        )
+        queue_mail(user.email, subject, body, link, footer=footer)
     return note
+
+
+@functools.lru_cache(maxsize=32)  # one per language and site address
+def _choose_footer(locale: str, base: str) -> str:
+    """The last line of a notice's e-mail: where to write less often."""
+    with force_locale(locale):
+        return gettext(
+            "How often we write to you is yours to choose: %(link)s",
+            link=f"{base}/account/",
+        )
 
 
 def queue_mail(

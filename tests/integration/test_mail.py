@@ -94,6 +94,10 @@ def test_a_notice_arrives_over_smtp_with_its_link(ctx: Flask, inbox: Inbox) -> N
     body = mail.get_content()
     assert body.startswith("Un fût…")
     assert "https://symbiose.example.lu/matches/7" in body
+    # and says where to write less often, in the user's language
+    assert body.rstrip().endswith(
+        "c'est vous qui choisissez : https://symbiose.example.lu/account/"
+    )
 
 
 def test_nothing_is_sent_for_a_transaction_that_rolls_back(
