@@ -72,6 +72,21 @@ def no_markup(_form: Form, field: Field) -> None:
         raise ValidationError(gettext("The characters < and > are not allowed here."))
 
 
+def password_policy(form: Form, field: Field) -> None:
+    """The password rules, checked with the other fields so that every error
+    shows at once. The address it must not be is the form's ``email`` field,
+    else its ``account_email`` (set by the view)."""
+    from symbiosis.services.accounts import check_password_policy
+
+    address = getattr(form, "email", None)
+    email = (address.data if address is not None else None) or getattr(
+        form, "account_email", ""
+    )
+    problems = check_password_policy(field.data or "", email or "", field.name)
+    if problems:
+        raise ValidationError(problems[0][1])
+
+
 def strip(value: Any) -> Any:
     return value.strip() if isinstance(value, str) else value
 

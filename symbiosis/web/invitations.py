@@ -33,6 +33,7 @@ def accept(token: str) -> ResponseReturnValue:
             "invitations/accept.html", invitation=invitation, sign_in=True
         )
     form = NewAccountForm()
+    form.account_email = invitation.email  # what the password must not be
     if form.validate_on_submit():
         try:
             user = invitations.register(

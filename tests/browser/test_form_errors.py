@@ -77,11 +77,12 @@ def test_the_new_password_page_ties_its_errors_and_passes_axe(
     page.goto(path)
     assert axe_violations(page) == []
     page.get_by_label("Nouveau mot de passe", exact=True).fill("court")
-    page.get_by_label("Répétez le nouveau mot de passe").fill("court")
+    page.get_by_label("Répétez le nouveau mot de passe").fill("autre chose")
     with page.expect_navigation():
         page.get_by_role("button", name="Enregistrer le nouveau mot de passe").click()
     tied = page.evaluate(TIED)
-    assert [t["field"] for t in tied] == ["password"]  # too short
+    # too short, and not repeated: both said at once
+    assert [t["field"] for t in tied] == ["password", "password_confirm"]
     assert all(t["shown"] for t in tied)
     assert axe_violations(page) == []
     page.context.close()

@@ -111,9 +111,7 @@ def test_a_zone_request_reaches_its_managers_and_the_answer_the_firm(
     assert subject == "La zone Bourmicht (Bertrange) n'a pas admis Boulangerie du Sud"
     assert link == f"/organisations/{org.id}"
     body = db.session.scalar(
-        sa.select(Notification.body).where(
-            Notification.user_id == firm["admins"][0].id
-        )
+        sa.select(Notification.body).where(Notification.user_id == firm["admins"][0].id)
     )
     assert body == "Motif indiqué : Hors périmètre"
 

@@ -86,6 +86,12 @@ def test_a_link_by_mail_sets_a_new_password_once(
     weak = client.post(link, data={"password": "court", "password_confirm": "court"})
     assert weak.status_code == 400
     assert 'id="password-error"' in weak.get_data(as_text=True)
+    # every rule broken is named at once, each next to its field
+    both = client.post(link, data={"password": "court", "password_confirm": "autre"})
+    assert 'id="password-error"' in both.get_data(as_text=True)
+    assert 'id="password_confirm-error"' in both.get_data(as_text=True)
+    mine = client.post(link, data={"password": EMAIL, "password_confirm": EMAIL})
+    assert "ne doit pas être votre adresse" in mine.get_data(as_text=True)
     assert signs_in(client, PASSWORD)
 
     done = client.post(link, data={"password": NEW, "password_confirm": NEW})

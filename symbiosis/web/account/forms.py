@@ -13,7 +13,13 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from symbiosis.i18n import lazy_gettext as _l
-from symbiosis.web.forms import BaseForm, LongSelectField, no_markup, strip
+from symbiosis.web.forms import (
+    BaseForm,
+    LongSelectField,
+    no_markup,
+    password_policy,
+    strip,
+)
 
 LANGUAGE_CHOICES = [
     SelectChoice("fr", "Français"),
@@ -48,7 +54,8 @@ class PasswordForm(BaseForm):
         _l("Current password"), validators=[DataRequired(), Length(max=1024)]
     )
     new_password = PasswordField(
-        _l("New password"), validators=[DataRequired(), Length(max=1024)]
+        _l("New password"),
+        validators=[DataRequired(), Length(max=1024), password_policy],
     )
     new_password_confirm = PasswordField(
         _l("Repeat the new password"),

@@ -45,6 +45,7 @@ bp = Blueprint("account", __name__, url_prefix="/account")
 def _forms() -> tuple[ProfileForm, PasswordForm, JoinForm]:
     profile = ProfileForm(prefix="profile", obj=current_user)
     password = PasswordForm(prefix="password")
+    password.account_email = current_user.email  # what it must not be
     join = JoinForm(prefix="join")
     join.join_organisation.choices = organisation_choices()
     return profile, password, join

@@ -22,7 +22,13 @@ from wtforms.validators import (
 
 from symbiosis.i18n import lazy_gettext as _l
 from symbiosis.models import OrgKind
-from symbiosis.web.forms import BaseForm, LongSelectField, no_markup, strip
+from symbiosis.web.forms import (
+    BaseForm,
+    LongSelectField,
+    no_markup,
+    password_policy,
+    strip,
+)
 
 ORG_KINDS = [
     SelectChoice(OrgKind.COMPANY.value, _l("Company")),
@@ -51,7 +57,7 @@ class NewAccountForm(BaseForm):
     )
     password = PasswordField(
         _l("Password"),
-        validators=[DataRequired(), Length(max=1024)],
+        validators=[DataRequired(), Length(max=1024), password_policy],
         description=_l("At least 10 characters."),
     )
     password_confirm = PasswordField(
@@ -126,7 +132,7 @@ class ForgotPasswordForm(BaseForm):
 class ResetPasswordForm(BaseForm):
     password = PasswordField(
         _l("New password"),
-        validators=[DataRequired(), Length(max=1024)],
+        validators=[DataRequired(), Length(max=1024), password_policy],
         description=_l("At least 10 characters."),
     )
     password_confirm = PasswordField(

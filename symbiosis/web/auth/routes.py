@@ -190,6 +190,7 @@ def reset_password(token: str) -> ResponseReturnValue:
             "auth/forgot.html", form=ForgotPasswordForm(), link_spent=True
         ), 400
     form = ResetPasswordForm()
+    form.account_email = user.email  # what the password must not be
     if form.validate_on_submit():
         try:
             password_reset.reset(user, form.password.data or "")
