@@ -25,30 +25,18 @@ from symbiosis.models import (
     ApiToken,
     Listing,
     Notification,
-    OrgRole,
     User,
 )
-from symbiosis.services import activity, organisations
+from symbiosis.services import activity, membership_notices, organisations
 from symbiosis.services.passwords import verify_password
-from symbiosis.workflow.listing import ListingState
 
 
 def obstacles(user: User) -> list[str]:
     """Why ``user`` may not close the account now (empty when it may)."""
     found = []
-    org = user.organisation
-    if org is not None and user.org_role == OrgRole.ADMIN:
-        members = [m for m in organisations.members(org) if m.id != user.id]
-        if any(m.is_org_member for m in members) and not any(
-            m.org_role == OrgRole.ADMIN for m in members
-        ):
-            found.append(
-                _(
-                    "You are the last administrator of %(org)s: make another "
-                    "member administrator first.",
-                    org=org.name,
-                )
-            )
+    refusal = organisations.last_admin_refusal(user)
+    if refusal:
+        found.append(refusal)
     if user.is_facilitator:
         others = db.session.scalar(
             sa.select(sa.func.count(User.id)).where(
@@ -80,26 +68,15 @@ def close(user: User, password: str) -> int:
     paused: list[int] = []
     org = user.organisation if user.is_org_member else None
     if org is not None:
-        others = [
-            m for m in organisations.members(org) if m.id != user.id and m.is_org_member
-        ]
-        if not others:
-            listings = db.session.scalars(
-                sa.select(Listing).where(
-                    Listing.organisation_id == org.id,
-                    Listing.state == ListingState.ACTIVE,
-                )
-            )
-            for listing in listings:
-                listing.state = ListingState.PAUSED
-                paused.append(listing.id)
-        # no name: the account and what names its owner are gone
+        paused = organisations.pause_if_left_alone(org, user)
+        # no name in the log: the account and what names its owner are gone
         activity.record(
-            "membership.left",
+            "membership.closed",
             actor=user,  # set to NULL with the account; the organisation stays
             subject=org,
             paused_listings=len(paused) or None,
         )
+        membership_notices.member_left(user, org)
     db.session.delete(user)
     db.session.commit()
     for listing_id in paused:  # their matches are withdrawn, as on a pause

@@ -72,6 +72,19 @@ def member_changed(user: User, org: Organisation, action: str) -> None:
     notify.tell([user], write, link)
 
 
+def member_left(user: User, org: Organisation) -> None:
+    """``user`` left ``org`` (or closed the account): its administrators hear."""
+    name = user.full_name
+    notify.tell(
+        admins_of(org, besides=user),
+        lambda: (
+            _("%(name)s left %(org)s", name=name, org=org.name),
+            _("%(name)s is no longer a member of %(org)s.", name=name, org=org.name),
+        ),
+        f"/organisations/{org.id}/members",
+    )
+
+
 def zone_asked(request: ZoneRequest) -> None:
     """An organisation asked to join a zone: its managers decide."""
     org, zone = request.organisation, request.zone

@@ -7,11 +7,13 @@ from dataclasses import asdict, dataclass
 
 import sqlalchemy as sa
 
+from symbiosis import jobs
 from symbiosis.errors import FieldErrors, NotAllowed
 from symbiosis.extensions import db
 from symbiosis.i18n import gettext as _
 from symbiosis.matching.normalise import fold, slugify
 from symbiosis.models import (
+    Listing,
     NaceCode,
     Organisation,
     OrgKind,
@@ -23,6 +25,7 @@ from symbiosis.models import (
     ZoneRequestState,
 )
 from symbiosis.services import activity, membership_notices
+from symbiosis.workflow.listing import ListingState
 
 
 def name_taken(name: str, *, except_id: int | None = None) -> bool:
@@ -227,3 +230,68 @@ def ask_to_join(user: User, org_id: int) -> None:
     user.org_role = OrgRole.PENDING
     membership_notices.join_asked(user, org)
     db.session.commit()
+
+
+def last_admin_refusal(user: User) -> str | None:
+    """Why ``user`` may not leave now: the last administrator of an
+    organisation that has other members hands over first (None: free to go)."""
+    org = user.organisation
+    if org is None or user.org_role != OrgRole.ADMIN:
+        return None
+    others = [m for m in members(org) if m.id != user.id]
+    if any(m.is_org_member for m in others) and not any(
+        m.org_role == OrgRole.ADMIN for m in others
+    ):
+        return _(
+            "You are the last administrator of %(org)s: make another member "
+            "administrator first.",
+            org=org.name,
+        )
+    return None
+
+
+def pause_if_left_alone(org: Organisation, leaving: User) -> list[int]:
+    """Pause the active listings of ``org`` when ``leaving`` is its last
+    member: nobody would be left to answer for them (caller commits)."""
+    if any(m.id != leaving.id and m.is_org_member for m in members(org)):
+        return []
+    paused = []
+    for listing in db.session.scalars(
+        sa.select(Listing).where(
+            Listing.organisation_id == org.id, Listing.state == ListingState.ACTIVE
+        )
+    ):
+        listing.state = ListingState.PAUSED
+        paused.append(listing.id)
+    return paused
+
+
+def leave(user: User) -> list[int]:
+    """Take ``user`` out of their organisation, or withdraw their pending
+    request to join one.
+
+    :returns: the ids of the listings paused (see :func:`pause_if_left_alone`).
+    :raises NotAllowed: for a user in no organisation, or the last administrator.
+    """
+    org = user.organisation
+    if org is None:
+        raise NotAllowed(_("You belong to no organisation."))
+    paused: list[int] = []
+    if user.is_org_member:
+        refusal = last_admin_refusal(user)
+        if refusal:
+            raise NotAllowed(refusal)
+        paused = pause_if_left_alone(org, user)
+        activity.record(
+            "membership.left",
+            actor=user,
+            subject=org,
+            paused_listings=len(paused) or None,
+        )
+        membership_notices.member_left(user, org)
+    user.organisation = None
+    user.org_role = None
+    db.session.commit()
+    for listing_id in paused:  # their matches are withdrawn, as on a pause
+        jobs.enqueue("match_listing", listing_id)
+    return paused

@@ -15,6 +15,7 @@ from symbiosis.models import (
     ApiToken,
     Listing,
     Notification,
+    Organisation,
     OrgRole,
     User,
     Zone,
@@ -103,13 +104,16 @@ def test_a_member_closes_the_account_and_the_organisation_keeps_its_work(
         assert listing is not None
         assert listing.state == "active"  # the admin still answers for it
         assert listing.created_by_id is None
-        for model in (Notification, ApiToken):
-            assert db.session.scalar(sa.select(sa.func.count()).select_from(model)) == 0
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(ApiToken)) == 0
+        # the member's notices went with the account; the admin heard of it
+        assert db.session.execute(
+            sa.select(Notification.user_id, Notification.subject)
+        ).all() == [(world["admin"], "Test Person a quitté Boulangerie du Sud")]
         zone = db.session.get(Zone, world["zone"])
         assert zone is not None
         assert zone.managers == []
         [entry] = db.session.scalars(
-            sa.select(ActivityEntry).where(ActivityEntry.action == "membership.left")
+            sa.select(ActivityEntry).where(ActivityEntry.action == "membership.closed")
         )
         assert entry.actor_id is None
         assert entry.organisation_id == world["firm"]
@@ -129,7 +133,7 @@ def test_the_last_member_pauses_the_organisation_s_listings(
         }
         assert states == {world["own"]: "paused", world["paused"]: "paused"}
         entry = db.session.scalar(
-            sa.select(ActivityEntry).where(ActivityEntry.action == "membership.left")
+            sa.select(ActivityEntry).where(ActivityEntry.action == "membership.closed")
         )
         assert entry is not None
         assert entry.details == {"paused_listings": 1}
@@ -186,3 +190,73 @@ def test_a_user_downloads_a_copy_of_their_own_data(
     theirs = json.loads(other.get_data(as_text=True))
     assert theirs["account"]["email"] == "admin@boulangerie.lu"
     assert theirs["notifications"] == theirs["listings_posted"] == []
+
+
+def test_a_member_leaves_the_organisation_and_keeps_the_account(
+    app: Flask, world: dict[str, int]
+) -> None:
+    client = signed_in(app, world["member"])
+    assert 'action="/account/leave"' in client.get("/account/").get_data(as_text=True)
+    assert client.post("/account/leave").status_code == 302
+    with app.app_context():
+        member = db.session.get(User, world["member"])
+        assert member is not None
+        assert (member.organisation_id, member.org_role) == (None, None)
+        listing = db.session.get(Listing, world["listing"])
+        assert listing is not None
+        assert listing.state == "active"  # the admin still answers for it
+        told = db.session.scalars(
+            sa.select(Notification.subject).where(
+                Notification.user_id == world["admin"]
+            )
+        ).all()
+        assert told == ["Test Person a quitté Boulangerie du Sud"]
+        entry = db.session.scalar(
+            sa.select(ActivityEntry).where(ActivityEntry.action == "membership.left")
+        )
+        assert entry is not None
+        assert entry.actor_id == world["member"]
+    # the account goes on, now free to ask to join another
+    page = client.get("/account/").get_data(as_text=True)
+    assert 'action="/account/join"' in page
+
+
+def test_the_last_administrator_does_not_leave_a_team_behind(
+    app: Flask, world: dict[str, int]
+) -> None:
+    client = signed_in(app, world["admin"])
+    refused = client.post("/account/leave", follow_redirects=True)
+    assert "dernier administrateur" in refused.get_data(as_text=True)
+    with app.app_context():
+        admin = db.session.get(User, world["admin"])
+        assert admin is not None
+        assert admin.org_role == "admin"
+    # alone, one may go; the listings nobody answers for are paused
+    assert signed_in(app, world["alone"]).post("/account/leave").status_code == 302
+    with app.app_context():
+        own = db.session.get(Listing, world["own"])
+        assert own is not None
+        assert own.state == "paused"
+
+
+def test_a_pending_request_is_withdrawn(app: Flask, world: dict[str, int]) -> None:
+    with app.app_context():
+        asking = make_user(email="sam@example.lu")
+        firm = db.session.get(Organisation, world["firm"])
+        asking.organisation = firm
+        asking.org_role = OrgRole.PENDING
+        db.session.commit()
+        asking_id = asking.id
+    client = signed_in(app, asking_id)
+    page = client.get("/account/").get_data(as_text=True)
+    assert "Retirer la demande" in page
+    assert client.post("/account/leave").status_code == 302
+    with app.app_context():
+        asking = db.session.get(User, asking_id)
+        assert asking is not None
+        assert asking.organisation_id is None
+        # withdrawing tells nobody and logs nothing
+        assert (
+            db.session.scalar(sa.select(sa.func.count()).select_from(ActivityEntry))
+            == 0
+        )

@@ -55,6 +55,7 @@ MATRIX: dict[tuple[str, str], tuple[object, ...]] = {
     ("account.data_export", "GET"): (LOGIN, 200, 200, 200, 200),
     ("account.close_submit", "POST"): (LOGIN, 400, 400, 400, 400),
     ("account.email_submit", "POST"): (LOGIN, 400, 400, 400, 400),
+    ("account.leave_submit", "POST"): (LOGIN, 302, 302, 302, 302),
     ("invitations.accept", "GET"): (400, 400, 400, 400, 400),
     ("invitations.accept", "POST"): (400, 400, 400, 400, 400),
     # a link whose token is no good: the same page for everyone

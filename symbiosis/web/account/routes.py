@@ -258,3 +258,23 @@ def email_confirm(token: str) -> ResponseReturnValue:
     return render_template(
         "account/email_confirm.html", user=user, new_email=new
     ), status
+
+
+@bp.post("/leave")
+@requires(Perm.SIGNED_IN)
+def leave_submit() -> ResponseReturnValue:
+    """Leave one's organisation, or withdraw a request to join one."""
+    if not CsrfForm().validate_on_submit():
+        abort(400)
+    was_member = current_user.is_org_member
+    name = current_user.organisation.name if current_user.organisation else ""
+    try:
+        organisations.leave(current_user)
+    except NotAllowed as refusal:
+        flash(refusal.message, "danger")
+        return redirect(url_for("account.profile"))
+    if was_member:
+        flash(_("You are no longer a member of %(org)s.", org=name), "info")
+    else:
+        flash(_("Your request to join %(org)s is withdrawn.", org=name), "info")
+    return redirect(url_for("account.profile"))
