@@ -14,6 +14,7 @@ from symbiosis.api.openapi import (
     paths_deals,
     paths_events,
     paths_listings,
+    paths_notifications,
     paths_reference,
 )
 from symbiosis.api.openapi.schemas import RESPONSES, SCHEMAS
@@ -31,7 +32,7 @@ the problem is not one field's. Texts come in the user's language.
 """
 
 TAGS = [
-    ("Account", "Tokens and the signed-in user."),
+    ("Account", "Tokens, the signed-in user and their notifications."),
     ("Reference", "Zones, waste codes and this description."),
     ("Listings", "Offers and requests of resources."),
     ("Matches", "Offers and requests that fit together."),
@@ -61,6 +62,7 @@ def document() -> dict[str, Any]:
             **paths_listings.PATHS,
             **paths_deals.PATHS,
             **paths_events.PATHS,
+            **paths_notifications.PATHS,
         },
         "components": {
             "securitySchemes": {

@@ -68,6 +68,7 @@ from symbiosis.api.v1 import (  # noqa: E402,F401 - routes
     events,
     listings,
     matches,
+    notifications,
     pooled,
     practices,
     reference,
