@@ -196,7 +196,12 @@ def test_a_member_leaves_the_organisation_and_keeps_the_account(
     app: Flask, world: dict[str, int]
 ) -> None:
     client = signed_in(app, world["member"])
-    assert 'action="/account/leave"' in client.get("/account/").get_data(as_text=True)
+    page = client.get("/account/").get_data(as_text=True)
+    # the button is behind a disclosure that says what leaving means
+    assert "<summary" in page
+    assert "Quitter Boulangerie du Sud" in page
+    assert "Oui, quitter Boulangerie du Sud" in page
+    assert 'action="/account/leave"' in page
     assert client.post("/account/leave").status_code == 302
     with app.app_context():
         member = db.session.get(User, world["member"])
