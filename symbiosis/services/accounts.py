@@ -168,9 +168,14 @@ def change_password(user: User, *, current: str, new: str) -> None:
     errors += check_password_policy(new, user.email, "new_password")
     if errors:
         raise FieldErrors(errors)
+    set_password(user, new)
+    db.session.commit()
+
+
+def set_password(user: User, new: str) -> None:
+    """Store ``new`` and sign every session out (caller checks and commits)."""
     user.password_hash = hash_password(new)
     user.session_token = secrets.token_hex(16)
-    db.session.commit()
 
 
 @functools.cache  # loader options are immutable: built once, not per request

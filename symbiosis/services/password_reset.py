@@ -9,8 +9,6 @@ tells nothing of who is registered.
 
 from __future__ import annotations
 
-import secrets
-
 from flask import current_app, url_for
 from flask_babel import force_locale
 
@@ -19,8 +17,11 @@ from symbiosis.extensions import db
 from symbiosis.i18n import gettext as _
 from symbiosis.models import User
 from symbiosis.services import notify, signed_links
-from symbiosis.services.accounts import check_password_policy, find_user_by_email
-from symbiosis.services.passwords import hash_password
+from symbiosis.services.accounts import (
+    check_password_policy,
+    find_user_by_email,
+    set_password,
+)
 
 PURPOSE = "password-reset"
 
@@ -75,7 +76,6 @@ def reset(user: User, new: str) -> None:
     errors = check_password_policy(new, user.email, "password")
     if errors:
         raise FieldErrors(errors)
-    user.password_hash = hash_password(new)
-    user.session_token = secrets.token_hex(16)
+    set_password(user, new)
     db.session.commit()
     current_app.logger.info("password of user %s set from a reset link", user.id)
