@@ -91,13 +91,7 @@ def register(
     if errors:
         raise FieldErrors(errors)
 
-    user = User(
-        email=email,
-        full_name=full_name.strip(),
-        password_hash=hash_password(password),
-        locale=locale,
-        session_token=secrets.token_hex(16),
-    )
+    user = new_user(email, full_name, password, locale)
     try:
         if new_organisation is not None:
             org = organisations.create(
@@ -126,6 +120,18 @@ def register(
         db.session.rollback()
         raise
     return user
+
+
+def new_user(email: str, full_name: str, password: str, locale: str) -> User:
+    """An account not yet in the session, its password hashed, a session key
+    of its own (the caller checks the values first)."""
+    return User(
+        email=email,
+        full_name=full_name.strip(),
+        password_hash=hash_password(password),
+        locale=locale,
+        session_token=secrets.token_hex(16),
+    )
 
 
 def authenticate(email: str, password: str) -> User | None:

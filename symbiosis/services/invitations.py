@@ -10,7 +10,6 @@ elsewhere) joins after signing in. Nothing is stored until then.
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
 
 from flask import current_app, url_for
@@ -25,9 +24,9 @@ from symbiosis.services import activity, notify, signed_links
 from symbiosis.services.accounts import (
     check_password_policy,
     find_user_by_email,
+    new_user,
     normalise_email,
 )
-from symbiosis.services.passwords import hash_password
 
 PURPOSE = "invitation"
 
@@ -138,13 +137,7 @@ def register(
         )
     if errors:
         raise FieldErrors(errors)
-    user = User(
-        email=invitation.email,
-        full_name=full_name.strip(),
-        password_hash=hash_password(password),
-        locale=locale,
-        session_token=secrets.token_hex(16),
-    )
+    user = new_user(invitation.email, full_name, password, locale)
     db.session.add(user)
     _admit(invitation, user)
     db.session.commit()
