@@ -263,13 +263,6 @@ def _midnight(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=zone).astimezone(UTC)
 
 
-def utc(moment: datetime) -> datetime:
-    """``moment`` in UTC (SQLite gives stored UTC times back without a zone)."""
-    if moment.tzinfo is None:
-        return moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC)
-
-
 def query(filters: Filters) -> sa.Select[Any]:
     """The entries matching ``filters``, newest first."""
     select = sa.select(ActivityEntry).order_by(

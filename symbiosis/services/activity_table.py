@@ -19,7 +19,7 @@ from symbiosis.models import (
     Organisation,
     PooledService,
 )
-from symbiosis.services.activity import utc
+from symbiosis.models.base import as_utc
 from symbiosis.services.imports import neutralise
 
 
@@ -77,7 +77,7 @@ def as_csv(rows: Iterable[ActivityEntry]) -> str:
     writer.writerow(CSV_COLUMNS)
     for entry in rows:
         cells = (
-            utc(entry.at).isoformat(timespec="seconds"),
+            as_utc(entry.at).isoformat(timespec="seconds"),
             entry.action,
             activity_label(entry.action),
             entry.actor.full_name if entry.actor else "",

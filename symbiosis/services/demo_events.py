@@ -25,6 +25,7 @@ import sqlalchemy as sa
 
 from symbiosis.extensions import db
 from symbiosis.models import Agreement, Event, Notification, Organisation, User
+from symbiosis.models.base import as_utc
 from symbiosis.services import event_plans, events, partnerships
 from symbiosis.services.seeding import LoadReport
 
@@ -96,7 +97,7 @@ def _back_date_open(event_id: int, today: date) -> None:
     """An evening still to come: announced a week ago, registrations since."""
     event = db.session.get(Event, event_id)
     assert event is not None  # noqa: S101 - just created  # nosec B101
-    announced = events.utc(datetime.combine(today, time(9)) - timedelta(days=7))
+    announced = as_utc(datetime.combine(today, time(9)) - timedelta(days=7))
     event.created_at = event.updated_at = announced
     for n, registration in enumerate(event.registrations, start=1):
         registration.created_at = registration.updated_at = announced + timedelta(
@@ -109,7 +110,7 @@ def _back_date(event_id: int, script: dict[str, Any]) -> None:
     """Put the event's history on the days before the evening."""
     event = db.session.get(Event, event_id)
     assert event is not None  # noqa: S101 - just created  # nosec B101
-    evening = events.utc(event.starts_at)
+    evening = as_utc(event.starts_at)
     event.created_at = evening - timedelta(days=28)
     event.planned_at = evening - timedelta(days=3)
     event.published_at = evening - timedelta(days=2)

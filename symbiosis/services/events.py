@@ -32,7 +32,7 @@ from symbiosis.models import (
     User,
     Zone,
 )
-from symbiosis.models.base import utcnow
+from symbiosis.models.base import as_utc, utcnow
 from symbiosis.services import notify
 from symbiosis.services.listings import translate
 from symbiosis.workflow.event import (
@@ -85,21 +85,14 @@ def _tz() -> ZoneInfo:
     return ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE") or "UTC")
 
 
-def utc(moment: datetime) -> datetime:
-    """``moment`` in UTC (SQLite gives stored UTC times back without a zone)."""
-    if moment.tzinfo is None:
-        return moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC)
-
-
 def local_start(event: Event) -> tuple[date, time]:
     """The event's date and start time in the app's time zone (for forms)."""
-    local = utc(event.starts_at).astimezone(_tz())
+    local = as_utc(event.starts_at).astimezone(_tz())
     return local.date(), local.time().replace(second=0, microsecond=0)
 
 
 def ends_at(event: Event) -> datetime:
-    return utc(event.starts_at) + timedelta(
+    return as_utc(event.starts_at) + timedelta(
         minutes=event.rounds * event.minutes_per_round
     )
 
@@ -114,7 +107,7 @@ class Slot:
 
 
 def slots(event: Event) -> list[Slot]:
-    start = utc(event.starts_at)
+    start = as_utc(event.starts_at)
     step = timedelta(minutes=event.minutes_per_round)
     return [
         Slot(r, start + step * (r - 1), start + step * r)

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -28,7 +28,7 @@ from flask import current_app, g
 
 from symbiosis.extensions import db
 from symbiosis.models import StatsSnapshot, Zone
-from symbiosis.models.base import utcnow
+from symbiosis.models.base import as_utc, utcnow
 from symbiosis.services.stats_sql import Scope
 
 
@@ -71,7 +71,7 @@ def get(name: str, scope: Scope) -> Any:
         sa.select(StatsSnapshot).where(StatsSnapshot.key == key(name, scope))
     )
     if row is not None:
-        at = _aware(row.computed_at)
+        at = as_utc(row.computed_at)
         if utcnow() - at <= timedelta(seconds=seconds):
             _served(at)
             return decode(row.payload)
@@ -149,11 +149,6 @@ def _store(name: str, scope: Scope, compute: Callable[[Scope], Any]) -> Any:
     )
     db.session.commit()
     return value
-
-
-def _aware(moment: datetime) -> datetime:
-    """SQLite gives back naive times; they were stored in UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _served(at: datetime) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import secrets
-from datetime import UTC, timedelta
+from datetime import timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -15,7 +15,7 @@ from symbiosis.errors import FieldErrors, NotAllowed
 from symbiosis.extensions import db
 from symbiosis.i18n import gettext
 from symbiosis.models import ApiToken, User
-from symbiosis.models.base import utcnow
+from symbiosis.models.base import as_utc, utcnow
 
 PREFIX = "sym_"
 USE_NOTED_EVERY = timedelta(minutes=1)  # how often a token's last use is stored
@@ -61,8 +61,7 @@ def user_for(token: str) -> User | None:
         return None
     now = utcnow()
     last = record.last_used_at
-    if last is not None and last.tzinfo is None:  # SQLite gives naive UTC back
-        last = last.replace(tzinfo=UTC)
+    last = None if last is None else as_utc(last)
     # Noted to the minute: a write per request would serialise every API call
     # on SQLite's one writer and cost a commit each on PostgreSQL.
     if last is None or now - last >= USE_NOTED_EVERY:

@@ -12,7 +12,7 @@ from flask import Flask
 
 from symbiosis.extensions import db
 from symbiosis.models import Agreement, Event, Notification
-from symbiosis.models.base import utcnow
+from symbiosis.models.base import as_utc, utcnow
 from symbiosis.services import event_views, events, seeding, stats_partnerships
 from symbiosis.services.demo_events import load_demo_events
 from symbiosis.services.stats_sql import Scope
@@ -88,7 +88,7 @@ def test_the_demo_has_an_event_to_come_open_for_registration(ctx: Flask) -> None
     # announced and registered for in the past week, not in the future
     now = utcnow()
     assert all(
-        now - timedelta(days=8) < events.utc(r.created_at) < now
+        now - timedelta(days=8) < as_utc(r.created_at) < now
         for r in event.registrations
     )
-    assert now - timedelta(days=8) < events.utc(event.created_at) < now
+    assert now - timedelta(days=8) < as_utc(event.created_at) < now

@@ -13,6 +13,7 @@ from flask import Flask
 from symbiosis.errors import FieldErrors, InvalidTransition, NotAllowed, StaleObject
 from symbiosis.extensions import db
 from symbiosis.models import Event, EventMeeting, EventRegistration, Notification
+from symbiosis.models.base import as_utc
 from symbiosis.services import event_plans, event_views, events
 from tests.builders import make_org, make_reference, make_user, make_zone
 from tests.event_builders import EVENT, make_event, make_people, register_all
@@ -74,7 +75,7 @@ def test_a_facilitator_creates_a_draft_only_facilitators_see(world):
     )
     assert event.themes == ["Sport", "Éducation", "Inclusion"]
     # 18:30 in Luxembourg in March is 17:30 UTC; the form gets 18:30 back.
-    assert events.utc(event.starts_at) == datetime(2030, 3, 12, 17, 30, tzinfo=UTC)
+    assert as_utc(event.starts_at) == datetime(2030, 3, 12, 17, 30, tzinfo=UTC)
     assert events.local_start(event)[1].isoformat() == "18:30:00"
     with pytest.raises(NotAllowed):
         events.get(world["members"][0], event.id)

@@ -20,7 +20,7 @@ from symbiosis.errors import FieldErrors, InvalidTransition, NotAllowed, StaleOb
 from symbiosis.extensions import db
 from symbiosis.i18n import gettext as _
 from symbiosis.models import Event, EventRegistration, Organisation
-from symbiosis.models.base import as_id, id_from_text
+from symbiosis.models.base import as_id, as_utc, id_from_text
 from symbiosis.services import event_views, events
 from symbiosis.web.events.pages import can_see_plan
 from symbiosis.workflow.event import REGISTRATION_OPEN
@@ -38,7 +38,7 @@ def serialise(event: Event) -> dict[str, Any]:
         "id": event.id,
         "title": event.title,
         "description": event.description,
-        "starts_at": events.utc(event.starts_at).isoformat(),
+        "starts_at": as_utc(event.starts_at).isoformat(),
         "ends_at": events.ends_at(event).isoformat(),
         "place": event.place,
         "zone": {"id": event.zone.id, "name": event.zone.name} if event.zone else None,

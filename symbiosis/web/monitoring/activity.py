@@ -15,6 +15,7 @@ from symbiosis.authz import Perm, requires
 from symbiosis.errors import FieldErrors
 from symbiosis.extensions import db
 from symbiosis.models import ActivityEntry, Organisation, Zone
+from symbiosis.models.base import as_utc
 from symbiosis.services import activity, activity_table
 
 bp = Blueprint("activity", __name__, url_prefix="/monitoring")
@@ -50,7 +51,7 @@ def _page_context(filters: activity.Filters | None) -> dict[str, Any]:
             )
         ).all(),
         "labels": labels,
-        "utc": activity.utc,
+        "utc": as_utc,
     }
 
 
