@@ -270,6 +270,7 @@ ACTIVITY_ACTION = {
     "membership.removed": _l("Member removed from an organisation"),
     "membership.invited": _l("Colleague invited to an organisation"),
     "membership.joined": _l("Member joined on an invitation"),
+    "membership.invitation_withdrawn": _l("Invitation to an organisation withdrawn"),
     "membership.left": _l("Member left an organisation"),
     "membership.closed": _l("Member closed their account"),
     "listing.imported": _l("Listings imported"),

@@ -11,6 +11,7 @@ from symbiosis.models.agreement import (
 )
 from symbiosis.models.base import Base
 from symbiosis.models.event import Event, EventMeeting, EventRegistration
+from symbiosis.models.invitation import Invitation, InvitationState
 from symbiosis.models.listing import Listing, listing_sdgs
 from symbiosis.models.match import Match
 from symbiosis.models.notification import ApiToken, Notification
@@ -60,6 +61,8 @@ __all__ = [
     "GroupAction",
     "GroupMeeting",
     "ImpactRecord",
+    "Invitation",
+    "InvitationState",
     "Listing",
     "Locality",
     "MailNotices",

@@ -10,6 +10,8 @@ from flask_login import current_user, login_user
 from symbiosis.authz import public
 from symbiosis.errors import FieldErrors, NotAllowed
 from symbiosis.i18n import gettext as _
+from symbiosis.models import Invitation, InvitationState
+from symbiosis.models.base import utcnow
 from symbiosis.services import invitations
 from symbiosis.services.accounts import find_user_by_email
 from symbiosis.web.auth.forms import NewAccountForm
@@ -25,6 +27,14 @@ def accept(token: str) -> ResponseReturnValue:
     invitation = invitations.read(token)
     if invitation is None:
         return render_template("invitations/accept.html", invitation=None), 400
+    state = invitation.state(utcnow())
+    if state != InvitationState.PENDING:
+        return render_template(
+            "invitations/accept.html",
+            invitation=invitation,
+            unavailable=invitations.unavailable(invitation, state),
+            accepted=state == InvitationState.ACCEPTED,
+        ), 200 if state == InvitationState.ACCEPTED else 400
     has_account = find_user_by_email(invitation.email) is not None
     if current_user.is_authenticated:
         return _join(invitation)
@@ -44,6 +54,8 @@ def accept(token: str) -> ResponseReturnValue:
             )
         except FieldErrors as errors:
             errors.apply_to(form)
+        except NotAllowed as error:  # accepted or withdrawn meanwhile
+            form.form_errors.append(error.message)
         else:
             session.clear()
             login_user(user)
@@ -56,7 +68,7 @@ def accept(token: str) -> ResponseReturnValue:
     ), status
 
 
-def _join(invitation: invitations.Invitation) -> ResponseReturnValue:
+def _join(invitation: Invitation) -> ResponseReturnValue:
     refusal = invitations.refusal(invitation, current_user)
     form = CsrfForm()
     if refusal is None and form.validate_on_submit():

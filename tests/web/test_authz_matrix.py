@@ -69,6 +69,7 @@ MATRIX: dict[tuple[str, str], tuple[object, ...]] = {
     ("orgs.members", "GET"): (LOGIN, 403, 200, 403, 403),
     ("orgs.member_action_submit", "POST"): (LOGIN, 403, 302, 403, 403),
     ("orgs.invite_submit", "POST"): (LOGIN, 403, 400, 403, 403),
+    ("orgs.invitation_action_submit", "POST"): (LOGIN, 403, 302, 403, 403),
     ("zones.index", "GET"): (LOGIN, 200, 200, 200, 200),
     ("zones.detail", "GET"): (LOGIN, 200, 200, 200, 200),
     ("zones.location_submit", "POST"): (LOGIN, 403, 403, 400, 400),
@@ -229,6 +230,7 @@ ENDPOINT_PARAMS = {
     "auth.reset_password": {"token": "not-a-signed-token"},
     "account.email_confirm": {"token": "not-a-signed-token"},
     "invitations.accept": {"token": "not-a-signed-token"},
+    "orgs.invitation_action_submit": {"action": "withdraw"},
     "listings.action_submit": {"action": "pause"},
     "agreements.act": {"action": "withdraw"},
     "api_v1.agreements_act": {"action": "accept"},
@@ -304,6 +306,9 @@ def build_world() -> World:
     from tests.event_builders import make_planned_event
 
     event = make_planned_event(facilitator, [org_a, org_b, network])
+    from tests.invitation_builders import make_invitation
+
+    invitation = make_invitation(org=org_a, by=admin)
     db.session.commit()
     return World(
         users={
@@ -328,6 +333,7 @@ def build_world() -> World:
             "line_id": 999999,
             "group_id": group.id,
             "group_action_id": group_action.id,
+            "invitation_id": invitation.id,
             "slug": practice.slug,
             "token_id": 999999,
             "notification_id": 999999,

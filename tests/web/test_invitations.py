@@ -13,10 +13,12 @@ from flask.testing import FlaskClient
 from itsdangerous import TimestampSigner
 
 from symbiosis.extensions import db
-from symbiosis.models import ActivityEntry, Notification, Organisation, User
+from symbiosis.models import ActivityEntry, Invitation, Notification, Organisation, User
+from symbiosis.models.base import utcnow
 from symbiosis.services import invitations, signed_links
 from tests.builders import PASSWORD, make_org, make_user
 from tests.conftest import as_user
+from tests.invitation_builders import make_invitation
 
 LINK = re.compile(r"https?://[^\s]*(/invitation/[^\s]+)")
 NEW = "nouvelle.collegue@boulangerie.lu"
@@ -184,8 +186,12 @@ def test_an_invitation_lasts_fourteen_days(
                 "get_timestamp",
                 lambda _s: int(time.time()) - seconds_ago,
             )
+            firm = db.session.get(Organisation, world["firm"])
+            assert firm is not None
+            invitation = make_invitation(org=firm, email=f"n{seconds_ago}@example.lu")
+            db.session.commit()
             return signed_links.sign(
-                invitations.PURPOSE, str(world["firm"]), NEW, str(world["admin"])
+                invitations.PURPOSE, str(invitation.id), invitation.key
             )
 
     client = app.test_client()
@@ -198,3 +204,181 @@ def test_a_forged_invitation_is_refused_plainly(app: Flask, token: str) -> None:
     client = app.test_client()
     assert client.get(f"/invitation/{token}").status_code == 400
     assert client.post(f"/invitation/{token}").status_code == 400
+
+
+def members_page(app: Flask, world: dict[str, int]) -> str:
+    admin = signed_in(app, world["admin"])
+    page = admin.get(f"/organisations/{world['firm']}/members")
+    assert page.status_code == 200
+    return page.get_data(as_text=True)
+
+
+def stored(app: Flask) -> list[tuple[str, str]]:
+    """(address, state) of every stored invitation, by address."""
+    with app.app_context():
+        now = utcnow()
+        return sorted(
+            (i.email, str(i.state(now)))
+            for i in db.session.scalars(sa.select(Invitation))
+        )
+
+
+def invitation_id(app: Flask, email: str) -> int:
+    with app.app_context():
+        found = db.session.scalar(
+            sa.select(Invitation.id).where(Invitation.email == email)
+        )
+        assert found is not None
+        return found
+
+
+def test_administrators_see_open_invitations_and_inviting_again_keeps_one(
+    app: Flask, world: dict[str, int], caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="symbiosis")
+    assert "Aucune invitation" in members_page(app, world)
+    first = invite(app, world, caplog, NEW)
+    again = invite(app, world, caplog, NEW.upper())
+    assert stored(app) == [(NEW, "pending")]
+    page = members_page(app, world)
+    assert NEW in page
+    assert "Test Person" in page
+    assert 'id="invitations"' in page
+    # both links work: sending again does not spend the first one
+    for link in (first, again):
+        assert app.test_client().get(link).status_code == 200
+    with app.app_context():
+        actions = db.session.scalars(sa.select(ActivityEntry.action)).all()
+        assert actions == ["membership.invited", "membership.invited"]
+
+
+def test_a_withdrawn_invitation_stops_working_and_changes_nothing(
+    app: Flask, world: dict[str, int], caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="symbiosis")
+    link = invite(app, world, caplog, NEW)
+    admin = signed_in(app, world["admin"])
+    number = invitation_id(app, NEW)
+    done = admin.post(f"/organisations/{world['firm']}/invitations/{number}/withdraw")
+    assert done.status_code == 302
+    assert done.headers["Location"].endswith("#invitations")
+    assert stored(app) == [(NEW, "withdrawn")]
+    assert NEW not in members_page(app, world)
+
+    client = app.test_client()
+    page = client.get(link)
+    assert page.status_code == 400
+    assert "Boulangerie du Sud a retiré cette invitation." in page.get_data(
+        as_text=True
+    )
+    refused = client.post(link, data={"full_name": "Inès", "password": "un mot de passe sûr",
+                                      "password_confirm": "un mot de passe sûr"})  # fmt: skip
+    assert refused.status_code == 400
+    assert role_of(app, NEW) is None
+    # withdrawing twice, or sending a withdrawn one again, is refused plainly
+    for action in ("withdraw", "resend"):
+        caplog.clear()
+        again = admin.post(
+            f"/organisations/{world['firm']}/invitations/{number}/{action}",
+            follow_redirects=True,
+        )
+        assert "acceptée ou retirée" in again.get_data(as_text=True)
+        assert not [r for r in caplog.records if "mail to" in r.getMessage()]
+    assert stored(app) == [(NEW, "withdrawn")]
+
+    # inviting the address anew makes a new link; the withdrawn one stays dead
+    fresh = invite(app, world, caplog, NEW)
+    assert stored(app) == [(NEW, "pending")]
+    assert client.get(link).status_code == 400
+    assert client.get(fresh).status_code == 200
+
+
+def test_sending_again_renews_an_expired_invitation(
+    app: Flask, world: dict[str, int], caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="symbiosis")
+    with app.app_context():
+        firm = db.session.get(Organisation, world["firm"])
+        assert firm is not None
+        make_invitation(org=firm, email=NEW, days_ago=20)
+        db.session.commit()
+    assert stored(app) == [(NEW, "expired")]
+    assert "lien expiré" in members_page(app, world)
+    admin = signed_in(app, world["admin"])
+    caplog.clear()
+    number = invitation_id(app, NEW)
+    sent = admin.post(f"/organisations/{world['firm']}/invitations/{number}/resend")
+    assert sent.status_code == 302
+    assert stored(app) == [(NEW, "pending")]
+    [mail] = [r.getMessage() for r in caplog.records if "mail to" in r.getMessage()]
+    found = LINK.search(mail)
+    assert found is not None
+    done = app.test_client().post(found.group(1), data={
+        "full_name": "Inès Kremer", "password": "un mot de passe sûr",
+        "password_confirm": "un mot de passe sûr"})  # fmt: skip
+    assert done.status_code == 302
+    assert role_of(app, NEW) == (world["firm"], "member")
+    assert stored(app) == [(NEW, "accepted")]
+    assert NEW not in members_page(app, world).split('id="invitations"')[1]
+    # the link, once used, says so
+    used = app.test_client().get(found.group(1))
+    assert used.status_code == 200
+    assert "déjà été acceptée" in used.get_data(as_text=True)
+
+
+def test_an_accepted_invitation_starts_anew_after_the_member_left(
+    app: Flask, world: dict[str, int], caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="symbiosis")
+    link = invite(app, world, caplog, "sans.organisation@example.lu")
+    loose = signed_in(app, world["loose"])
+    assert loose.post(link).status_code == 302
+    assert stored(app) == [("sans.organisation@example.lu", "accepted")]
+    admin = signed_in(app, world["admin"])
+    removed = admin.post(
+        f"/organisations/{world['firm']}/members/{world['loose']}/remove"
+    )
+    assert removed.status_code == 302
+    fresh = invite(app, world, caplog, "sans.organisation@example.lu")
+    assert stored(app) == [("sans.organisation@example.lu", "pending")]
+    assert loose.get(link).status_code == 400  # the first link is spent
+    assert loose.post(fresh).status_code == 302
+    assert role_of(app, "sans.organisation@example.lu") == (world["firm"], "member")
+
+
+def test_invitations_of_another_organisation_are_not_found(
+    app: Flask, world: dict[str, int]
+) -> None:
+    with app.app_context():
+        brewery = db.session.scalar(
+            sa.select(Organisation).where(Organisation.name == "Brasserie du Nord")
+        )
+        assert brewery is not None
+        theirs = make_invitation(org=brewery, email=NEW).id
+        db.session.commit()
+    admin = signed_in(app, world["admin"])
+    base = f"/organisations/{world['firm']}/invitations"
+    for path in (f"{theirs}/withdraw", f"{theirs}/resend", "99999999999/withdraw"):
+        assert admin.post(f"{base}/{path}").status_code == 404
+    assert admin.post(f"{base}/{theirs}/accept").status_code == 404
+    assert stored(app) == [(NEW, "pending")]
+
+
+def test_an_invitation_outlives_the_account_of_who_sent_it(
+    app: Flask, world: dict[str, int]
+) -> None:
+    with app.app_context():
+        firm = db.session.get(Organisation, world["firm"])
+        member = db.session.get(User, world["member"])
+        assert firm is not None
+        assert member is not None
+        make_invitation(org=firm, by=member, email=NEW)
+        db.session.commit()
+    assert "Test Person" in members_page(app, world)
+    with app.app_context():
+        db.session.execute(sa.delete(User).where(User.id == world["member"]))
+        db.session.commit()
+    page = members_page(app, world).split('id="invitations"')[1]
+    assert NEW in page
+    assert "un ancien membre" in page
+    assert stored(app) == [(NEW, "pending")]

@@ -14,6 +14,7 @@ from symbiosis.extensions import db
 from symbiosis.i18n import gettext as _
 from symbiosis.matching.normalise import fold
 from symbiosis.models import Organisation, OrgKind, Zone
+from symbiosis.models.base import utcnow
 from symbiosis.services import invitations, organisations
 from symbiosis.web.choices import nace_choices, sdg_choices, zone_choices
 from symbiosis.web.forms import CsrfForm
@@ -151,6 +152,8 @@ def _members_page(
         "orgs/members.html",
         org=org,
         members=organisations.members(org),
+        invitations=invitations.open_invitations(org),
+        now=utcnow(),
         form=CsrfForm(),
         invite=invite,
     ), status
@@ -164,18 +167,48 @@ def invite_submit(org_id: int) -> ResponseReturnValue:
     form = InviteForm()
     if form.validate_on_submit():
         try:
-            sent_to = invitations.invite(
+            sent = invitations.invite(
                 org, form.email.data or "", current_user, str(get_locale() or "fr")
             )
         except FieldErrors as errors:
             errors.apply_to(form)
         else:
             flash(
-                _("The invitation is on its way to %(email)s.", email=sent_to),
+                _("The invitation is on its way to %(email)s.", email=sent.email),
                 "success",
             )
             return redirect(url_for("orgs.members", org_id=org.id))
     return _members_page(org, form, 400)
+
+
+@bp.post("/<int:org_id>/invitations/<int:invitation_id>/<action>")
+@requires(Perm.MANAGE_ORG_MEMBERS)
+def invitation_action_submit(
+    org_id: int, invitation_id: int, action: str
+) -> ResponseReturnValue:
+    """Send an open invitation again, or withdraw it."""
+    org = _get(org_id)
+    ensure(Perm.MANAGE_ORG_MEMBERS, org, hide=True)
+    invitation = invitations.find(org, invitation_id)
+    if invitation is None or action not in {"resend", "withdraw"}:
+        abort(404)
+    if not CsrfForm().validate_on_submit():
+        abort(400)
+    try:
+        if action == "resend":
+            invitations.send_again(invitation, current_user, str(get_locale() or "fr"))
+        else:
+            invitations.withdraw(invitation, current_user)
+    except NotAllowed as error:
+        flash(error.message, "danger")
+    else:
+        done = (
+            _("A new link is on its way to %(email)s.", email=invitation.email)
+            if action == "resend"
+            else _("The invitation to %(email)s is withdrawn.", email=invitation.email)
+        )
+        flash(done, "success")
+    return redirect(url_for("orgs.members", org_id=org.id) + "#invitations")
 
 
 @bp.post("/<int:org_id>/members/<int:user_id>/<action>")
