@@ -11,12 +11,13 @@ import json
 import secrets
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
+from flask import current_app
 
 from symbiosis.extensions import db
 from symbiosis.matching.normalise import fold, slugify
@@ -25,6 +26,7 @@ from symbiosis.models import (
     EwcChapter,
     EwcCode,
     FactorSet,
+    Invitation,
     Listing,
     Locality,
     MailNotices,
@@ -36,6 +38,7 @@ from symbiosis.models import (
     Zone,
     ZoneRequest,
 )
+from symbiosis.models.base import utcnow
 from symbiosis.services import impacts, organisations
 from symbiosis.services.passwords import hash_password
 from symbiosis.services.practice_seed import load_practices
@@ -287,8 +290,34 @@ def load_demo(root: Path) -> LoadReport:
         db.session.add(user)
         inserted += 1
     report.add("user", inserted, 0)
+    _demo_invitations(report, root, orgs)
     db.session.commit()
     return report
+
+
+def _demo_invitations(
+    report: LoadReport, root: Path, orgs: dict[str, Organisation]
+) -> None:
+    """Invitations not yet accepted, sent ``days_ago`` (no mail goes out)."""
+    known = {
+        (i.organisation_id, i.email) for i in db.session.scalars(sa.select(Invitation))
+    }
+    inserted = 0
+    max_age = timedelta(seconds=current_app.config["INVITATION_MAX_AGE_SECONDS"])
+    for row in json.loads((root / "organisations.json").read_text(encoding="utf-8")):
+        org = orgs[fold(row["name"])]
+        for sent in row.get("invitations", []):
+            if (org.id, sent["email"]) in known:
+                continue
+            at = utcnow() - timedelta(days=sent["days_ago"])
+            by = db.session.scalar(sa.select(User).where(User.email == sent["by"]))
+            db.session.add(
+                Invitation(organisation=org, email=sent["email"], invited_by=by,
+                           key=secrets.token_urlsafe(12), sent_at=at,
+                           expires_at=at + max_age)
+            )  # fmt: skip
+            inserted += 1
+    report.add("invitation", inserted, 0)
 
 
 # The demo listings were written on this day; their dates move with the calendar

@@ -13,6 +13,7 @@ from symbiosis.extensions import db
 from symbiosis.models import (
     EmissionFactor,
     EwcCode,
+    Invitation,
     Locality,
     NaceCode,
     Organisation,
@@ -21,6 +22,7 @@ from symbiosis.models import (
     Zone,
     ZoneRequest,
 )
+from symbiosis.models.base import utcnow
 from symbiosis.services import seeding
 from symbiosis.services.accounts import authenticate
 
@@ -126,6 +128,18 @@ def test_demo_data_covers_every_role(demo: seeding.LoadReport) -> None:
     ]
     assert len({u.organisation_id for u in members}) >= 2
     assert db.session.scalar(sa.select(sa.func.count(ZoneRequest.id))) >= 1
+    # the members page of the README's administrator shows invitations
+    now = utcnow()
+    sent = {
+        (i.organisation.name, i.invited_by.email if i.invited_by else None,
+         str(i.state(now)))
+        for i in db.session.scalars(sa.select(Invitation))
+    }  # fmt: skip
+    admin = "admin@boulangerie-sud.example.lu"
+    assert sent == {
+        ("Boulangerie Artisanale du Sud", admin, "pending"),
+        ("Boulangerie Artisanale du Sud", admin, "expired"),
+    }
 
 
 # The accounts listed in the README: each must sign in with its password.
