@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from symbiosis.models.base import Base, TimestampMixin, utcnow
 from symbiosis.models.listing import Listing
+
+if TYPE_CHECKING:
+    from symbiosis.models.user import User
 
 
 class Match(TimestampMixin, Base):
@@ -63,6 +66,7 @@ class Match(TimestampMixin, Base):
 
     offer: Mapped[Listing] = relationship(foreign_keys=[offer_id])
     request: Mapped[Listing] = relationship(foreign_keys=[request_id])
+    dismissed_by: Mapped[User | None] = relationship()
 
     def other(self, listing_id: int) -> Listing:
         """The listing on the other side from ``listing_id``."""

@@ -10,7 +10,7 @@ from flask_babel import get_locale
 from sqlalchemy.orm import joinedload
 
 from symbiosis.authz import Perm, can
-from symbiosis.errors import FieldErrors, NotAllowed
+from symbiosis.errors import FieldErrors, Forbidden, NotAllowed
 from symbiosis.extensions import db
 from symbiosis.i18n import gettext
 from symbiosis.models import Listing, Match, User
@@ -62,6 +62,12 @@ def visible_matches(viewer: Any, listing: Listing, limit: int = 10) -> list[Matc
 READ_OWN_UP_TO = 1000
 
 
+def _on_listings_of(org_id: int) -> Any:
+    """Matches one of whose listings is the organisation's."""
+    mine = sa.select(Listing.id).where(Listing.organisation_id == org_id)
+    return sa.or_(Match.offer_id.in_(mine), Match.request_id.in_(mine))
+
+
 def organisation_matches(viewer: Any, page: int = 1, per_page: int = 25) -> Any:
     """Proposals on the viewer's organisation's listings: newest, then best;
     one page of them (a Flask-SQLAlchemy pagination)."""
@@ -93,13 +99,9 @@ def organisation_matches(viewer: Any, page: int = 1, per_page: int = 25) -> Any:
         }
         pagination.items = [loaded[i] for i in ids if i in loaded]
     else:
-        mine = sa.select(Listing.id).where(Listing.organisation_id == org_id)
         query = (
             sa.select(Match)
-            .where(
-                sa.or_(Match.offer_id.in_(mine), Match.request_id.in_(mine)),
-                Match.dismissed_at.is_(None),
-            )
+            .where(_on_listings_of(org_id), Match.dismissed_at.is_(None))
             .order_by(Match.created_at.desc(), Match.score.desc(), Match.id.desc())
             .options(*with_listings())
         )
@@ -115,12 +117,7 @@ def dismiss(actor: User, match_id: int, reason: str | None) -> Match:
 
     :raises NotAllowed: unless ``actor`` belongs to one of the two organisations.
     """
-    match = db.session.get(Match, match_id)
-    if match is None or not (
-        can(actor, Perm.EDIT_LISTING, match.offer)
-        or can(actor, Perm.EDIT_LISTING, match.request)
-    ):
-        raise NotAllowed(gettext("No such match."))
+    match = _own_match(actor, match_id)
     reason = (reason or "").strip()
     if len(reason) > 1000:
         raise FieldErrors([("reason", gettext("At most %(n)d characters.", n=1000))])
@@ -130,6 +127,70 @@ def dismiss(actor: User, match_id: int, reason: str | None) -> Match:
         match.dismiss_reason = reason or None
         db.session.commit()
     return match
+
+
+def _own_match(actor: User, match_id: int) -> Match:
+    match = db.session.get(Match, match_id)
+    if match is None or not (
+        can(actor, Perm.EDIT_LISTING, match.offer)
+        or can(actor, Perm.EDIT_LISTING, match.request)
+    ):
+        raise NotAllowed(gettext("No such match."))
+    return match
+
+
+def restore(actor: User, match_id: int) -> Match:
+    """Propose a dismissed match again (a dismissal made by mistake).
+
+    A dismissal hides the match from both organisations; only the one whose
+    member dismissed it may take that back (either, when that member has
+    left).
+
+    :raises NotAllowed: unless ``actor`` belongs to one of the two organisations.
+    :raises Forbidden: when the other organisation dismissed it.
+    """
+    match = _own_match(actor, match_id)
+    if match.dismissed_at is None:
+        return match
+    by = match.dismissed_by
+    side = next(
+        (
+            listing
+            for listing in (match.offer, match.request)
+            if by is not None and listing.organisation_id == by.organisation_id
+        ),
+        None,
+    )
+    if side is not None and not can(actor, Perm.EDIT_LISTING, side):
+        raise Forbidden(
+            gettext(
+                "The other organisation dismissed this match: only it can undo that."
+            )
+        )
+    match.dismissed_at = None
+    match.dismissed_by_id = None
+    match.dismiss_reason = None
+    db.session.commit()
+    return match
+
+
+def dismissed_matches(viewer: Any, page: int = 1, per_page: int = 25) -> Any:
+    """The proposals that members of the viewer's organisation dismissed
+    (or members since gone), last dismissed first; one page (a
+    Flask-SQLAlchemy pagination)."""
+    org_id = viewer.organisation_id
+    ours = sa.select(User.id).where(User.organisation_id == org_id)
+    query = (
+        sa.select(Match)
+        .where(
+            _on_listings_of(org_id),
+            Match.dismissed_at.is_not(None),
+            sa.or_(Match.dismissed_by_id.is_(None), Match.dismissed_by_id.in_(ours)),
+        )
+        .order_by(Match.dismissed_at.desc(), Match.id.desc())
+        .options(*with_listings(), joinedload(Match.dismissed_by))
+    )
+    return db.paginate(query, page=max(page, 1), per_page=per_page, error_out=False)
 
 
 def combination_for(listing: Listing) -> tuple[list[Listing], int] | None:

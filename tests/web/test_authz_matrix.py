@@ -127,8 +127,11 @@ MATRIX: dict[tuple[str, str], tuple[object, ...]] = {
     ("api_v1.reference_ewc", "GET"): (401, 200, 200, 200, 200),
     ("api_v1.listing_matches", "GET"): (401, 200, 200, 404, 200),
     ("api_v1.dismiss", "POST"): (401, 200, 200, 404, 200),
+    ("api_v1.restore", "POST"): (401, 200, 200, 404, 200),
     ("matches.index", "GET"): (LOGIN, 200, 200, 200, 200),
     ("matches.dismiss_submit", "POST"): (LOGIN, 302, 302, 404, 302),
+    ("matches.restore_submit", "POST"): (LOGIN, 302, 302, 404, 302),
+    ("matches.dismissed", "GET"): (LOGIN, 200, 200, 200, 200),
     # Agreements: firm B proposed to firm A (member, org_admin); the zone
     # manager's and the facilitator's organisation is not a party.
     ("agreements.index", "GET"): (LOGIN, 200, 200, 200, 200),

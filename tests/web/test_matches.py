@@ -68,6 +68,78 @@ def test_dismiss_with_a_reason(app: Flask, client: FlaskClient, world: dict) -> 
         )
 
 
+def test_a_dismissed_match_is_listed_and_proposed_again(
+    app: Flask, client: FlaskClient, world: dict
+) -> None:
+    as_user(app, client, world["b"])
+    empty = client.get("/matches/dismissed").get_data(as_text=True)
+    assert "aucune mise en relation" in empty.lower()
+    assert 'href="/matches/dismissed"' in client.get("/matches/").get_data(as_text=True)
+    client.post(f"/matches/{world['match']}/dismiss", data={"reason": "Trop loin"})
+    page = client.get("/matches/dismissed").get_data(as_text=True)
+    assert "Palettes en bois" in page  # the other side, still anonymous
+    assert "Firm A" not in page
+    assert "Trop loin" in page
+    assert "Test Person" in page  # who dismissed it
+    assert f'action="/matches/{world["match"]}/restore"' in page
+    # the other firm sees its own dismissals only
+    other = app.test_client()
+    as_user(app, other, world["a"])
+    assert "Holzpaletten" not in other.get("/matches/dismissed").get_data(as_text=True)
+
+    restored = client.post(f"/matches/{world['match']}/restore")
+    assert restored.status_code == 302
+    assert restored.headers["Location"] == "/matches/dismissed"
+    with app.app_context():
+        match = db.session.get(Match, world["match"])
+        assert match is not None
+        assert (match.dismissed_at, match.dismissed_by_id, match.dismiss_reason) == (
+            None,
+            None,
+            None,
+        )
+    assert "Palettes en bois" in client.get("/matches/").get_data(as_text=True)
+    assert "Palettes en bois" not in client.get("/matches/dismissed").get_data(
+        as_text=True
+    )
+    # a stranger cannot restore, and a form without its token changes nothing
+    client.post(f"/matches/{world['match']}/dismiss", data={})
+    stranger = app.test_client()
+    as_user(app, stranger, world["c"])
+    assert stranger.post(f"/matches/{world['match']}/restore").status_code == 404
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        assert client.post(f"/matches/{world['match']}/restore").status_code == 400
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
+    with app.app_context():
+        assert db.session.get(Match, world["match"]).dismissed_at is not None
+
+
+def test_api_restores_a_dismissed_match(
+    app: Flask, client: FlaskClient, world: dict
+) -> None:
+    as_user(app, client, world["b"])
+    client.post(f"/api/v1/matches/{world['match']}/dismiss", json={})
+    other = app.test_client()
+    as_user(app, other, world["c"])
+    assert other.post(f"/api/v1/matches/{world['match']}/restore").status_code == 404
+    assert client.post("/api/v1/matches/99999999999/restore").status_code == 404
+    # firm A, on the other side, may not undo what firm B dismissed
+    side_a = app.test_client()
+    as_user(app, side_a, world["a"])
+    refused = side_a.post(f"/api/v1/matches/{world['match']}/restore")
+    assert refused.status_code == 403
+    assert refused.json["errors"][0]["reason"].startswith("L’autre organisation")
+    with app.app_context():
+        assert db.session.get(Match, world["match"]).dismissed_at is not None
+    done = client.post(f"/api/v1/matches/{world['match']}/restore")
+    assert done.status_code == 200
+    assert done.json == {"id": world["match"], "dismissed": False}
+    found = client.get(f"/api/v1/listings/{world['request']}/matches").json
+    assert [m["id"] for m in found["matches"]] == [world["match"]]
+
+
 def test_stranger_cannot_dismiss(app: Flask, client: FlaskClient, world: dict) -> None:
     as_user(app, client, world["c"])
     assert (

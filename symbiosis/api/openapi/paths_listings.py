@@ -167,6 +167,15 @@ DISMISS = operation(
     ),
 )
 
+RESTORE = operation(
+    "restoreMatch",
+    "Matches",
+    "Propose a dismissed match again",
+    {200: answer("Proposed again.", obj({"id": INTEGER, "dismissed": BOOLEAN}))},
+    errors=(403, 404),
+    parameters=[path_id("match_id", "The match's id.")],
+)
+
 PATHS: dict[str, Schema] = {
     "/listings": {"get": LISTINGS_INDEX, "post": LISTINGS_CREATE},
     "/listings/{listing_id}": {
@@ -177,4 +186,5 @@ PATHS: dict[str, Schema] = {
     "/listings/import": {"post": LISTINGS_IMPORT},
     "/listings/{listing_id}/matches": {"get": MATCHES},
     "/matches/{match_id}/dismiss": {"post": DISMISS},
+    "/matches/{match_id}/restore": {"post": RESTORE},
 }

@@ -10,7 +10,7 @@ from flask_login import current_user
 
 from symbiosis.api.v1 import bp, error, field_errors, json_body
 from symbiosis.authz import Perm, can, learn_owners, requires
-from symbiosis.errors import FieldErrors, NotAllowed
+from symbiosis.errors import FieldErrors, Forbidden, NotAllowed
 from symbiosis.extensions import db
 from symbiosis.i18n import gettext as _
 from symbiosis.models import Listing, Match
@@ -66,3 +66,15 @@ def dismiss(match_id: int) -> ResponseReturnValue:
     except FieldErrors as errors:
         return field_errors(errors)
     return jsonify({"id": match.id, "dismissed": True, "reason": match.dismiss_reason})
+
+
+@bp.post("/matches/<int:match_id>/restore")
+@requires(Perm.EDIT_LISTING)
+def restore(match_id: int) -> ResponseReturnValue:
+    try:
+        match = proposals.restore(current_user, match_id)
+    except NotAllowed:
+        return error(404, _("No such match."))
+    except Forbidden as refusal:
+        return error(403, refusal.message)
+    return jsonify({"id": match.id, "dismissed": False})

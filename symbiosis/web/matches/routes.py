@@ -10,7 +10,7 @@ from flask_login import current_user
 
 from symbiosis import labels
 from symbiosis.authz import Perm, learn_owners, requires
-from symbiosis.errors import FieldErrors, NotAllowed
+from symbiosis.errors import FieldErrors, Forbidden, NotAllowed
 from symbiosis.i18n import gettext as _
 from symbiosis.models import Match
 from symbiosis.services import listings as listing_service
@@ -56,6 +56,38 @@ def index() -> ResponseReturnValue:
         labels=labels,
         form=CsrfForm(),
     )
+
+
+@bp.get("/dismissed")
+@requires(Perm.ORG_MEMBER)
+def dismissed() -> ResponseReturnValue:
+    """What the organisation dismissed, to propose again what was a mistake."""
+    page = proposals.dismissed_matches(
+        current_user, page=request.args.get("page", 1, type=int)
+    )
+    return render_template(
+        "matches/dismissed.html",
+        entries=own_entries(page.items),
+        page=page,
+        labels=labels,
+        form=CsrfForm(),
+    )
+
+
+@bp.post("/<int:match_id>/restore")
+@requires(Perm.EDIT_LISTING)
+def restore_submit(match_id: int) -> ResponseReturnValue:
+    if not CsrfForm().validate_on_submit():
+        abort(400)
+    try:
+        proposals.restore(current_user, match_id)
+    except NotAllowed:
+        abort(404)
+    except Forbidden as refusal:
+        flash(refusal.message, "danger")
+    else:
+        flash(_("The match is proposed again."), "success")
+    return redirect(url_for("matches.dismissed"))
 
 
 @bp.post("/<int:match_id>/dismiss")
