@@ -60,6 +60,18 @@ def test_no_id_is_repeated(
     assert repeated_ids(app, client, path.format(**world)) == []
 
 
+def test_the_account_page_index_reaches_every_section(
+    app: Flask, client: FlaskClient, world: dict
+) -> None:
+    as_user(app, client, world["b"])
+    page = client.get("/account/").get_data(as_text=True)
+    index = page.split('aria-label="Sections de cette page"')[1].split("</nav>")[0]
+    targets = re.findall(r'href="#([\w-]+)"', index)
+    assert len(targets) == 7
+    sections = re.findall(r'<section[^>]*\sid="([\w-]+)"', page)
+    assert targets == sections  # in the page's order, none missing
+
+
 def test_a_repeated_form_passes_the_csrf_check(
     app: Flask, client: FlaskClient, world: dict
 ) -> None:
