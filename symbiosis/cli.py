@@ -186,6 +186,15 @@ def agreements_expire() -> None:
     click.echo(f"{expire()} proposals expired")
 
 
+@agreements_cli.command("remind")
+def agreements_remind() -> None:
+    """Remind who must answer proposals that expire within
+    AGREEMENT_REMINDER_DAYS."""
+    from symbiosis.services.agreement_reminders import remind
+
+    click.echo(f"{remind()} proposals reminded")
+
+
 def register(app: Flask) -> None:
     app.cli.add_command(seed)
     app.cli.add_command(agreements_cli)

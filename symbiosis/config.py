@@ -96,6 +96,9 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "IMPORT_MAX_ROWS": 5000,
         # Agreements: an unanswered proposal expires after this many days.
         "AGREEMENT_EXPIRY_DAYS": 14,
+        # Who must answer a proposal is reminded this many days before it
+        # expires (0: never).
+        "AGREEMENT_REMINDER_DAYS": 3,
         # Impact: road distance = straight-line distance x circuity.
         "IMPACT_CIRCUITY": 1.3,
         # Statistics: 0 computes every figure live (a park); above 0, figures are

@@ -136,6 +136,12 @@ def expire_agreements() -> int:
     return int(_in_app(expire))
 
 
+def remind_agreements() -> int:
+    from symbiosis.services.agreement_reminders import remind
+
+    return int(_in_app(remind))
+
+
 def expire_listings() -> tuple[int, int]:
     from symbiosis.services.listings import expire_listings as run
 

@@ -110,6 +110,8 @@ class Agreement(TimestampMixin, Base):
     over_availability: Mapped[bool] = mapped_column(default=False)
     hazardous: Mapped[bool] = mapped_column(default=False)
     expires_on: Mapped[date | None] = mapped_column(index=True)
+    # The expiry day a reminder went out for (services/agreement_reminders.py).
+    reminded_for: Mapped[date | None]
     # First acceptance: from then on anonymous parties know each other.
     revealed_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     actual_quantity: Mapped[Decimal | None] = mapped_column(sa.Numeric(16, 4))

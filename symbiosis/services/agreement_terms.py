@@ -70,6 +70,7 @@ def set_terms(agreement: Agreement, values: dict[str, Any]) -> dict[str, Any]:
     agreement.over_availability = values["over_availability"]
     days = current_app.config["AGREEMENT_EXPIRY_DAYS"]
     agreement.expires_on = date.today() + timedelta(days=days)
+    agreement.reminded_for = None  # new terms, a new reminder for who answers
     return terms_of(agreement)
 
 

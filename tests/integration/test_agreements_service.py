@@ -375,6 +375,7 @@ def test_the_expiry_command_and_its_nightly_schedule(world, app):
     scheduler.load_config_from_file("symbiosis.schedule")
     jobs = {job.func.__name__: job.cron for job in scheduler.get_jobs()}
     assert set(jobs) == {
+        "remind_agreements",
         "expire_agreements",
         "expire_listings",
         "refresh_stats",
@@ -382,6 +383,7 @@ def test_the_expiry_command_and_its_nightly_schedule(world, app):
         "send_weekly_digests",
     }
     assert jobs["refresh_stats"] == "*/15 * * * *"
+    assert jobs["remind_agreements"] == "0 2 * * *"  # before the expiry run
     assert jobs["send_weekly_digests"] == "0 6 * * 1"  # Monday morning
 
 
