@@ -30,7 +30,6 @@ from symbiosis.models import Agreement, Listing
 from symbiosis.services import notify
 from symbiosis.workflow.agreement import AgreementState
 
-
 # No reminder yet for the terms on the table (their day is a new one).
 NOT_REMINDED = sa.or_(
     Agreement.reminded_for.is_(None), Agreement.reminded_for != Agreement.expires_on
