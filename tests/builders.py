@@ -235,12 +235,14 @@ def make_listing(
     return post_listing(author, org, {**LISTING, **fields})
 
 
-# Agreement terms that every test can start from (the start is today).
-AGREEMENT_TERMS: dict[str, Any] = {
-    "quantity": "2",
-    "unit": "t",
-    "frequency": "monthly",
-    "start": date.today().isoformat(),
-    "price_terms": "free",
-    "transport_by": "receiver",
-}
+def agreement_terms() -> dict[str, Any]:
+    """Agreement terms that every test can start from: the start is today, read
+    at each call (not at import), so a run that crosses midnight stays consistent."""
+    return {
+        "quantity": "2",
+        "unit": "t",
+        "frequency": "monthly",
+        "start": date.today().isoformat(),
+        "price_terms": "free",
+        "transport_by": "receiver",
+    }

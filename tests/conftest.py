@@ -11,6 +11,7 @@ import re
 import uuid
 from collections import Counter
 from collections.abc import Iterator
+from datetime import date
 from typing import Any
 
 import pytest
@@ -101,6 +102,12 @@ def _empty_tables() -> None:
     names = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
     with db.engine.begin() as conn:
         conn.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture
+def today() -> date:
+    """Today, read when the test starts, so a run crossing midnight stays consistent."""
+    return date.today()
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from typing import Any
 from symbiosis.extensions import db
 from symbiosis.services import agreements
 from tests.builders import (
-    AGREEMENT_TERMS,
+    agreement_terms,
     make_listing,
     make_org,
     make_reference,
@@ -55,7 +55,7 @@ def build_diagnostic_world() -> dict[str, Any]:
         ewc_code="150101", quantity="10", unit="t", frequency="yearly",
         max_distance_km="100",
     )  # fmt: skip
-    agreement = agreements.propose(ub, pallets.id, wanted.id, AGREEMENT_TERMS)
+    agreement = agreements.propose(ub, pallets.id, wanted.id, agreement_terms())
     agreements.act(ua, agreement.id, "accept", agreement.version)
     users = {
         "member": ua,

@@ -14,7 +14,7 @@ from symbiosis.services import agreement_thread, agreements
 from tests.browser.conftest import ARTIFACTS
 from tests.browser.test_agreements import sign_in
 from tests.builders import (
-    AGREEMENT_TERMS,
+    agreement_terms,
     make_listing,
     make_org,
     make_reference,
@@ -45,7 +45,7 @@ def network(app: Flask) -> dict[str, str]:
         )  # fmt: skip
         agreement = agreements.propose(
             receiver, offer.id, request.id,
-            {**AGREEMENT_TERMS, "start": date.today().isoformat()},
+            {**agreement_terms(), "start": date.today().isoformat()},
         )  # fmt: skip
         agreements.act(supplier, agreement.id, "accept", agreement.version)
         agreements.act(receiver, agreement.id, "start", agreement.version)

@@ -16,8 +16,9 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
+from tests.builders import agreement_terms
 from tests.faults.servers import Gunicorn, app_environment
-from tests.faults.world import TERMS, Reply, agreements, make_pair, race
+from tests.faults.world import Reply, agreements, make_pair, race
 
 pytestmark = [pytest.mark.faults, pytest.mark.xdist_group("faults")]
 
@@ -62,7 +63,11 @@ def test_one_of_three_simultaneous_transitions_wins(
                 {
                     "path": "/api/v1/agreements",
                     "token": pair.tokens["receiver"],
-                    "body": {"offer_id": pair.offer, "request_id": request_id, **TERMS},
+                    "body": {
+                        "offer_id": pair.offer,
+                        "request_id": request_id,
+                        **agreement_terms(),
+                    },
                 }
             ],
         )[0]

@@ -27,6 +27,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -34,10 +35,9 @@ from flask_babel import force_locale
 
 from symbiosis.extensions import db
 from symbiosis.models import User
-from tests.builders import PASSWORD
+from tests.builders import PASSWORD, agreement_terms
 from tests.faults.servers import Gunicorn, PostgresCluster, app_environment, wait_for
 from tests.faults.world import (
-    TERMS,
     Pair,
     Reply,
     agreements,
@@ -68,6 +68,7 @@ class Traffic:
     replies: list[tuple[float, str, Reply]] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
     proposals: dict[str, int] = field(default_factory=dict)  # key → request id
+    terms: dict[str, Any] = field(default_factory=agreement_terms)  # one form for all
     next_request: int = 0
 
     def note(self, what: str, reply: Reply) -> None:
@@ -123,7 +124,11 @@ def propose_and_accept(traffic: Traffic) -> bool:
         "POST",
         "/api/v1/agreements",
         token=traffic.pair.tokens["receiver"],
-        body={"offer_id": traffic.pair.offer, "request_id": request_id, **TERMS},
+        body={
+            "offer_id": traffic.pair.offer,
+            "request_id": request_id,
+            **traffic.terms,
+        },
         headers={"Idempotency-Key": key},
         timeout=20,
     )
@@ -308,7 +313,7 @@ def test_database_restarts_under_traffic(
             body={
                 "offer_id": pair.offer,
                 "request_id": traffic.proposals[key],
-                **TERMS,
+                **traffic.terms,
             },
             headers={"Idempotency-Key": key},
         )

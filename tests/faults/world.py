@@ -19,15 +19,12 @@ from symbiosis.jobs import QUEUE
 from symbiosis.models import Agreement, AgreementEvent, Match
 from symbiosis.services import tokens
 from tests.builders import (
-    AGREEMENT_TERMS,
     LISTING,
     make_listing,
     make_org,
     make_user,
     make_zone,
 )
-
-TERMS = AGREEMENT_TERMS
 
 
 @dataclass

@@ -26,8 +26,8 @@ from symbiosis.services import agreement_thread as thread
 from symbiosis.services import agreements as service
 from symbiosis.services import listings as listing_service
 from tests.builders import (
-    AGREEMENT_TERMS,
     LISTING,
+    agreement_terms,
     make_listing,
     make_org,
     make_reference,
@@ -67,7 +67,7 @@ def count() -> int:
 
 
 def propose(w: dict[str, Any], **terms: Any) -> Any:
-    raw = {**AGREEMENT_TERMS, **terms}
+    raw = {**agreement_terms(), **terms}
     return service.propose(w["ub"], w["offer"].id, w["request"].id, raw)
 
 

@@ -44,7 +44,7 @@ from symbiosis.models import (
 from symbiosis.services import agreements as service
 from symbiosis.services.agreements import scoped_key
 from tests.builders import (
-    AGREEMENT_TERMS,
+    agreement_terms,
     make_listing,
     make_reference,
 )
@@ -60,8 +60,6 @@ from tests.faults.world import Pair, make_pair
 pytestmark = pytest.mark.xdist_group("agreement_concurrency")
 
 ROUNDS = 10  # races per case and database
-TERMS = AGREEMENT_TERMS
-PAST_START = (date.today() - timedelta(days=5)).isoformat()
 STALE_OR_REFUSED = 409  # StaleObject and InvalidTransition both answer 409
 
 
@@ -206,15 +204,17 @@ def new_request(app: Flask, pair: Pair) -> int:
     return listing_id
 
 
-def proposed(app: Flask, pair: Pair, *, start: str = TERMS["start"]) -> int:
-    """A new agreement proposed by the receiver; the supplier answers it."""
+def proposed(app: Flask, pair: Pair, *, days: int = 0) -> int:
+    """A new agreement proposed by the receiver, starting ``days`` from today;
+    the supplier answers it."""
     request_id = new_request(app, pair)
+    start = (date.today() + timedelta(days=days)).isoformat()
     with app.app_context():
         agreement = service.propose(
             db.session.get(User, pair.users["receiver"]),
             pair.offer,
             request_id,
-            {**TERMS, "start": start},
+            {**agreement_terms(), "start": start},
         )
         agreement_id = agreement.id
         db.session.remove()
@@ -222,7 +222,7 @@ def proposed(app: Flask, pair: Pair, *, start: str = TERMS["start"]) -> int:
 
 
 def active(app: Flask, pair: Pair) -> int:
-    agreement_id = proposed(app, pair, start=PAST_START)
+    agreement_id = proposed(app, pair, days=-5)
     with app.app_context():
         supplier = db.session.get(User, pair.users["supplier_1"])
         service.act(supplier, agreement_id, "accept", 1)
@@ -397,7 +397,7 @@ def test_one_proposal_sent_twice_at_once_makes_one_agreement(served: Served) -> 
         request_id = new_request(served.app, pair)
         call = Call(
             "/api/v1/agreements",
-            {"offer_id": pair.offer, "request_id": request_id, **TERMS},
+            {"offer_id": pair.offer, "request_id": request_id, **agreement_terms()},
             pair.tokens["receiver"],
             {"Idempotency-Key": f"proposal-{uuid.uuid4().hex}"},
         )
@@ -434,6 +434,7 @@ def test_two_proposals_on_one_pair_open_one_agreement(
     """
     pair = make_pair(served.app)
     request_id = new_request(served.app, pair)
+    terms = agreement_terms()
     both_checked = threading.Barrier(2)
     check_terms = service.check_terms
 
@@ -450,7 +451,7 @@ def test_two_proposals_on_one_pair_open_one_agreement(
             try:
                 actor = db.session.get(User, pair.users[user])
                 outcomes[index] = service.propose(
-                    actor, pair.offer, request_id, TERMS, submission_key=key
+                    actor, pair.offer, request_id, terms, submission_key=key
                 ).id
             except Exception as error:  # compared below
                 outcomes[index] = error
@@ -484,6 +485,7 @@ def test_a_replay_after_its_twin_committed_gets_the_agreement(
     pair = make_pair(served.app)
     request_id = new_request(served.app, pair)
     key = f"proposal-{uuid.uuid4().hex}"
+    terms = agreement_terms()  # one form, sent twice
     held, released = threading.Event(), threading.Event()
     listings_pair = service.listings_pair
 
@@ -502,7 +504,7 @@ def test_a_replay_after_its_twin_committed_gets_the_agreement(
                 actor = db.session.get(User, pair.users["receiver"])
                 outcome.append(
                     service.propose(
-                        actor, pair.offer, request_id, TERMS, submission_key=key
+                        actor, pair.offer, request_id, terms, submission_key=key
                     ).id
                 )
             except Exception as error:  # compared below
@@ -516,7 +518,7 @@ def test_a_replay_after_its_twin_committed_gets_the_agreement(
     with served.app.app_context():
         actor = db.session.get(User, pair.users["receiver"])
         first = service.propose(
-            actor, pair.offer, request_id, TERMS, submission_key=key
+            actor, pair.offer, request_id, terms, submission_key=key
         ).id
         db.session.remove()
     released.set()
@@ -527,12 +529,13 @@ def test_a_replay_after_its_twin_committed_gets_the_agreement(
 def test_a_proposal_key_of_another_firm_is_not_replayed(served: Served) -> None:
     first, other = make_pair(served.app), make_pair(served.app)
     key = f"order-{uuid.uuid4().hex[:8]}"
+    terms = agreement_terms()
     theirs = post(
         served.port,
         Call(
             "/api/v1/agreements",
             {"offer_id": first.offer, "request_id": new_request(served.app, first),
-             **TERMS, "conditions": "Pick-up at gate 3, ask for Mr X"},
+             **terms, "conditions": "Pick-up at gate 3, ask for Mr X"},
             first.tokens["receiver"],
             {"Idempotency-Key": key},
         ),
@@ -543,7 +546,7 @@ def test_a_proposal_key_of_another_firm_is_not_replayed(served: Served) -> None:
         served.port,
         Call(
             "/api/v1/agreements",
-            {"offer_id": other.offer, "request_id": own_request, **TERMS},
+            {"offer_id": other.offer, "request_id": own_request, **terms},
             other.tokens["receiver"],
             {"Idempotency-Key": key},
         ),

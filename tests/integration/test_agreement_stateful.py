@@ -68,13 +68,10 @@ from symbiosis.workflow.agreement import (
 from tests.builders import make_listing, make_org, make_reference, make_user, make_zone
 
 S, A = AgreementState, AgreementAction
-TODAY = date.today()
-START = (TODAY - timedelta(days=10)).isoformat()
-TERMS: dict[str, Any] = {
+TERMS: dict[str, Any] = {  # and a start: see terms()
     "quantity": "2",
     "unit": "t",
     "frequency": "monthly",
-    "start": START,
     "price_terms": "free",
     "transport_by": "receiver",
 }
@@ -88,10 +85,10 @@ DELIVERED = Decimal("0.5")  # tonnes per logged delivery
 # Drawn values: the first, likelier entries make progress, the others are refused.
 VERSIONS = st.sampled_from(["current", "current", "current as text", "stale", "ahead"])
 REASONS = st.sampled_from(["No storage room", "No storage room", None, ""])
-COUNTER_TERMS = {
-    "valid": {**TERMS, "quantity": "1.5"},
-    "negative quantity": {**TERMS, "quantity": "-1"},
-    "above the offer": {**TERMS, "quantity": "10"},  # unconfirmed
+COUNTER_TERMS = {  # changes to terms()
+    "valid": {"quantity": "1.5"},
+    "negative quantity": {"quantity": "-1"},
+    "above the offer": {"quantity": "10"},  # unconfirmed
 }
 TOTALS = {
     "small": {"actual_quantity": "0.5", "actual_unit": "t"},
@@ -99,25 +96,26 @@ TOTALS = {
     "missing": {},
     "other dimension": {"actual_quantity": "1", "actual_unit": "MWh"},
 }
-DELIVERIES = {
-    "valid": {"delivered_on": TODAY.isoformat(), "quantity": "0.5", "unit": "t"},
-    "before the start": {
-        "delivered_on": (TODAY - timedelta(days=30)).isoformat(),
-        "quantity": "0.5",
-        "unit": "t",
-    },
-    "in the future": {
-        "delivered_on": (TODAY + timedelta(days=1)).isoformat(),
-        "quantity": "0.5",
-        "unit": "t",
-    },
-    "other dimension": {
-        "delivered_on": TODAY.isoformat(),
-        "quantity": "0.5",
-        "unit": "MWh",
-    },
-    "no quantity": {"delivered_on": TODAY.isoformat(), "unit": "t"},
+# Delivery forms: the day delivered, in days from today, and the other fields.
+DELIVERIES: dict[str, tuple[int, dict[str, str]]] = {
+    "valid": (0, {"quantity": "0.5", "unit": "t"}),
+    "before the start": (-30, {"quantity": "0.5", "unit": "t"}),
+    "in the future": (1, {"quantity": "0.5", "unit": "t"}),
+    "other dimension": (0, {"quantity": "0.5", "unit": "MWh"}),
+    "no quantity": (0, {"unit": "t"}),
 }
+
+
+def terms(**changes: str) -> dict[str, Any]:
+    """The terms proposed, starting ten days before today (read at each call)."""
+    start = (date.today() - timedelta(days=10)).isoformat()
+    return {**TERMS, "start": start, **changes}
+
+
+def delivery_form(kind: str) -> dict[str, str]:
+    """The delivery form of this kind, dated from today (read at each call)."""
+    days, fields = DELIVERIES[kind]
+    return {"delivered_on": (date.today() + timedelta(days=days)).isoformat(), **fields}
 
 
 @dataclass
@@ -127,7 +125,7 @@ class Raw:
     totals: str
 
     def body(self) -> dict[str, Any]:
-        body = {**COUNTER_TERMS[self.terms], **TOTALS[self.totals]}
+        body = {**terms(**COUNTER_TERMS[self.terms]), **TOTALS[self.totals]}
         if self.reason is not None:
             body["reason"] = self.reason
         return body
@@ -395,8 +393,9 @@ class AgreementMachine(RuleBasedStateMachine):
         state_when_logged = model.state
 
         def work() -> int:
+            form = delivery_form(kind)
             delivery = thread.log_delivery(
-                user(self.w, actor), model.id, DELIVERIES[kind], submission_key=full_key
+                user(self.w, actor), model.id, form, submission_key=full_key
             )
             assert delivery.agreement_id == model.id
             return delivery.id
@@ -462,7 +461,7 @@ class AgreementMachine(RuleBasedStateMachine):
     def time_passes(self) -> None:
         """The scheduler expires every proposal nobody answered in 14 days."""
         model = self.current
-        expired = fresh(lambda: thread.expire(TODAY + timedelta(days=15)))
+        expired = fresh(lambda: thread.expire(date.today() + timedelta(days=15)))
         assert not isinstance(expired, DomainError)
         if model.state is S.PROPOSED:
             assert expired >= 1
@@ -494,7 +493,7 @@ class AgreementMachine(RuleBasedStateMachine):
 
     def _propose(self, actor: str) -> int:
         agreement = service.propose(
-            user(self.w, actor), self.w.offer, self.w.request, TERMS
+            user(self.w, actor), self.w.offer, self.w.request, terms()
         )
         assert (agreement.state, agreement.version) == (S.PROPOSED, 1)
         return agreement.id
@@ -661,7 +660,7 @@ def test_completing_bumps_the_version_once(ctx: Flask) -> None:
 
     def propose() -> int:
         return service.propose(
-            user(world, "receiver"), world.offer, world.request, TERMS
+            user(world, "receiver"), world.offer, world.request, terms()
         ).id
 
     agreement_id = fresh(propose)

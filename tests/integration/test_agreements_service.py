@@ -24,15 +24,13 @@ from symbiosis.services import agreement_thread as thread
 from symbiosis.services import agreements as service
 from symbiosis.services.agreement_terms import HAZARDOUS_CHECKLIST
 from tests.builders import (
-    AGREEMENT_TERMS,
+    agreement_terms,
     make_listing,
     make_org,
     make_reference,
     make_user,
     make_zone,
 )
-
-TERMS = AGREEMENT_TERMS
 
 
 @pytest.fixture
@@ -60,7 +58,9 @@ def world(ctx: Flask) -> dict[str, Any]:
 
 
 def propose(w: dict[str, Any], **terms: Any) -> Agreement:
-    return service.propose(w["ub"], w["offer"].id, w["request"].id, {**TERMS, **terms})
+    return service.propose(
+        w["ub"], w["offer"].id, w["request"].id, {**agreement_terms(), **terms}
+    )
 
 
 def test_proposal_records_the_first_event_and_tells_the_other_party(world):
@@ -143,7 +143,11 @@ def test_a_stale_version_changes_nothing(world):
 def test_counter_swaps_who_answers(world):
     agreement = propose(world)
     countered = service.act(
-        world["ua"], agreement.id, "counter", 1, {**TERMS, "quantity": "1.5"}
+        world["ua"],
+        agreement.id,
+        "counter",
+        1,
+        {**agreement_terms(), "quantity": "1.5"},
     )
     assert countered.state == "proposed"
     assert countered.proposer_id == world["supplier"].id
@@ -174,7 +178,7 @@ def test_quantity_above_the_offer_needs_confirmation(world):
     assert db.session.scalar(sa.select(sa.func.count(Agreement.id))) == 0
     agreement = service.propose(
         world["ub"], world["offer"].id, world["request"].id,
-        {**TERMS, "quantity": "10"}, confirm=True,
+        {**agreement_terms(), "quantity": "10"}, confirm=True,
     )  # fmt: skip
     assert agreement.over_availability
 
@@ -197,12 +201,13 @@ def test_bad_terms_are_all_reported(world):
 
 
 def test_one_form_sent_twice_makes_one_agreement(world):
+    terms = agreement_terms()
     first = service.propose(
-        world["ub"], world["offer"].id, world["request"].id, TERMS,
+        world["ub"], world["offer"].id, world["request"].id, terms,
         submission_key="key-1",
     )  # fmt: skip
     again = service.propose(
-        world["ub"], world["offer"].id, world["request"].id, TERMS,
+        world["ub"], world["offer"].id, world["request"].id, terms,
         submission_key="key-1",
     )  # fmt: skip
     assert again.id == first.id
@@ -302,7 +307,7 @@ def test_hazardous_agreements_start_only_with_the_checklist(world):
         org=world["supplier"], by=world["ua"], title="Batteries usagées",
         ewc_code="160601",
     )  # fmt: skip
-    agreement = service.propose(world["ub"], offer.id, request.id, TERMS)
+    agreement = service.propose(world["ub"], offer.id, request.id, agreement_terms())
     assert agreement.hazardous
     service.act(world["ua"], agreement.id, "accept", 1)
     with pytest.raises(FieldErrors) as errors:
@@ -341,7 +346,7 @@ def test_anonymous_parties_are_revealed_on_acceptance(world):
     service.act(world["ua"], agreement.id, "accept", 1)
     assert service.shows_party(world["ub"], agreement, world["supplier"].id)
     # Reopening the terms does not hide again a firm already known.
-    service.act(world["ub"], agreement.id, "counter", 2, TERMS)
+    service.act(world["ub"], agreement.id, "counter", 2, agreement_terms())
     assert agreement.state == "proposed"
     assert service.shows_party(world["ub"], agreement, world["supplier"].id)
 
@@ -398,7 +403,10 @@ def test_volume_flows_keep_their_quantity_without_co2(world):
     )  # fmt: skip
     start = (date.today() - timedelta(days=5)).isoformat()
     agreement = service.propose(
-        world["ub"], offer.id, request.id, {**TERMS, "unit": "L", "start": start}
+        world["ub"],
+        offer.id,
+        request.id,
+        {**agreement_terms(), "unit": "L", "start": start},
     )
     agreement = _active_from(world, agreement)
     thread.log_delivery(

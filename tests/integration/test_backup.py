@@ -24,7 +24,7 @@ from symbiosis.services import agreement_thread as thread
 from symbiosis.services import agreements, backup
 from symbiosis.services import backup_codec as codec
 from tests.builders import (
-    AGREEMENT_TERMS,
+    agreement_terms,
     make_listing,
     make_org,
     make_reference,
@@ -87,7 +87,7 @@ def _seed() -> None:
     )  # fmt: skip
     start = (date.today() - timedelta(days=30)).isoformat()
     agreement = agreements.propose(
-        ub, offer.id, request.id, {**AGREEMENT_TERMS, "start": start}
+        ub, offer.id, request.id, {**agreement_terms(), "start": start}
     )
     agreements.act(ua, agreement.id, "accept", 1)
     agreements.act(ub, agreement.id, "start", 2)

@@ -23,15 +23,15 @@ from symbiosis.services import seeding
 from symbiosis.services.demo_groups import DemoScriptError, load_demo_groups
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
-TODAY = date.today()
 
 
 @pytest.fixture
-def demo(ctx: Flask) -> seeding.LoadReport:
-    """Reference data, demo organisations and accounts, then the groups."""
+def demo(ctx: Flask, today: date) -> seeding.LoadReport:
+    """Reference data, demo organisations and accounts, then the groups (dated
+    from the test's ``today``)."""
     seeding.load_reference(SEEDS / "reference")
     seeding.load_demo(SEEDS / "demo")
-    return load_demo_groups(SEEDS / "demo")
+    return load_demo_groups(SEEDS / "demo", today)
 
 
 def counts() -> dict[str, int]:
@@ -67,7 +67,7 @@ def test_a_second_load_changes_nothing(demo):
     assert counts() == before
 
 
-def test_the_mobility_group_tells_a_story(demo):
+def test_the_mobility_group_tells_a_story(demo, today):
     group = mobility()
     assert group.zone.name.startswith("Cloche d'Or")
     assert group.created_by.email == "gestionnaire.clochedor@symbiose.example.lu"
@@ -83,7 +83,7 @@ def test_the_mobility_group_tells_a_story(demo):
     assert len(group.meetings) == 3
     dates = [m.held_on for m in group.meetings]
     assert dates == sorted(dates, reverse=True)  # newest first
-    assert all(TODAY - timedelta(days=200) < d < TODAY for d in dates)
+    assert all(today - timedelta(days=200) < d < today for d in dates)
     assert all(m.minutes and m.decisions for m in group.meetings)
 
     assert len(group.actions) >= 5
@@ -95,16 +95,16 @@ def test_the_mobility_group_tells_a_story(demo):
         assert action.meeting is not None
         assert action.due_on >= action.meeting.held_on
         if action.state == "done":
-            assert action.done_at.date() < TODAY
+            assert action.done_at.date() < today
 
 
-def test_history_is_dated_over_the_past_months(demo):
+def test_history_is_dated_over_the_past_months(demo, today):
     group = mobility()
-    assert group.created_at.date() == TODAY - timedelta(days=132)
+    assert group.created_at.date() == today - timedelta(days=132)
     for meeting in group.meetings:
         assert meeting.created_at.date() == meeting.held_on
     joined = sorted(m.joined_at for m in group.members)
-    assert joined[0].date() == TODAY - timedelta(days=132)
+    assert joined[0].date() == today - timedelta(days=132)
     notes = db.session.scalars(
         sa.select(Notification).where(Notification.link == f"/groups/{group.id}")
     ).all()

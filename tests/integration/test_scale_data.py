@@ -29,7 +29,6 @@ from tests.conftest import as_user
 
 SIZES = scale_data.Sizes(listings=500, agreements=100, deliveries=300)
 PLACES = Decimal("0.0001")
-EVERYTHING = (date.today() - timedelta(days=4 * 365), date.today())
 
 
 @pytest.fixture
@@ -41,7 +40,9 @@ def generated(app: Flask) -> dict[str, Any]:
         facilitator = make_user(facilitator=True, role=None).id
         db.session.commit()
         report = scale_data.generate(SIZES, seed=3)
-        return {"report": report, "facilitator": facilitator}
+        today = date.today()  # read once the rows are written: none is dated later
+        everything = (today - timedelta(days=4 * 365), today)
+        return {"report": report, "facilitator": facilitator, "everything": everything}
 
 
 def _count(model: Any) -> int:
@@ -101,7 +102,7 @@ def test_rows_follow_the_rules_of_the_app(app, generated):
 def test_the_statistics_read_back_what_was_generated(app, generated):
     report = generated["report"]
     with app.app_context():
-        kpis = stats.kpis(None, *EVERYTHING)
+        kpis = stats.kpis(None, *generated["everything"])
         assert kpis["listings"]["posted"] == 500
         assert kpis["matches"]["proposed"] == 500
         dismissed = db.session.scalar(
@@ -117,7 +118,7 @@ def test_the_statistics_read_back_what_was_generated(app, generated):
         )
         assert funnel["accepted"] >= funnel["active"] >= funnel["completed"]
         assert kpis["organisations_active"] == 10
-        delivered = stats.impact(None, *EVERYTHING)["delivered"]
+        delivered = stats.impact(None, *generated["everything"])["delivered"]
         records = db.session.scalars(sa.select(ImpactRecord)).all()
         by_unit: dict[str, Decimal] = Counter()
         for record in records:

@@ -19,11 +19,10 @@ from symbiosis.models import StatsSnapshot
 from symbiosis.services import stats, stats_cache, stats_tables
 from symbiosis.services.stats_sql import Scope
 from tests.builders import make_listing
-from tests.integration.test_stats_service import (  # noqa: F401 - the fixture
-    TODAY,
-    YEAR_AGO,
+from tests.integration.test_stats_service import (  # noqa: F401 - the fixtures
     _deliver,
     world,
+    year_ago,
 )
 
 GROUPS = {"kpis", "impact", "monthly", "by_zone", "by_material", "flow_rows",
@@ -50,25 +49,27 @@ def test_codec_keeps_decimals_dates_and_tuple_keys():
     assert str(stats_cache.decode(stored)["t"]["quantity"]) == "12.3400"
 
 
-def test_without_a_cache_every_figure_is_live(world, app):
+def test_without_a_cache_every_figure_is_live(world, app, today, year_ago):
     assert app.config["STATS_CACHE_SECONDS"] == 0
-    first = stats_tables.build(None, YEAR_AGO, TODAY)
+    first = stats_tables.build(None, year_ago, today)
     make_listing(org=world["offer"].organisation, by=world["us"])
-    again = stats_tables.build(None, YEAR_AGO, TODAY)
+    again = stats_tables.build(None, year_ago, today)
     assert _posted(again) == _posted(first) + 1
     assert again.computed_at is None
     assert _snapshots() == []
 
 
-def test_fresh_snapshots_are_served_and_stale_ones_recomputed(world, app):
+def test_fresh_snapshots_are_served_and_stale_ones_recomputed(
+    world, app, today, year_ago
+):
     app.config["STATS_CACHE_SECONDS"] = 600
-    _deliver(world["us"], world["wood"], "2", "t")
-    live = stats_tables.build(None, YEAR_AGO, TODAY)
+    _deliver(world["us"], world["wood"], "2", "t", on=today)
+    live = stats_tables.build(None, year_ago, today)
     assert live.computed_at is None  # computed now, nothing stored was read
     assert {s.name for s in _snapshots()} == GROUPS
     make_listing(org=world["offer"].organisation, by=world["us"])
 
-    served = stats_tables.build(None, YEAR_AGO, TODAY)
+    served = stats_tables.build(None, year_ago, today)
     assert _posted(served) == _posted(live)  # the stored figure, not yet the new one
     assert served.computed_at is not None
     assert served.kpis == live.kpis
@@ -85,28 +86,28 @@ def test_fresh_snapshots_are_served_and_stale_ones_recomputed(world, app):
         )
     )
     db.session.commit()
-    recomputed = stats_tables.build(None, YEAR_AGO, TODAY)
+    recomputed = stats_tables.build(None, year_ago, today)
     assert _posted(recomputed) == _posted(live) + 1
     assert recomputed.computed_at is None
 
 
-def test_each_zone_and_period_has_its_own_snapshot(world, app):
+def test_each_zone_and_period_has_its_own_snapshot(world, app, today, year_ago):
     app.config["STATS_CACHE_SECONDS"] = 600
-    everywhere = stats_tables.build(None, YEAR_AGO, TODAY)
-    zone2 = stats_tables.build(world["zone2"], YEAR_AGO, TODAY)
+    everywhere = stats_tables.build(None, year_ago, today)
+    zone2 = stats_tables.build(world["zone2"], year_ago, today)
     assert zone2.kpis != everywhere.kpis
     assert (
-        stats_tables.build(world["zone2"], YEAR_AGO, TODAY).kpis == zone2.kpis
+        stats_tables.build(world["zone2"], year_ago, today).kpis == zone2.kpis
     )  # served
     keys = {s.key for s in _snapshots()}
-    assert stats_cache.key("kpis", Scope(None, YEAR_AGO, TODAY)) in keys
-    assert stats_cache.key("kpis", Scope(world["zone2"].id, YEAR_AGO, TODAY)) in keys
+    assert stats_cache.key("kpis", Scope(None, year_ago, today)) in keys
+    assert stats_cache.key("kpis", Scope(world["zone2"].id, year_ago, today)) in keys
     assert len(keys) == 2 * len(GROUPS)
 
 
-def test_refresh_computes_the_usual_views_and_prune_forgets_old_ones(world, app):
+def test_refresh_computes_the_usual_views_and_prune_forgets_old_ones(world, app, today):
     app.config["STATS_CACHE_SECONDS"] = 600
-    scopes = stats_cache.usual_scopes(TODAY)
+    scopes = stats_cache.usual_scopes(today)
     # every zone and all zones, over the default year and last calendar year
     assert len(scopes) == 2 * 3
     assert Scope(None, *stats.period(None, None)) in scopes  # the page's default
@@ -141,11 +142,11 @@ def test_refresh_command(world, app):
     assert "--from" in wrong.output
 
 
-def test_the_scheduled_job_keeps_stored_figures_fresh_only_when_on(world, app):
+def test_the_scheduled_job_keeps_stored_figures_fresh_only_when_on(world, app, today):
     from symbiosis import jobs
 
     assert jobs.refresh_stats() == 0  # live figures: nothing to do
     assert _snapshots() == []
     app.config["STATS_CACHE_SECONDS"] = 600
-    assert jobs.refresh_stats() == len(stats_cache.usual_scopes(TODAY))
+    assert jobs.refresh_stats() == len(stats_cache.usual_scopes(today))
     assert len(_snapshots()) == 6 * len(GROUPS)

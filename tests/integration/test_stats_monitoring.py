@@ -27,18 +27,19 @@ from symbiosis.services.impacts import verify_impact
 from symbiosis.services.stats_flows import flows, rows
 from symbiosis.services.stats_series import by_material, by_zone, monthly, months
 from symbiosis.services.stats_sql import Scope
-from tests.integration.test_stats_service import (  # noqa: F401 - the fixture
-    TODAY,
-    YEAR_AGO,
+from tests.integration.test_stats_service import (  # noqa: F401 - the fixtures
     _deliver,
     world,
+    year_ago,
 )
 
 SAVING = Decimal("269.50416") - Decimal("38.54288")  # wood, kg CO2e per t
 
 
-def test_potential_and_agreed_co2_are_estimates_with_todays_factors(world):
-    figures = stats.impact(None, YEAR_AGO, TODAY)
+def test_potential_and_agreed_co2_are_estimates_with_todays_factors(
+    world, today, year_ago
+):
+    figures = stats.impact(None, year_ago, today)
     potential, agreed = figures["potential"]["t"], figures["agreed"]["t"]
     # 25 t/y could move (20 + 5 against 36 offered); 24 t/y are agreed.
     assert potential["avoided_kg_co2e"] == (25 * SAVING).quantize(Decimal("0.001"))
@@ -54,14 +55,14 @@ def test_potential_and_agreed_co2_are_estimates_with_todays_factors(world):
     assert figures["delivered"] == {}
 
 
-def test_monthly_series_add_up_to_the_key_figures(world):
-    _deliver(world["us"], world["wood"], "2", "t")
-    _deliver(world["ux"], world["oil"], "800", "L")  # m3: not in the tonnes
-    scope = Scope(None, YEAR_AGO, TODAY)
+def test_monthly_series_add_up_to_the_key_figures(world, today, year_ago):
+    _deliver(world["us"], world["wood"], "2", "t", on=today)
+    _deliver(world["ux"], world["oil"], "800", "L", on=today)  # m3: not in the tonnes
+    scope = Scope(None, year_ago, today)
     series = monthly(scope)
-    assert series["months"] == months(YEAR_AGO, TODAY)
+    assert series["months"] == months(year_ago, today)
     assert len(series["months"]) in (12, 13)
-    kpis = stats.kpis(None, YEAR_AGO, TODAY)
+    kpis = stats.kpis(None, year_ago, today)
     assert sum(series["listings"]) == kpis["listings"]["posted"] == 5
     assert sum(series["matches"]) == kpis["matches"]["proposed"]
     assert sum(series["agreements"]) == 2
@@ -80,15 +81,15 @@ def test_months_cover_the_period_across_a_year_end():
     ]
 
 
-def test_by_zone_and_by_material(world):
-    _deliver(world["us"], world["wood"], "3", "t")
-    scope = Scope(None, YEAR_AGO, TODAY)
+def test_by_zone_and_by_material(world, today, year_ago):
+    _deliver(world["us"], world["wood"], "3", "t", on=today)
+    scope = Scope(None, year_ago, today)
     rows = {row["zone"]: row for row in by_zone(scope)}
     z1, z2 = world["zone1"].slug, world["zone2"].slug
     assert rows[z1]["agreements"] == rows[z2]["agreements"] == 1
     assert (rows[z1]["listings"], rows[z2]["listings"]) == (3, 2)
     assert (rows[z1]["delivered_t"], rows[z2]["delivered_t"]) == (3, 0)
-    only = by_zone(Scope(world["zone2"].id, YEAR_AGO, TODAY))
+    only = by_zone(Scope(world["zone2"].id, year_ago, today))
     assert [row["zone"] for row in only] == [z2]
     materials = {row["key"]: row for row in by_material(scope)}
     wood = materials[world["offer"].ewc_code[:2]]
@@ -96,9 +97,9 @@ def test_by_zone_and_by_material(world):
     assert wood["chapter"] is not None
 
 
-def test_flows_between_sectors_and_zones(world):
-    _deliver(world["us"], world["wood"], "3", "t")
-    found = flows(rows(Scope(None, YEAR_AGO, TODAY)))
+def test_flows_between_sectors_and_zones(world, today, year_ago):
+    _deliver(world["us"], world["wood"], "3", "t", on=today)
+    found = flows(rows(Scope(None, year_ago, today)))
     assert found["measure"] == "delivered_t"
     # Each step of the Sankey carries the same 3 t.
     by_step: dict[str, float] = {}
@@ -112,18 +113,18 @@ def test_flows_between_sectors_and_zones(world):
     assert pairs[(z1, z1)]["agreements"] == pairs[(z2, z2)]["agreements"] == 1
     # No tonnes in the period: widths count agreed exchanges.
     assert (
-        flows(rows(Scope(world["zone2"].id, YEAR_AGO, TODAY)))["measure"]
+        flows(rows(Scope(world["zone2"].id, year_ago, today)))["measure"]
         == "agreements"
     )
 
 
-def test_every_linked_figure_opens_the_records_it_counts(world):
-    record = _deliver(world["us"], world["wood"], "2", "t")
-    _deliver(world["ux"], world["oil"], "800", "L")
+def test_every_linked_figure_opens_the_records_it_counts(world, today, year_ago):
+    record = _deliver(world["us"], world["wood"], "2", "t", on=today)
+    _deliver(world["ux"], world["oil"], "800", "L", on=today)
     verify_impact(world["facilitator"], record.id)
     for zone in (None, world["zone1"]):
-        report = stats_tables.build(zone, YEAR_AGO, TODAY)
-        scope = Scope(zone.id if zone else None, YEAR_AGO, TODAY)
+        report = stats_tables.build(zone, year_ago, today)
+        scope = Scope(zone.id if zone else None, year_ago, today)
         checked = 0
         for table in report.tables.values():
             for row in table.rows:
@@ -137,12 +138,12 @@ def test_every_linked_figure_opens_the_records_it_counts(world):
                     checked += 1
         assert checked >= 8
     with pytest.raises(ValueError, match=r"listings\.everything"):
-        stats_records.records(Scope(None, YEAR_AGO, TODAY), "listings.everything")
+        stats_records.records(Scope(None, year_ago, today), "listings.everything")
 
 
-def test_csv_follows_the_readers_spreadsheet(world):
-    _deliver(world["us"], world["wood"], "2.5", "t")
-    report = stats_tables.build(None, YEAR_AGO, TODAY)
+def test_csv_follows_the_readers_spreadsheet(world, today, year_ago):
+    _deliver(world["us"], world["wood"], "2.5", "t", on=today)
+    report = stats_tables.build(None, year_ago, today)
     table = report.tables["impact"]
     french = stats_csv.as_csv(table, "fr")
     assert french.startswith("\ufeff")
@@ -155,9 +156,9 @@ def test_csv_follows_the_readers_spreadsheet(world):
     assert [r[3] for r in rows if r[3].startswith("2.5")] == ["2.5000"]
 
 
-def test_workbook_has_a_sheet_per_table_with_numbers(world):
-    _deliver(world["us"], world["wood"], "2.5", "t")
-    report = stats_tables.build(world["zone1"], YEAR_AGO, TODAY)
+def test_workbook_has_a_sheet_per_table_with_numbers(world, today, year_ago):
+    _deliver(world["us"], world["wood"], "2.5", "t", on=today)
+    report = stats_tables.build(world["zone1"], year_ago, today)
     book = load_workbook(io.BytesIO(stats_xlsx.workbook(report)))
     assert len(book.sheetnames) == 1 + len(report.tables)
     impact = book[book.sheetnames[1 + list(report.tables).index("impact")]]

@@ -19,7 +19,7 @@ from symbiosis.services import pooled, stats
 from symbiosis.services.impacts import verify_impact
 from symbiosis.services.proposals import dismiss
 from tests.builders import (
-    AGREEMENT_TERMS,
+    agreement_terms,
     make_listing,
     make_org,
     make_reference,
@@ -27,26 +27,34 @@ from tests.builders import (
     make_zone,
 )
 
-TODAY = date.today()
-YEAR_AGO = TODAY - timedelta(days=365)
+
+@pytest.fixture
+def year_ago(today: date) -> date:
+    """The start of the period the figures are read over: a year before today."""
+    return today - timedelta(days=365)
 
 
 def _exchange(
-    supplier_user: Any, receiver_user: Any, offer: Any, request: Any, **terms: Any
+    today: date,
+    supplier_user: Any,
+    receiver_user: Any,
+    offer: Any,
+    request: Any,
+    **terms: Any,
 ) -> Any:
-    start = (TODAY - timedelta(days=30)).isoformat()
+    start = (today - timedelta(days=30)).isoformat()
     agreement = service.propose(
         receiver_user,
         offer.id,
         request.id,
-        {**AGREEMENT_TERMS, "start": start, **terms},
+        {**agreement_terms(), "start": start, **terms},
     )
     service.act(supplier_user, agreement.id, "accept", agreement.version)
     return service.act(receiver_user, agreement.id, "start", agreement.version)
 
 
 @pytest.fixture
-def world(ctx: Flask) -> dict[str, Any]:
+def world(ctx: Flask, today: date) -> dict[str, Any]:
     """Zone 1: wood from S to R (t); zone 2: used oil from X to Y (L → m3)."""
     make_reference()
     zone1, zone2 = make_zone(), make_zone()
@@ -73,9 +81,9 @@ def world(ctx: Flask) -> dict[str, Any]:
         org=y, by=uy, kind="request", title="Used oil", ewc_code="",
         quantity="500", unit="L", frequency="yearly",
     )  # fmt: skip
-    wood = _exchange(us, ur, offer, request)  # 2 t monthly: 24 t/y
+    wood = _exchange(today, us, ur, offer, request)  # 2 t monthly: 24 t/y
     used_oil = _exchange(
-        ux, uy, oil, oil_request, quantity="600", unit="L", frequency="yearly"
+        today, ux, uy, oil, oil_request, quantity="600", unit="L", frequency="yearly"
     )
     service_ = pooled.propose(
         us, zone1, {"category": "mobility", "title": "Navette", "cost_split": "equal"}
@@ -89,21 +97,23 @@ def world(ctx: Flask) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def _deliver(user: Any, agreement: Any, quantity: str, unit: str) -> ImpactRecord:
+def _deliver(
+    user: Any, agreement: Any, quantity: str, unit: str, *, on: date
+) -> ImpactRecord:
     thread.log_delivery(
         user, agreement.id,
-        {"delivered_on": TODAY.isoformat(), "quantity": quantity, "unit": unit},
+        {"delivered_on": on.isoformat(), "quantity": quantity, "unit": unit},
     )  # fmt: skip
     return agreement.impacts[-1]
 
 
-def test_impact_keeps_levels_and_units_apart(world):
-    first = _deliver(world["us"], world["wood"], "2000", "kg")
-    _deliver(world["us"], world["wood"], "1", "t")
-    _deliver(world["ux"], world["oil"], "800", "L")
+def test_impact_keeps_levels_and_units_apart(world, today, year_ago):
+    first = _deliver(world["us"], world["wood"], "2000", "kg", on=today)
+    _deliver(world["us"], world["wood"], "1", "t", on=today)
+    _deliver(world["ux"], world["oil"], "800", "L", on=today)
     verify_impact(world["facilitator"], first.id)
 
-    everywhere = stats.impact(None, YEAR_AGO, TODAY)
+    everywhere = stats.impact(None, year_ago, today)
     assert set(everywhere) == {"potential", "agreed", "delivered", "verified"}
     # potential: wood offer 36 t/y against requests of 20 and 5 t/y; oil 0.8
     # against 0.5 m3/y; matches across units never count.
@@ -146,18 +156,18 @@ def test_impact_keeps_levels_and_units_apart(world):
     assert verified["transport_kg_co2e"] == sums
 
 
-def test_zone_filter_uses_the_organisations_of_the_zone(world):
-    _deliver(world["us"], world["wood"], "2", "t")
-    _deliver(world["ux"], world["oil"], "800", "L")
-    zone1 = stats.impact(world["zone1"].id, YEAR_AGO, TODAY)
-    zone2 = stats.impact(world["zone2"].id, YEAR_AGO, TODAY)
+def test_zone_filter_uses_the_organisations_of_the_zone(world, today, year_ago):
+    _deliver(world["us"], world["wood"], "2", "t", on=today)
+    _deliver(world["ux"], world["oil"], "800", "L", on=today)
+    zone1 = stats.impact(world["zone1"].id, year_ago, today)
+    zone2 = stats.impact(world["zone2"].id, year_ago, today)
     assert set(zone1["delivered"]) == {"t"}
     assert set(zone2["delivered"]) == {"m3"}
     assert set(zone1["agreed"]) == {"t"}
     assert set(zone2["agreed"]) == {"m3"}
     assert zone1["verified"] == zone2["verified"] == {}
-    kpis1 = stats.kpis(world["zone1"].id, YEAR_AGO, TODAY)
-    kpis2 = stats.kpis(world["zone2"].id, YEAR_AGO, TODAY)
+    kpis1 = stats.kpis(world["zone1"].id, year_ago, today)
+    kpis2 = stats.kpis(world["zone2"].id, year_ago, today)
     assert kpis1["listings"]["active_by_resource"] == {"material": 3}
     assert kpis2["listings"]["active_by_resource"] == {"material": 2}
     assert kpis1["organisations_active"] == 2
@@ -166,8 +176,8 @@ def test_zone_filter_uses_the_organisations_of_the_zone(world):
     assert kpis2["pooled"] == {}
 
 
-def test_period_filter(world):
-    _deliver(world["us"], world["wood"], "2", "t")
+def test_period_filter(world, today, year_ago):
+    _deliver(world["us"], world["wood"], "2", "t", on=today)
     past = date(2000, 1, 1), date(2000, 12, 31)
     figures = stats.impact(None, *past)
     assert figures == {"potential": {}, "agreed": {}, "delivered": {}, "verified": {}}
@@ -178,11 +188,11 @@ def test_period_filter(world):
     assert kpis["agreements"]["by_state"] == {}
     assert kpis["organisations_active"] == 0
     assert [step["count"] for step in kpis["funnel"]] == [0] * 6
-    yesterday = TODAY - timedelta(days=1)
-    assert stats.impact(None, YEAR_AGO, yesterday)["delivered"] == {}
+    yesterday = today - timedelta(days=1)
+    assert stats.impact(None, year_ago, yesterday)["delivered"] == {}
 
 
-def test_kpis_count_matches_agreements_and_the_funnel(world):
+def test_kpis_count_matches_agreements_and_the_funnel(world, today, year_ago):
     wood_match = db.session.scalar(
         sa.select(Match).where(
             Match.offer_id == world["offer"].id,
@@ -192,13 +202,13 @@ def test_kpis_count_matches_agreements_and_the_funnel(world):
     dismiss(world["ur"], wood_match.id, "Trop loin")
     thread.log_delivery(
         world["us"], world["wood"].id,
-        {"delivered_on": TODAY.isoformat(), "quantity": "1", "unit": "t"},
+        {"delivered_on": today.isoformat(), "quantity": "1", "unit": "t"},
     )  # fmt: skip
     service.act(
         world["us"], world["wood"].id, "complete", world["wood"].version,
         {"actual_quantity": "1", "actual_unit": "t"},
     )  # fmt: skip
-    kpis = stats.kpis(None, YEAR_AGO, TODAY)
+    kpis = stats.kpis(None, year_ago, today)
     matches = db.session.scalar(sa.select(sa.func.count(Match.id)))
     assert kpis["matches"]["proposed"] == matches
     assert kpis["matches"]["dismissed"] == 1
@@ -217,20 +227,20 @@ def test_kpis_count_matches_agreements_and_the_funnel(world):
     assert funnel["listing"]["mean_days"] is None
     assert kpis["organisations_active"] == 4
     # the dismissed match leaves the potential level
-    potential = stats.impact(None, YEAR_AGO, TODAY)["potential"]["t"]
+    potential = stats.impact(None, year_ago, today)["potential"]["t"]
     assert (potential["count"], potential["quantity"]) == (1, Decimal(20))
 
 
-def test_pooled_services_count_their_participants(world):
+def test_pooled_services_count_their_participants(world, today, year_ago):
     pool = world["pool"]
     pooled.act(world["manager"], pool.id, "approve", pool.version)
     pooled.enrol(world["ur"], pool.id)
-    kpis = stats.kpis(world["zone1"].id, YEAR_AGO, TODAY)
+    kpis = stats.kpis(world["zone1"].id, year_ago, today)
     assert kpis["pooled"] == {"open": {"services": 1, "participants": 1}}
 
 
-def test_only_facilitators_verify_and_twice_keeps_the_first(world):
-    record = _deliver(world["us"], world["wood"], "2", "t")
+def test_only_facilitators_verify_and_twice_keeps_the_first(world, today):
+    record = _deliver(world["us"], world["wood"], "2", "t", on=today)
     with pytest.raises(NotAllowed):
         verify_impact(world["manager"], record.id)
     with pytest.raises(NotAllowed):

@@ -12,7 +12,7 @@ from symbiosis.extensions import db
 from symbiosis.models import ActivityEntry
 from symbiosis.services import agreements, pooled
 from tests.builders import (
-    AGREEMENT_TERMS,
+    agreement_terms,
     make_listing,
     make_org,
     make_reference,
@@ -32,7 +32,7 @@ def world(app: Flask) -> dict[str, Any]:
         ub = make_user(org=receiver, full_name="Ben Receiver")
         offer = make_listing(org=supplier, by=ua)
         request = make_listing(org=receiver, by=ub, kind="request", title="Pallets")
-        agreement = agreements.propose(ub, offer.id, request.id, AGREEMENT_TERMS)
+        agreement = agreements.propose(ub, offer.id, request.id, agreement_terms())
         network = make_org(name="Réseau", kind="association")
         manager = make_user(org=network, manages=[zone], locale="en")
         raw = {"category": "mobility", "title": "Navette", "cost_split": "equal"}

@@ -15,15 +15,18 @@ from symbiosis.models import Agreement, Delivery
 from tests.builders import make_listing, make_org, make_reference, make_user, make_zone
 from tests.conftest import as_user, repeated_ids
 
-FORM: dict[str, Any] = {
-    "quantity": "2",
-    "unit": "t",
-    "frequency": "monthly",
-    "start": date.today().isoformat(),
-    "price_terms": "free",
-    "transport_by": "receiver",
-    "conditions": "Palettes triées",
-}
+
+def _terms_form() -> dict[str, Any]:
+    """The terms as the form sends them, starting today (read at each call)."""
+    return {
+        "quantity": "2",
+        "unit": "t",
+        "frequency": "monthly",
+        "start": date.today().isoformat(),
+        "price_terms": "free",
+        "transport_by": "receiver",
+        "conditions": "Palettes triées",
+    }
 
 
 @pytest.fixture
@@ -46,7 +49,7 @@ def _propose(app: Flask, client: FlaskClient, w: dict[str, Any], **form: Any) ->
     as_user(app, client, w["ub"])
     return client.post(
         f"/agreements/new?listing={w['offer']}",
-        data={"mine": w["request"], "submission": "k1", **FORM, **form},
+        data={"mine": w["request"], "submission": "k1", **_terms_form(), **form},
     )
 
 
@@ -165,7 +168,12 @@ def test_counter_and_messages(app, client, world):
     assert 'value="2"' in form.text
     countered = client.post(
         f"/agreements/{agreement.id}/counter",
-        data={**FORM, "quantity": "1", "version": "1", "comment": "Un peu moins"},
+        data={
+            **_terms_form(),
+            "quantity": "1",
+            "version": "1",
+            "comment": "Un peu moins",
+        },
     )
     assert countered.status_code == 302
     assert _agreement(app).proposer_id != agreement.proposer_id

@@ -17,7 +17,7 @@ from symbiosis.models import Listing, Match, Notification, User
 from symbiosis.models.base import utcnow
 from symbiosis.services import agreements
 from tests.builders import (
-    AGREEMENT_TERMS,
+    agreement_terms,
     make_listing,
     make_org,
     make_reference,
@@ -48,14 +48,14 @@ def world(app: Flask) -> dict[str, Any]:
         hidden = make_listing(org=third, by=uc, kind="request", title="Palettes",
                               anonymous=True)  # fmt: skip
         # ours answers one, waits for another; one was declined (closed)
-        asked = agreements.propose(ub, pallets.id, wanted[0].id, AGREEMENT_TERMS)
-        waiting = agreements.propose(ua, pallets.id, wanted[1].id, AGREEMENT_TERMS)
-        declined = agreements.propose(ub, pallets.id, wanted[2].id, AGREEMENT_TERMS)
+        asked = agreements.propose(ub, pallets.id, wanted[0].id, agreement_terms())
+        waiting = agreements.propose(ua, pallets.id, wanted[1].id, agreement_terms())
+        declined = agreements.propose(ub, pallets.id, wanted[2].id, agreement_terms())
         agreements.act(ua, declined.id, "decline", declined.version,
                        {"reason": "Déjà promis"})  # fmt: skip
         elsewhere = agreements.propose(
             uc, make_listing(org=third, by=uc, title="Palettes tierces").id,
-            wanted[0].id, AGREEMENT_TERMS,
+            wanted[0].id, agreement_terms(),
         )  # fmt: skip
         on_pallets = db.session.scalars(
             sa.select(Match).where(Match.offer_id == pallets.id)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -16,8 +16,6 @@ from symbiosis.models import GroupAction, GroupMeeting, User, WorkingGroup, Zone
 from symbiosis.services import working_groups as service
 from tests.builders import make_org, make_user, make_zone
 from tests.conftest import as_user
-
-TODAY = date.today()
 
 
 @pytest.fixture(autouse=True)
@@ -78,7 +76,7 @@ def count(app: Flask, model: type[Any]) -> int:
         return db.session.scalar(sa.select(sa.func.count()).select_from(model)) or 0
 
 
-def test_the_manager_runs_a_group_from_start_to_follow_up(app, client, world):
+def test_the_manager_runs_a_group_from_start_to_follow_up(app, client, world, today):
     as_user(app, client, world["manager"])
     response = client.post(
         f"/zones/{world['zone']}/groups/",
@@ -99,7 +97,7 @@ def test_the_manager_runs_a_group_from_start_to_follow_up(app, client, world):
     response = client.post(
         f"/groups/{group_id}/meetings",
         data={
-            "held_on": (TODAY - timedelta(days=7)).isoformat(),
+            "held_on": (today - timedelta(days=7)).isoformat(),
             "topic": "Lancement du groupe",
             "minutes": "Tour de table des navettes existantes.",
             "decisions": "Enquête auprès des salariés.",
@@ -113,7 +111,7 @@ def test_the_manager_runs_a_group_from_start_to_follow_up(app, client, world):
         data={
             "title": "Préparer le questionnaire",
             "owner_id": world["ua"],
-            "due_on": (TODAY + timedelta(days=14)).isoformat(),
+            "due_on": (today + timedelta(days=14)).isoformat(),
             "meeting_id": meeting_id,
         },
     )
@@ -143,12 +141,12 @@ def test_the_manager_runs_a_group_from_start_to_follow_up(app, client, world):
     assert "Done actions" in text(client.get(f"/groups/{group_id}"))
 
 
-def test_people_of_other_zones_get_404(app, client, world, group):
+def test_people_of_other_zones_get_404(app, client, world, group, today):
     as_user(app, client, world["uc"])
     assert client.get(f"/groups/{group}").status_code == 404
     assert client.get(f"/zones/{world['zone']}/groups/").status_code == 404
     response = client.post(
-        f"/groups/{group}/meetings", data={"held_on": TODAY, "topic": "x"}
+        f"/groups/{group}/meetings", data={"held_on": today, "topic": "x"}
     )
     assert response.status_code == 404
     assert client.post(f"/groups/{group}/actions", data={}).status_code == 404
@@ -187,11 +185,13 @@ def test_a_member_sees_and_works_but_does_not_choose_members(app, client, world,
     assert "Groupe mobilité" not in text(client.get(f"/zones/{world['zone']}/groups/"))
 
 
-def test_bad_meeting_is_refused_with_errors_next_to_fields(app, client, world, group):
+def test_bad_meeting_is_refused_with_errors_next_to_fields(
+    app, client, world, group, today
+):
     as_user(app, client, world["ua"])
     response = client.post(
         f"/groups/{group}/meetings",
-        data={"held_on": (TODAY - timedelta(days=8 * 365)).isoformat(), "topic": ""},
+        data={"held_on": (today - timedelta(days=8 * 365)).isoformat(), "topic": ""},
     )
     assert response.status_code == 422
     html = text(response)
@@ -227,7 +227,7 @@ def test_bad_group_and_member_are_refused_with_errors(app, client, world, group)
     assert count(app, WorkingGroup) == 1
 
 
-def test_overdue_actions_are_flagged(app, client, world, group):
+def test_overdue_actions_are_flagged(app, client, world, group, today):
     with app.app_context():
         manager = db.session.get(User, world["manager"])
         service.add_action(
@@ -236,7 +236,7 @@ def test_overdue_actions_are_flagged(app, client, world, group):
             {
                 "title": "Relancer",
                 "owner_id": world["ua"],
-                "due_on": TODAY - timedelta(2),
+                "due_on": today - timedelta(2),
             },
         )
     as_user(app, client, world["ua"])
@@ -247,7 +247,9 @@ def test_overdue_actions_are_flagged(app, client, world, group):
     assert "1 overdue" in listing
 
 
-def test_an_archived_group_reads_but_takes_nothing_new(app, client, world, group):
+def test_an_archived_group_reads_but_takes_nothing_new(
+    app, client, world, group, today
+):
     as_user(app, client, world["manager"])
     assert client.post(f"/groups/{group}/archive").status_code == 302
     as_user(app, client, world["ua"])
@@ -255,7 +257,7 @@ def test_an_archived_group_reads_but_takes_nothing_new(app, client, world, group
     assert "archived" in page
     assert "Record a meeting" not in page
     response = client.post(
-        f"/groups/{group}/meetings", data={"held_on": TODAY, "topic": "x"}
+        f"/groups/{group}/meetings", data={"held_on": today, "topic": "x"}
     )
     assert response.status_code == 302
     assert count(app, GroupMeeting) == 0

@@ -17,7 +17,7 @@ from symbiosis.models import Listing, Match, User
 from symbiosis.models.base import utcnow
 from symbiosis.services import agreements, events, home, pooled
 from tests.builders import (
-    AGREEMENT_TERMS,
+    agreement_terms,
     make_listing,
     make_org,
     make_reference,
@@ -38,7 +38,7 @@ POOL = {
 def _agreement(
     by: User, offer: int, request: int, *, steps: tuple[tuple[User, str], ...] = ()
 ) -> int:
-    made = agreements.propose(by, offer, request, AGREEMENT_TERMS)
+    made = agreements.propose(by, offer, request, agreement_terms())
     for actor, action in steps:
         made = agreements.act(actor, made.id, action, made.version)
     return made.id

@@ -25,7 +25,7 @@ TITLE = "Palettes en bois"
 
 
 def _agree(asker: User, offer_id: int, request_id: int) -> Any:
-    return agreements.propose(asker, offer_id, request_id, b.AGREEMENT_TERMS)
+    return agreements.propose(asker, offer_id, request_id, b.agreement_terms())
 
 
 @pytest.fixture

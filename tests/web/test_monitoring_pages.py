@@ -14,7 +14,7 @@ from flask import Flask
 from symbiosis.extensions import db
 from symbiosis.services import agreements
 from tests.builders import (
-    AGREEMENT_TERMS,
+    agreement_terms,
     make_listing,
     make_org,
     make_reference,
@@ -33,7 +33,7 @@ def world(app: Flask) -> dict[str, Any]:
         ua, ub = make_user(org=supplier), make_user(org=receiver)
         offer = make_listing(org=supplier, by=ua)
         request = make_listing(org=receiver, by=ub, kind="request", title="Pallets")
-        agreements.propose(ub, offer.id, request.id, AGREEMENT_TERMS)
+        agreements.propose(ub, offer.id, request.id, agreement_terms())
         network = make_org(name="Réseau", kind="association")
         ids = {
             "zone": zone.slug, "other": other.slug, "member": ua.id,

@@ -15,7 +15,7 @@ from symbiosis.services import agreement_thread as thread
 from symbiosis.services import agreements as service
 from symbiosis.services.tokens import create_token
 from tests.builders import (
-    AGREEMENT_TERMS,
+    agreement_terms,
     make_listing,
     make_org,
     make_reference,
@@ -23,11 +23,9 @@ from tests.builders import (
     make_zone,
 )
 
-TODAY = date.today()
-
 
 @pytest.fixture
-def world(app: Flask) -> dict[str, Any]:
+def world(app: Flask, today: date) -> dict[str, Any]:
     """Wood from firm S to firm R in zone 1, 2 t delivered today."""
     with app.app_context():
         make_reference()
@@ -39,15 +37,15 @@ def world(app: Flask) -> dict[str, Any]:
             org=r, by=ur, kind="request", title="Holzpaletten gesucht",
             quantity="20", frequency="yearly",
         )  # fmt: skip
-        start = (TODAY - timedelta(days=10)).isoformat()
+        start = (today - timedelta(days=10)).isoformat()
         agreement = service.propose(
-            ur, offer.id, request.id, {**AGREEMENT_TERMS, "start": start}
+            ur, offer.id, request.id, {**agreement_terms(), "start": start}
         )
         service.act(us, agreement.id, "accept", agreement.version)
         service.act(ur, agreement.id, "start", agreement.version)
         thread.log_delivery(
             us, agreement.id,
-            {"delivered_on": TODAY.isoformat(), "quantity": "2", "unit": "t"},
+            {"delivered_on": today.isoformat(), "quantity": "2", "unit": "t"},
         )  # fmt: skip
         users = {
             "member": us,
@@ -71,13 +69,13 @@ def _get(client: Any, world: dict[str, Any], role: str | None, **query: str) -> 
     return client.get("/api/v1/stats", query_string=query, headers=headers)
 
 
-def test_facilitator_gets_kpis_and_impact_by_level(client, world):
+def test_facilitator_gets_kpis_and_impact_by_level(client, world, today):
     response = _get(client, world, "facilitator", zone=world["zone1"])
     assert response.status_code == 200
     data = response.json
     assert data["zone"]["slug"] == world["zone1"]
-    assert data["to"] == TODAY.isoformat()
-    assert data["from"] == (TODAY - timedelta(days=364)).isoformat()
+    assert data["to"] == today.isoformat()
+    assert data["from"] == (today - timedelta(days=364)).isoformat()
     assert set(data["kpis"]) == {
         "listings", "matches", "agreements", "funnel", "pooled",
         "organisations_active", "partnerships",
@@ -147,10 +145,10 @@ def test_period_without_figures(client, world):
     }  # fmt: skip
 
 
-def test_report_command_text_and_csv(app, world):
+def test_report_command_text_and_csv(app, world, today):
     runner = app.test_cli_runner()
     args = ["report", "--zone", world["zone1"], "--from", "2000-01-01"]
-    text = runner.invoke(args=[*args, "--to", TODAY.isoformat()])
+    text = runner.invoke(args=[*args, "--to", today.isoformat()])
     assert text.exit_code == 0, text.output
     assert "2000-01-01" in text.output
     assert "quantity (delivered, t)" in text.output
