@@ -91,6 +91,10 @@ def test_the_new_password_page_ties_its_errors_and_passes_axe(
 def test_inviting_a_colleague_and_the_invitation_pass_axe(
     demo_site: None, browser: Browser, live_server: str, app: Flask
 ) -> None:
+    import sqlalchemy as sa
+
+    from symbiosis.extensions import db
+    from symbiosis.models import Invitation
     from symbiosis.services import accounts, invitations, signed_links
 
     with app.test_request_context():
@@ -98,22 +102,35 @@ def test_inviting_a_colleague_and_the_invitation_pass_axe(
         assert admin is not None
         assert admin.organisation_id is not None
         members = f"/organisations/{admin.organisation_id}/members"
-        token = signed_links.sign(
-            invitations.PURPOSE,
-            str(admin.organisation_id),
-            "ines.kremer@boulangerie-sud.example.lu",
-            str(admin.id),
+        # the demo's open invitation (sent 3 days ago), with a link of its own
+        sent = db.session.scalar(
+            sa.select(Invitation).where(
+                Invitation.email == "vendeuse.bettembourg@boulangerie-sud.example.lu"
+            )
         )
+        assert sent is not None
+        token = signed_links.sign(invitations.PURPOSE, str(sent.id), sent.key)
     page = signed_in(
         browser, live_server, "admin@boulangerie-sud.example.lu", "fr", width=320
     )
     page.goto(members)
+    # the expired one of the demo is sent again from its row, by keyboard
+    page.get_by_role(
+        "button", name="Renvoyer – apprenti@boulangerie-sud.example.lu"
+    ).focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "Un nouveau lien part vers apprenti@" in page.inner_text("main")
+    assert "lien expiré" not in page.inner_text("#invitations")
     with page.expect_navigation():
         page.get_by_role("button", name="Envoyer l'invitation").click()
     assert [t["field"] for t in page.evaluate(TIED)] == ["email"]
     assert axe_violations(page) == []
     page.context.close()
     page = signed_in(browser, live_server, None, "fr", width=320)
-    page.goto(f"/invitation/{token}")
+    answer = page.goto(f"/invitation/{token}")
+    assert answer is not None
+    assert answer.status == 200
+    page.get_by_role("button", name="Créer mon compte et rejoindre").wait_for()
     assert axe_violations(page) == []
     page.context.close()
