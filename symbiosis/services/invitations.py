@@ -61,25 +61,43 @@ def invite(org: Organisation, email: str, by: User, locale: str) -> Invitation:
     ):
         raise FieldErrors([("email", _("This person is already a member."))])
     now = utcnow()
-    invitation = db.session.scalar(
-        sa.select(Invitation).where(
-            Invitation.organisation_id == org.id, Invitation.email == address
-        )
-    )
+    sending = {
+        "invited_by": by,
+        "sent_at": now,
+        "expires_at": now + timedelta(seconds=_max_age()),
+    }
+    invitation = _stored(org, address)
     if invitation is None:
-        invitation = Invitation(organisation=org, email=address, key=_new_key())
-        db.session.add(invitation)
-    elif invitation.state(now) not in OPEN:
+        invitation = Invitation(
+            organisation=org, email=address, key=_new_key(), **sending
+        )
+        try:
+            with db.session.begin_nested():
+                db.session.add(invitation)
+        except sa.exc.IntegrityError:
+            # another administrator invited the address at the same moment:
+            # theirs is kept, and sent again below
+            invitation = _stored(org, address)
+            if invitation is None:
+                raise
+    if invitation.state(now) not in OPEN:
         invitation.key = _new_key()  # the links of the one before stay spent
         invitation.accepted_at = invitation.withdrawn_at = None
-    invitation.invited_by = by
-    invitation.sent_at = now
-    invitation.expires_at = now + timedelta(seconds=_max_age())
+    for name, value in sending.items():
+        setattr(invitation, name, value)
     db.session.flush()
     _mail(invitation, by, (existing.locale if existing else None) or locale)
     activity.record("membership.invited", actor=by, subject=org)
     db.session.commit()
     return invitation
+
+
+def _stored(org: Organisation, address: str) -> Invitation | None:
+    return db.session.scalar(
+        sa.select(Invitation).where(
+            Invitation.organisation_id == org.id, Invitation.email == address
+        )
+    )
 
 
 def _new_key() -> str:

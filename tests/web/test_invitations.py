@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 import time
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -382,3 +384,38 @@ def test_an_invitation_outlives_the_account_of_who_sent_it(
     assert NEW in page
     assert "un ancien membre" in page
     assert stored(app) == [(NEW, "pending")]
+
+
+def test_two_administrators_inviting_at_once_keep_one_invitation(
+    app: Flask, world: dict[str, int], caplog: pytest.LogCaptureFixture
+) -> None:
+    with app.app_context():
+        if db.engine.dialect.name != "postgresql":
+            pytest.skip("needs two writers at the same moment: PostgreSQL")
+        engine = db.engine
+    caplog.set_level(logging.INFO, logger="symbiosis")
+    # another administrator's request has written the invitation, not yet
+    # committed: this request's insert waits on the unique key, then fails
+    now = utcnow()
+    other = engine.connect()
+    transaction = other.begin()
+    other.execute(
+        sa.insert(Invitation).values(
+            organisation_id=world["firm"], email=NEW, invited_by_id=world["member"],
+            key="theirs", sent_at=now, expires_at=now + timedelta(days=14),
+            created_at=now,
+        )
+    )  # fmt: skip
+    timer = threading.Timer(0.5, transaction.commit)
+    timer.start()
+    try:
+        link = invite(app, world, caplog, NEW)
+    finally:
+        timer.join()
+        other.close()
+    assert stored(app) == [(NEW, "pending")]
+    with app.app_context():
+        kept = db.session.scalar(sa.select(Invitation))
+        assert kept is not None
+        assert (kept.key, kept.invited_by_id) == ("theirs", world["admin"])
+    assert app.test_client().get(link).status_code == 200
