@@ -143,6 +143,13 @@ def open_invitations(org: Organisation) -> list[Invitation]:
     )
 
 
+def expired(org: Organisation) -> list[Invitation]:
+    """The open invitations of ``org`` whose links no longer work."""
+    return [
+        i for i in open_invitations(org) if i.state(utcnow()) == InvitationState.EXPIRED
+    ]
+
+
 def find(org: Organisation, invitation_id: int) -> Invitation | None:
     """The invitation ``invitation_id`` of ``org`` (None for another's)."""
     key = as_id(invitation_id)

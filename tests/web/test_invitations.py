@@ -419,3 +419,22 @@ def test_two_administrators_inviting_at_once_keep_one_invitation(
         assert kept is not None
         assert (kept.key, kept.invited_by_id) == ("theirs", world["admin"])
     assert app.test_client().get(link).status_code == 200
+
+
+def test_the_administrators_home_points_at_expired_invitations(
+    app: Flask, world: dict[str, int]
+) -> None:
+    with app.app_context():
+        firm = db.session.get(Organisation, world["firm"])
+        assert firm is not None
+        make_invitation(org=firm, email="expiree@example.lu", days_ago=15)
+        make_invitation(org=firm, email="en.cours@example.lu", days_ago=1)
+        db.session.commit()
+    home = signed_in(app, world["admin"]).get("/").get_data(as_text=True)
+    assert "Invitations dont le lien a expiré" in home
+    assert "expiree@example.lu" in home
+    assert "en.cours@example.lu" not in home  # still works: nothing to do
+    assert f'href="/organisations/{world["firm"]}/members#invitations"' in home
+    # members do not manage invitations
+    member = signed_in(app, world["member"]).get("/").get_data(as_text=True)
+    assert "expiree@example.lu" not in member

@@ -20,7 +20,7 @@ from symbiosis import labels
 from symbiosis.authz import Perm, can, public, requires
 from symbiosis.extensions import db
 from symbiosis.models import Organisation, OrgRole, User
-from symbiosis.services import accounts, home, notify, zones
+from symbiosis.services import accounts, home, invitations, notify, zones
 from symbiosis.web.agreements.parties import party_name
 from symbiosis.web.events.pages import hhmm
 from symbiosis.web.forms import CsrfForm, safe_next
@@ -50,6 +50,7 @@ def index() -> ResponseReturnValue:
                 User.organisation_id == org.id, User.org_role == OrgRole.PENDING
             )
         ).all()
+        tasks["expired_invitations"] = invitations.expired(org)
     if can(current_user, Perm.MANAGE_ZONE):
         tasks["zone_requests"] = zones.pending_requests(current_user)
     overview = home.overview(current_user)
