@@ -12,21 +12,20 @@ from flask.testing import FlaskClient
 
 from symbiosis.extensions import db
 from symbiosis.models import Agreement, Delivery
-from tests.builders import make_listing, make_org, make_reference, make_user, make_zone
+from tests.builders import (
+    agreement_terms,
+    make_listing,
+    make_org,
+    make_reference,
+    make_user,
+    make_zone,
+)
 from tests.conftest import as_user, repeated_ids
 
 
 def _terms_form() -> dict[str, Any]:
     """The terms as the form sends them, starting today (read at each call)."""
-    return {
-        "quantity": "2",
-        "unit": "t",
-        "frequency": "monthly",
-        "start": date.today().isoformat(),
-        "price_terms": "free",
-        "transport_by": "receiver",
-        "conditions": "Palettes triées",
-    }
+    return {**agreement_terms(), "conditions": "Palettes triées"}
 
 
 @pytest.fixture
