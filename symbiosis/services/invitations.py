@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import hmac
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app, url_for
@@ -61,16 +61,9 @@ def invite(org: Organisation, email: str, by: User, locale: str) -> Invitation:
     ):
         raise FieldErrors([("email", _("This person is already a member."))])
     now = utcnow()
-    sending = {
-        "invited_by": by,
-        "sent_at": now,
-        "expires_at": now + timedelta(seconds=_max_age()),
-    }
     invitation = _stored(org, address)
     if invitation is None:
-        invitation = Invitation(
-            organisation=org, email=address, key=_new_key(), **sending
-        )
+        invitation = new(org, address, by, now)
         try:
             with db.session.begin_nested():
                 db.session.add(invitation)
@@ -83,13 +76,25 @@ def invite(org: Organisation, email: str, by: User, locale: str) -> Invitation:
     if invitation.state(now) not in OPEN:
         invitation.key = _new_key()  # the links of the one before stay spent
         invitation.accepted_at = invitation.withdrawn_at = None
-    for name, value in sending.items():
-        setattr(invitation, name, value)
-    db.session.flush()
+    _sent(invitation, by, now)
     _mail(invitation, by, (existing.locale if existing else None) or locale)
     activity.record("membership.invited", actor=by, subject=org)
     db.session.commit()
     return invitation
+
+
+def new(org: Organisation, address: str, by: User | None, at: datetime) -> Invitation:
+    """An open invitation of ``org`` to ``address``, sent by ``by`` at ``at``
+    (not yet in the session; nothing is mailed)."""
+    invitation = Invitation(organisation=org, email=address, key=_new_key())
+    _sent(invitation, by, at)
+    return invitation
+
+
+def _sent(invitation: Invitation, by: User | None, at: datetime) -> None:
+    invitation.invited_by = by
+    invitation.sent_at = at
+    invitation.expires_at = at + timedelta(seconds=_max_age())
 
 
 def _stored(org: Organisation, address: str) -> Invitation | None:
@@ -145,9 +150,8 @@ def open_invitations(org: Organisation) -> list[Invitation]:
 
 def expired(org: Organisation) -> list[Invitation]:
     """The open invitations of ``org`` whose links no longer work."""
-    return [
-        i for i in open_invitations(org) if i.state(utcnow()) == InvitationState.EXPIRED
-    ]
+    now = utcnow()
+    return [i for i in open_invitations(org) if i.state(now) == InvitationState.EXPIRED]
 
 
 def find(org: Organisation, invitation_id: int) -> Invitation | None:
@@ -202,11 +206,24 @@ def read(token: str) -> Invitation | None:
     return invitation
 
 
+def closed(invitation: Invitation) -> str | None:
+    """Why the links of ``invitation`` no longer work (None while pending)."""
+    state = invitation.state(utcnow())
+    if state == InvitationState.PENDING:
+        return None
+    org = invitation.organisation.name
+    if state == InvitationState.ACCEPTED:
+        return _("This invitation to %(org)s was already accepted.", org=org)
+    if state == InvitationState.WITHDRAWN:
+        return _("%(org)s withdrew this invitation.", org=org)
+    return _("This invitation has expired: ask %(org)s for a new one.", org=org)
+
+
 def refusal(invitation: Invitation, user: User) -> str | None:
     """Why ``user`` may not accept ``invitation`` (None when they may)."""
-    state = invitation.state(utcnow())
-    if state != InvitationState.PENDING:
-        return unavailable(invitation, state)
+    reason = closed(invitation)
+    if reason:
+        return reason
     if user.email != invitation.email:
         return _(
             "This invitation is for %(email)s: sign in with that address.",
@@ -222,16 +239,6 @@ def refusal(invitation: Invitation, user: User) -> str | None:
             org=user.organisation.name if user.organisation else "",
         )
     return None
-
-
-def unavailable(invitation: Invitation, state: InvitationState) -> str:
-    """What the page of an invitation that no longer works says."""
-    org = invitation.organisation.name
-    if state == InvitationState.ACCEPTED:
-        return _("This invitation to %(org)s was already accepted.", org=org)
-    if state == InvitationState.WITHDRAWN:
-        return _("%(org)s withdrew this invitation.", org=org)
-    return _("This invitation has expired: ask %(org)s for a new one.", org=org)
 
 
 def join(invitation: Invitation, user: User) -> None:
@@ -254,9 +261,9 @@ def register(
     :raises FieldErrors: for a weak password, or an account made meanwhile.
     :raises NotAllowed: for an invitation no longer pending.
     """
-    state = invitation.state(utcnow())
-    if state != InvitationState.PENDING:
-        raise NotAllowed(unavailable(invitation, state))
+    reason = closed(invitation)
+    if reason:
+        raise NotAllowed(reason)
     errors = check_password_policy(password, invitation.email, "password")
     if find_user_by_email(invitation.email) is not None:
         errors.append(

@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from flask import current_app
 
 from symbiosis.extensions import db
 from symbiosis.matching.normalise import fold, slugify
@@ -39,7 +38,7 @@ from symbiosis.models import (
     ZoneRequest,
 )
 from symbiosis.models.base import utcnow
-from symbiosis.services import impacts, organisations
+from symbiosis.services import impacts, invitations, organisations
 from symbiosis.services.passwords import hash_password
 from symbiosis.services.practice_seed import load_practices
 
@@ -303,19 +302,14 @@ def _demo_invitations(
         (i.organisation_id, i.email) for i in db.session.scalars(sa.select(Invitation))
     }
     inserted = 0
-    max_age = timedelta(seconds=current_app.config["INVITATION_MAX_AGE_SECONDS"])
     for row in json.loads((root / "organisations.json").read_text(encoding="utf-8")):
         org = orgs[fold(row["name"])]
         for sent in row.get("invitations", []):
             if (org.id, sent["email"]) in known:
                 continue
-            at = utcnow() - timedelta(days=sent["days_ago"])
             by = db.session.scalar(sa.select(User).where(User.email == sent["by"]))
-            db.session.add(
-                Invitation(organisation=org, email=sent["email"], invited_by=by,
-                           key=secrets.token_urlsafe(12), sent_at=at,
-                           expires_at=at + max_age)
-            )  # fmt: skip
+            at = utcnow() - timedelta(days=sent["days_ago"])
+            db.session.add(invitations.new(org, sent["email"], by, at))
             inserted += 1
     report.add("invitation", inserted, 0)
 

@@ -10,8 +10,7 @@ from flask_login import current_user, login_user
 from symbiosis.authz import public
 from symbiosis.errors import FieldErrors, NotAllowed
 from symbiosis.i18n import gettext as _
-from symbiosis.models import Invitation, InvitationState
-from symbiosis.models.base import utcnow
+from symbiosis.models import Invitation
 from symbiosis.services import invitations
 from symbiosis.services.accounts import find_user_by_email
 from symbiosis.web.auth.forms import NewAccountForm
@@ -27,14 +26,15 @@ def accept(token: str) -> ResponseReturnValue:
     invitation = invitations.read(token)
     if invitation is None:
         return render_template("invitations/accept.html", invitation=None), 400
-    state = invitation.state(utcnow())
-    if state != InvitationState.PENDING:
+    reason = invitations.closed(invitation)
+    if reason:
+        accepted = invitation.accepted_at is not None
         return render_template(
             "invitations/accept.html",
             invitation=invitation,
-            unavailable=invitations.unavailable(invitation, state),
-            accepted=state == InvitationState.ACCEPTED,
-        ), 200 if state == InvitationState.ACCEPTED else 400
+            unavailable=reason,
+            accepted=accepted,
+        ), 200 if accepted else 400
     has_account = find_user_by_email(invitation.email) is not None
     if current_user.is_authenticated:
         return _join(invitation)
