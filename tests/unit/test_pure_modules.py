@@ -17,6 +17,7 @@ PURE = [
     ROOT / "event_fields.py",
     ROOT / "diagnostic_flows.py",
     ROOT / "themes.py",
+    ROOT / "calendar_ics.py",
 ]
 BANNED = (
     "flask",
