@@ -64,6 +64,8 @@ class User(UserMixin, TimestampMixin, Base):  # type: ignore[misc]
     )
     # When the last summary of notices went out (daily and weekly summaries).
     digest_sent_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    # The key in the address of one's calendar feed; None while it is off.
+    calendar_key: Mapped[str | None] = mapped_column(sa.String(64))
 
     organisation: Mapped[Organisation | None] = relationship(back_populates="users")
     managed_zones: Mapped[list[Zone]] = relationship(

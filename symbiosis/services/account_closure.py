@@ -100,6 +100,7 @@ def personal_data(user: User) -> dict[str, Any]:
             "created_at": _when(user.created_at),
             "last_sign_in_at": _when(user.last_login_at),
             "facilitator": user.is_facilitator,
+            "calendar_address_on": bool(user.calendar_key),
         },
         "organisation": None
         if org is None

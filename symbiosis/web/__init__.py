@@ -12,6 +12,7 @@ def register_blueprints(app: Flask) -> None:
     from symbiosis.web.admin.routes import bp as admin
     from symbiosis.web.agreements.routes import bp as agreements
     from symbiosis.web.auth.routes import bp as auth
+    from symbiosis.web.calendar import bp as calendar
     from symbiosis.web.events.partnerships import bp as event_partnerships
     from symbiosis.web.events.planning import bp as event_plan
     from symbiosis.web.events.routes import bp as events
@@ -44,6 +45,7 @@ def register_blueprints(app: Flask) -> None:
         events,
         event_plan,
         event_partnerships,
+        calendar,
         practices,
         monitoring,
         activity,

@@ -56,6 +56,9 @@ MATRIX: dict[tuple[str, str], tuple[object, ...]] = {
     ("account.close_submit", "POST"): (LOGIN, 400, 400, 400, 400),
     ("account.email_submit", "POST"): (LOGIN, 400, 400, 400, 400),
     ("account.leave_submit", "POST"): (LOGIN, 302, 302, 302, 302),
+    ("account.calendar_submit", "POST"): (LOGIN, 302, 302, 302, 302),
+    # The private calendar: the token says whose it is; a forged one finds none.
+    ("calendar.feed", "GET"): (404, 404, 404, 404, 404),
     ("invitations.accept", "GET"): (400, 400, 400, 400, 400),
     ("invitations.accept", "POST"): (400, 400, 400, 400, 400),
     # a link whose token is no good: the same page for everyone
@@ -206,6 +209,7 @@ MATRIX: dict[tuple[str, str], tuple[object, ...]] = {
     ("events.new", "GET"): (LOGIN, 403, 403, 403, 200),
     ("events.new", "POST"): (LOGIN, 403, 403, 403, 422),
     ("events.detail", "GET"): (LOGIN, 200, 200, 200, 200),
+    ("calendar.event_file", "GET"): (LOGIN, 200, 200, 200, 200),
     ("events.edit", "GET"): (LOGIN, 403, 403, 403, 200),
     ("events.edit", "POST"): (LOGIN, 403, 403, 403, 422),
     ("events.step", "POST"): (LOGIN, 403, 403, 403, 302),
@@ -233,6 +237,8 @@ ENDPOINT_PARAMS = {
     "auth.reset_password": {"token": "not-a-signed-token"},
     "account.email_confirm": {"token": "not-a-signed-token"},
     "invitations.accept": {"token": "not-a-signed-token"},
+    "calendar.feed": {"token": "not-a-signed-token"},
+    "account.calendar_submit": {"action": "new"},
     "orgs.invitation_action_submit": {"action": "withdraw"},
     "listings.action_submit": {"action": "pause"},
     "agreements.act": {"action": "withdraw"},

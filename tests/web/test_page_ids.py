@@ -67,7 +67,7 @@ def test_the_account_page_index_reaches_every_section(
     page = client.get("/account/").get_data(as_text=True)
     index = page.split('aria-label="Sections de cette page"')[1].split("</nav>")[0]
     targets = re.findall(r'href="#([\w-]+)"', index)
-    assert len(targets) == 7
+    assert len(targets) == 8
     sections = re.findall(r'<section[^>]*\sid="([\w-]+)"', page)
     assert targets == sections  # in the page's order, none missing
 

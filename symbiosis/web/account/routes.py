@@ -23,6 +23,7 @@ from symbiosis.i18n import gettext as _
 from symbiosis.services import (
     account_closure,
     accounts,
+    calendar_feed,
     email_change,
     organisations,
     tokens,
@@ -73,7 +74,13 @@ def _page(
         close_form=close_form or CloseForm(prefix="close", formdata=None),
         email_form=email_form or EmailForm(prefix="email", formdata=None),
         close_obstacles=account_closure.obstacles(current_user),
+        calendar_url=_calendar_url(),
     ), status
+
+
+def _calendar_url() -> str | None:
+    found = calendar_feed.token(current_user)
+    return url_for("calendar.feed", token=found, _external=True) if found else None
 
 
 @bp.get("/")
@@ -172,6 +179,27 @@ def token_revoke_submit(token_id: int) -> ResponseReturnValue:
         abort(404)
     flash(_("The token is revoked."), "success")
     return redirect(url_for("account.profile"))
+
+
+@bp.post("/calendar/<any(new, off):action>")
+@requires(Perm.SIGNED_IN)
+def calendar_submit(action: str) -> ResponseReturnValue:
+    """Turn one's calendar address on, give it a new one, or turn it off."""
+    if not CsrfForm().validate_on_submit():
+        abort(400)
+    if action == "off":
+        calendar_feed.turn_off(current_user)
+        flash(_("Your calendar address is turned off: it no longer works."), "success")
+    else:
+        had_one = bool(current_user.calendar_key)
+        calendar_feed.renew(current_user)
+        flash(
+            _("Your calendar has a new address; the old one no longer works.")
+            if had_one
+            else _("Your calendar address is ready: add it to your agenda program."),
+            "success",
+        )
+    return redirect(url_for("account.profile") + "#account-calendar")
 
 
 @bp.get("/data.json")
