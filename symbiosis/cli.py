@@ -119,6 +119,14 @@ def listings_expire() -> None:
     click.echo(f"{warned} owners warned, {expired} listings expired")
 
 
+@listings_cli.command("alerts")
+def listings_alerts() -> None:
+    """Tell people what their followed searches found since they last looked."""
+    from symbiosis.services.saved_searches import alert
+
+    click.echo(f"{alert()} followed searches found new listings")
+
+
 match_cli = AppGroup("match", help="Run the matcher.")
 
 

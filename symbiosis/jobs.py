@@ -149,6 +149,12 @@ def expire_listings() -> tuple[int, int]:
     return result
 
 
+def alert_saved_searches() -> int:
+    from symbiosis.services.saved_searches import alert
+
+    return int(_in_app(alert))
+
+
 def send_mail(to: str, subject: str, text: str) -> None:
     """One e-mail over SMTP; an error fails the job, which RQ then retries."""
     from symbiosis.services.notify import send_mail as send

@@ -32,6 +32,7 @@ from symbiosis.models.reference import (
     NaceCode,
     Sdg,
 )
+from symbiosis.models.saved_search import SavedSearch
 from symbiosis.models.stats_snapshot import StatsSnapshot
 from symbiosis.models.user import MailNotices, OrgRole, User
 from symbiosis.models.working_group import (
@@ -77,6 +78,7 @@ __all__ = [
     "PoolWasteLine",
     "PooledService",
     "Practice",
+    "SavedSearch",
     "Sdg",
     "StatsSnapshot",
     "User",

@@ -25,6 +25,7 @@ from symbiosis.models import (
     ApiToken,
     Listing,
     Notification,
+    SavedSearch,
     User,
 )
 from symbiosis.services import activity, membership_notices, organisations
@@ -118,6 +119,19 @@ def personal_data(user: User) -> dict[str, Any]:
                 sa.select(ApiToken)
                 .where(ApiToken.user_id == user.id)
                 .order_by(ApiToken.id)
+            )
+        ],
+        "followed_searches": [
+            {
+                "name": x.name,
+                "filters": x.filters,
+                "created_at": _when(x.created_at),
+                "last_notice_at": _when(x.alerted_at),
+            }
+            for x in db.session.scalars(
+                sa.select(SavedSearch)
+                .where(SavedSearch.user_id == user.id)
+                .order_by(SavedSearch.id)
             )
         ],
         "listings_posted": [

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import astuple, dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -227,3 +227,45 @@ def all_matching(viewer: Any, filters: Filters, limit: int = 2000) -> list[Listi
     """Every listing for the map (up to ``limit``), same filters as the list."""
     results = search(viewer, filters, page=1, per_page=limit, sdgs=False)
     return results.items
+
+
+def posted_between(
+    viewer: Any,
+    filters: Filters,
+    after: datetime,
+    until: datetime,
+    *,
+    limit: int = 5,
+) -> tuple[int, list[Listing]]:
+    """How many listings of other organisations than the viewer's that
+    ``filters`` find were posted in ``(after, until]``, and the newest
+    ``limit`` of them: what a followed search has new."""
+    where = [
+        *_criteria(filters),
+        Listing.created_at > after,
+        Listing.created_at <= until,
+    ]
+    own = getattr(viewer, "organisation_id", None)
+    if own is not None:
+        where.append(Listing.organisation_id != own)
+    site = org_site(viewer)
+    if filters.within_km and site is not None:
+        found = _within(site, filters.within_km, where, 1, limit, sdgs=False)
+    else:
+        found = _newest(where, limit)
+    return found.total, found.items
+
+
+def _newest(where: list[sa.ColumnElement[bool]], limit: int) -> Results:
+    """The newest ``limit`` listings that ``where`` keeps, and their count."""
+    total = db.session.scalar(sa.select(sa.func.count(Listing.id)).where(*where)) or 0
+    items = list(
+        db.session.scalars(
+            sa.select(Listing)
+            .where(*where)
+            .options(*shown_with(sdgs=False))
+            .order_by(*NEWEST_FIRST)
+            .limit(limit)
+        )
+    )
+    return Results(items=items, total=total, page=1, pages=1, distances={})

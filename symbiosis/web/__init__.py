@@ -20,6 +20,7 @@ def register_blueprints(app: Flask) -> None:
     from symbiosis.web.health import bp as health
     from symbiosis.web.invitations import bp as invitations
     from symbiosis.web.listings.routes import bp as listings
+    from symbiosis.web.listings.searches import bp as searches
     from symbiosis.web.main.routes import bp as main
     from symbiosis.web.matches.routes import bp as matches
     from symbiosis.web.monitoring.activity import bp as activity
@@ -38,6 +39,7 @@ def register_blueprints(app: Flask) -> None:
         orgs,
         zones,
         listings,
+        searches,
         matches,
         agreements,
         pooled,

@@ -43,11 +43,11 @@ def firms(app: Flask) -> dict[str, object]:
         return {"a": a.email, "b": b.email, "offer": offer.id}
 
 
-def sign_in(page: Page, email: str) -> None:
+def sign_in(page: Page, email: str, password: str = PASSWORD) -> None:
     page.context.clear_cookies()
     page.goto("/login")
     page.get_by_label("E-mail").fill(email)
-    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_label("Mot de passe").fill(password)
     page.get_by_role("button", name="Se connecter").click()
     page.wait_for_url("**/")
 

@@ -6,6 +6,7 @@ import icalendar
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.browser.test_agreements import sign_in
 from tests.browser.test_site_walk import PASSWORD, axe_violations
 
 pytestmark = pytest.mark.browser
@@ -16,11 +17,7 @@ MEMBER = "membre@boulangerie-sud.example.lu"  # Léa, in the demo's Foetz group
 def test_a_member_turns_the_calendar_on_by_keyboard_and_off_again(
     demo_site: None, page: Page
 ) -> None:
-    page.goto("/login")
-    page.get_by_label("E-mail").fill(MEMBER)
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_url("**/")
+    sign_in(page, MEMBER, PASSWORD)
     page.goto("/account/#account-calendar")
     create = page.get_by_role("button", name="Créer l'adresse de mon agenda")
     create.focus()

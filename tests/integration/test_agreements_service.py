@@ -386,7 +386,9 @@ def test_the_expiry_command_and_its_nightly_schedule(world, app):
         "refresh_stats",
         "send_daily_digests",
         "send_weekly_digests",
+        "alert_saved_searches",
     }
+    assert jobs["alert_saved_searches"] == "40 5 * * *"  # before the summaries
     assert jobs["refresh_stats"] == "*/15 * * * *"
     assert jobs["remind_agreements"] == "0 2 * * *"  # before the expiry run
     assert jobs["send_weekly_digests"] == "0 6 * * 1"  # Monday morning

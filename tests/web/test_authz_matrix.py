@@ -209,6 +209,10 @@ MATRIX: dict[tuple[str, str], tuple[object, ...]] = {
     ("events.new", "GET"): (LOGIN, 403, 403, 403, 200),
     ("events.new", "POST"): (LOGIN, 403, 403, 403, 422),
     ("events.detail", "GET"): (LOGIN, 200, 200, 200, 200),
+    # Followed searches: one's own; following needs filters (none posted here).
+    ("searches.index", "GET"): (LOGIN, 200, 200, 200, 200),
+    ("searches.follow_submit", "POST"): (LOGIN, 422, 422, 422, 422),
+    ("searches.stop_submit", "POST"): (LOGIN, 404, 404, 404, 404),
     ("calendar.event_file", "GET"): (LOGIN, 200, 200, 200, 200),
     ("events.edit", "GET"): (LOGIN, 403, 403, 403, 200),
     ("events.edit", "POST"): (LOGIN, 403, 403, 403, 422),
@@ -318,6 +322,10 @@ def build_world() -> World:
     from tests.invitation_builders import make_invitation
 
     invitation = make_invitation(org=org_a, by=admin)
+    from symbiosis.services import saved_searches
+
+    # Firm B's search: nobody of the roles may stop following it.
+    search = saved_searches.follow(author_b, {"q": "palettes"}, "Palettes")
     db.session.commit()
     return World(
         users={
@@ -343,6 +351,7 @@ def build_world() -> World:
             "group_id": group.id,
             "group_action_id": group_action.id,
             "invitation_id": invitation.id,
+            "search_id": search.id,
             "slug": practice.slug,
             "token_id": 999999,
             "notification_id": 999999,

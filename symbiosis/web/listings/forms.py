@@ -129,3 +129,17 @@ class ImportForm(BaseForm):
         validate_choice=False,
         description=_l("Or leave empty and name each row's organisation in the file."),
     )
+
+
+class FollowSearchForm(BaseForm):
+    """Follow the search shown: its filters travel as hidden fields."""
+
+    name = StringField(
+        _l("Name of the search"),
+        filters=[strip],
+        render_kw={"maxlength": 80},
+        description=_l(
+            "Once a day, you hear of the listings that other organisations "
+            "posted and that this search finds."
+        ),
+    )

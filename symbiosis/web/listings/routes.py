@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import sqlalchemy as sa
 from flask import (
@@ -41,7 +42,12 @@ from symbiosis.web.choices import (
     zone_filter_choices,
 )
 from symbiosis.web.forms import CsrfForm
-from symbiosis.web.listings.forms import ImportForm, ListingForm, theme_choices
+from symbiosis.web.listings.forms import (
+    FollowSearchForm,
+    ImportForm,
+    ListingForm,
+    theme_choices,
+)
 from symbiosis.web.matches.explain import sentences
 
 bp = Blueprint("listings", __name__, url_prefix="/listings")
@@ -54,7 +60,7 @@ def _get(listing_id: int, perm: Perm) -> Listing:
     return listing
 
 
-def _filter_context(filters: Filters) -> dict[str, object]:
+def _filter_context(filters: Filters) -> dict[str, Any]:
     return {
         "filters": filters,
         "zones": zone_filter_choices(),
@@ -66,7 +72,13 @@ def _filter_context(filters: Filters) -> dict[str, object]:
 @bp.get("/")
 @requires(Perm.SIGNED_IN)
 def index() -> ResponseReturnValue:
-    filters = Filters.from_args(request.args)
+    return index_page(Filters.from_args(request.args))
+
+
+def index_page(
+    filters: Filters, follow: FollowSearchForm | None = None, status: int = 200
+) -> ResponseReturnValue:
+    """The list for ``filters``; with a search to follow once it has any."""
     results = search(
         current_user,
         filters,
@@ -76,9 +88,26 @@ def index() -> ResponseReturnValue:
     )
     learn_owners(current_user, results.items)
     shown = {item.id: service.shown_to(current_user, item) for item in results.items}
+    context = _filter_context(filters)
+    if follow is None and filters.as_args():
+        follow = FollowSearchForm(prefix="follow", formdata=None)
+        follow.name.data = suggested_name(filters, dict(context["zones"]))
     return render_template(
-        "listings/index.html", results=results, shown=shown, **_filter_context(filters)
-    )
+        "listings/index.html", results=results, shown=shown, follow=follow, **context
+    ), status
+
+
+def suggested_name(filters: Filters, zones: dict[int, str]) -> str:
+    """A name for a search to follow, from its filters (the user may change it)."""
+    parts = [
+        filters.q,
+        str(labels.KIND.get(filters.kind, "")),
+        str(labels.RESOURCE.get(filters.resource, "")),
+        str(zones.get(filters.zone_id, "")) if filters.zone_id else "",
+        _("waste chapter %(code)s", code=filters.chapter) if filters.chapter else "",
+        _("within %(km)d km", km=filters.within_km) if filters.within_km else "",
+    ]
+    return " · ".join(p for p in parts if p)[:80]
 
 
 @bp.get("/map")
