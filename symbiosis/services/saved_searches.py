@@ -11,7 +11,7 @@ organisation's listings are left out: they know those.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 from urllib.parse import urlencode
@@ -160,3 +160,33 @@ def alert(now: datetime | None = None) -> int:
         search.seen_until = now
         db.session.commit()
     return found_any
+
+
+def load_demo(rows: list[dict[str, Any]], now: datetime | None = None) -> int:
+    """The demo's followed searches (``follows`` of ``users.json``): each one
+    looked last ``days_ago`` days ago, so that ``flask listings alerts``
+    finds what was posted since. Searches already followed are skipped."""
+    now = now or utcnow()
+    added = 0
+    for row in rows:
+        user = db.session.scalar(sa.select(User).where(User.email == row["email"]))
+        if user is None:
+            continue
+        known = {s.name for s in of(user)}
+        for follow_ in row.get("follows", []):
+            if follow_["name"] in known:
+                continue
+            wanted = Filters.from_args(MultiDict(follow_["filters"])).as_args()
+            since = now - timedelta(days=follow_["days_ago"])
+            db.session.add(
+                SavedSearch(
+                    user_id=user.id,
+                    name=follow_["name"],
+                    filters=wanted,
+                    seen_until=since,
+                    created_at=since,
+                )
+            )
+            added += 1
+    db.session.commit()
+    return added

@@ -291,6 +291,10 @@ def load_demo(root: Path) -> LoadReport:
     report.add("user", inserted, 0)
     _demo_invitations(report, root, orgs)
     db.session.commit()
+    from symbiosis.services.saved_searches import load_demo as load_follows
+
+    users = json.loads((root / "users.json").read_text(encoding="utf-8"))
+    report.add("saved_search", load_follows(users), 0)
     return report
 
 

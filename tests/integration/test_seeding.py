@@ -203,3 +203,31 @@ def test_demo_shows_matches_pooling_and_combinations(ctx: Flask) -> None:
         combined = [c for c in map(proposals.combination_for, requests) if c]
         assert combined
         assert all(len(offers) >= 2 for offers, _percent in combined)
+
+
+def test_the_demo_member_follows_searches_that_find_the_demo_listings(
+    ctx: Flask,
+) -> None:
+    from symbiosis.models import Notification, SavedSearch
+    from symbiosis.services import saved_searches
+
+    seeding.load_reference(SEEDS / "reference")
+    seeding.load_demo(SEEDS / "demo")
+    follows = {
+        s.name: s.filters
+        for s in db.session.scalars(sa.select(SavedSearch).order_by(SavedSearch.id))
+    }
+    assert follows == {
+        "Cartons pour les livraisons": {"kind": "offer", "q": "cartons"},
+        "Chaleur et énergie à moins de 15 km": {"resource": "energy", "within_km": 15},
+    }
+    seeding.load_demo_listings(SEEDS / "demo")
+    # Posted at load, after the searches last looked: the alerts find them.
+    assert saved_searches.alert() >= 1
+    subjects = db.session.scalars(
+        sa.select(Notification.subject).where(
+            Notification.link.startswith("/listings/?")
+        )
+    ).all()
+    assert any("« Cartons pour les livraisons »" in s for s in subjects), subjects
+    assert seeding.load_demo(SEEDS / "demo").inserted.get("saved_search", 0) == 0
