@@ -23,13 +23,14 @@ from werkzeug.datastructures import MultiDict
 from symbiosis.errors import FieldErrors, NotAllowed
 from symbiosis.extensions import db
 from symbiosis.i18n import gettext, ngettext
-from symbiosis.models import SavedSearch, User
+from symbiosis.models import SavedSearch, User, Zone
 from symbiosis.models.base import utcnow
 from symbiosis.models.saved_search import MAX_NAME
 from symbiosis.services import notify
 from symbiosis.services.listing_search import Filters, posted_between
 
 MAX_PER_USER = 20
+MAX_WORDS = 100  # characters of the words filter, as the list keeps them
 SHOWN = 5  # listings named in a notice; the rest are counted
 
 
@@ -42,6 +43,51 @@ def link_of(search: SavedSearch) -> str:
     """The listings page that runs the search (a path)."""
     args = filters_of(search).as_args()
     return "/listings/" + (f"?{urlencode(args)}" if args else "")
+
+
+# What the list's address can carry (Filters.from_args reads the same).
+FILTER_KEYS = ("q", "kind", "resource", "zone", "chapter", "within_km")
+
+
+def read_filters(raw: Any) -> dict[str, str]:
+    """Filters sent as a JSON object, as the list's query string would carry
+    them. :raises FieldErrors: naming the filter (``filters.kind``) that is
+    unknown, not a text or a number, or a value the list would ignore."""
+    if not isinstance(raw, dict):
+        raise FieldErrors([("filters", gettext("Give the filters as an object."))])
+    errors = []
+    given = {}
+    for key, value in raw.items():
+        field = f"filters.{key}"
+        if key not in FILTER_KEYS:
+            errors.append((field, gettext("Not a filter of the listings.")))
+        elif isinstance(value, bool) or not isinstance(value, str | int):
+            errors.append((field, gettext("Give a text or a whole number.")))
+        else:
+            given[key] = str(value).strip()
+    kept = Filters.from_args(MultiDict(given)).as_args()
+    for key, value in given.items():
+        if value and (key not in kept or (key == "q" and len(value) > MAX_WORDS)):
+            errors.append(
+                (f"filters.{key}", gettext("The list has no such filter value."))
+            )
+    zone = kept.get("zone")
+    if zone is not None and db.session.get(Zone, zone) is None:
+        errors.append(("filters.zone", gettext("No such zone.")))
+    if errors:
+        raise FieldErrors(errors)
+    return given
+
+
+def serialise(search: SavedSearch) -> dict[str, Any]:
+    return {
+        "id": search.id,
+        "name": search.name,
+        "filters": filters_of(search).as_args(),
+        "link": link_of(search),
+        "created_at": search.created_at.isoformat(),
+        "last_notice_at": search.alerted_at.isoformat() if search.alerted_at else None,
+    }
 
 
 def of(user: User) -> list[SavedSearch]:

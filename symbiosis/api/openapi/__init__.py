@@ -16,6 +16,7 @@ from symbiosis.api.openapi import (
     paths_listings,
     paths_notifications,
     paths_reference,
+    paths_searches,
 )
 from symbiosis.api.openapi.schemas import RESPONSES, SCHEMAS
 
@@ -63,6 +64,7 @@ def document() -> dict[str, Any]:
             **paths_deals.PATHS,
             **paths_events.PATHS,
             **paths_notifications.PATHS,
+            **paths_searches.PATHS,
         },
         "components": {
             "securitySchemes": {

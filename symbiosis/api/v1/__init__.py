@@ -72,6 +72,7 @@ from symbiosis.api.v1 import (  # noqa: E402,F401 - routes
     pooled,
     practices,
     reference,
+    saved_searches,
     stats,
     zones_diagnostic,
 )
