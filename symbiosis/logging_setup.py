@@ -47,6 +47,16 @@ def request_id() -> str:
     return str(g.request_id)
 
 
+def logged_path(path: str, view_args: dict[str, object] | None) -> str:
+    """The request's path as the logs keep it: a token in the path (a
+    calendar's private address, a link sent by e-mail) grants access, so it
+    is replaced by ``[token]``."""
+    token = (view_args or {}).get("token")
+    if isinstance(token, str) and token:
+        return path.replace(token, "[token]")
+    return path
+
+
 class RequestContext(logging.Filter):
     """Put the request id, method and path on every record."""
 
@@ -55,7 +65,7 @@ class RequestContext(logging.Filter):
             record.request_id = request_id()
             if not hasattr(record, "method"):
                 record.method = request.method
-                record.path = request.path
+                record.path = logged_path(request.path, request.view_args)
         elif not hasattr(record, "request_id"):
             record.request_id = "-"
         return True
@@ -131,17 +141,18 @@ def _finish(response: Response) -> Response:
     started = g.get("request_started")
     duration = round((time.perf_counter() - started) * 1000, 1) if started else None
     quiet = request.path in QUIET_PATHS and response.status_code < 500
+    path = logged_path(request.path, request.view_args)
     logging.getLogger(f"{LOGGER}.access").log(
         logging.DEBUG if quiet else logging.INFO,
         "%s %s %s %s ms",
         request.method,
-        request.path,
+        path,
         response.status_code,
         duration,
         extra={
             "request_id": rid,
             "method": request.method,
-            "path": request.path,
+            "path": path,
             "status": response.status_code,
             "duration_ms": duration,
         },

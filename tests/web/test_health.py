@@ -190,3 +190,24 @@ def test_text_logs_carry_the_request_id_and_probes_stay_quiet(
         ("/log-something", 200, "req-7")
     ]
     assert logging.getLogger("symbiosis").level == logging.INFO
+
+
+def test_tokens_in_a_path_stay_out_of_the_logs(
+    capsys: pytest.CaptureFixture[str], restore_logging: None
+) -> None:
+    """A calendar's private address and the links sent by e-mail grant
+    access: the logs keep their path without the token."""
+    client = _logging_app(LOG_FORMAT="json").test_client()
+    capsys.readouterr()
+    secret = "WyI0MiIsImtleSJd.aBc.d-EF"
+    for path, logged in (
+        (f"/calendar/{secret}.ics", "/calendar/[token].ics"),
+        (f"/password/reset/{secret}", "/password/reset/[token]"),
+        (f"/invitation/{secret}", "/invitation/[token]"),
+        ("/log-something", "/log-something"),
+    ):
+        client.get(path)
+        lines = [json.loads(line) for line in capsys.readouterr().err.splitlines()]
+        access = [line for line in lines if line["logger"] == "symbiosis.access"]
+        assert [line["path"] for line in access] == [logged]
+        assert all(secret not in json.dumps(line) for line in lines)
