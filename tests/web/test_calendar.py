@@ -328,3 +328,12 @@ def test_agreements_give_the_day_to_answer_and_the_days_agreed(
     theirs_found = by_uid(read(client.get(turn_on(app, ids["bruno"]))))
     assert f"agreement-answer-{waiting_id}" in theirs_found
     assert f"agreement-answer-{asked_id}" not in theirs_found  # they proposed it
+
+
+def test_the_events_and_groups_pages_lead_to_the_calendar_address(
+    app: Flask, client: FlaskClient, world: dict[str, Any]
+) -> None:
+    as_user(app, client, world["member"])
+    for path in ("/events/", "/groups/"):
+        page = client.get(path).get_data(as_text=True)
+        assert 'href="/account/#account-calendar"' in page, path
