@@ -29,8 +29,11 @@ ROLES = {
     "zone manager": "gestionnaire.sud@symbiose.example.lu",
     "facilitator": FACILITATOR,
 }
-# Not pages of the site: downloads, the API, print layouts (for paper), sign-out.
-NOT_PAGES = re.compile(r"/api/|/static/|/export|/print|\.(csv|xlsx|json|zip)\b|/logout")
+# Not pages of the site: downloads (calendar files too), the API, print layouts
+# (for paper), sign-out.
+NOT_PAGES = re.compile(
+    r"/api/|/static/|/export|/print|\.(csv|xlsx|json|zip|ics)\b|/logout"
+)
 # The page's own width, and what sticks out of it (for the failure message).
 MEASURE = """() => {
   const width = document.documentElement.clientWidth;
