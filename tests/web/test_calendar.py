@@ -12,9 +12,16 @@ from flask.testing import FlaskClient
 
 from symbiosis.extensions import db
 from symbiosis.models import Event, EventRegistration, User
-from symbiosis.services import agreements, calendar_feed, signed_links
+from symbiosis.services import (
+    account_closure,
+    accounts,
+    agreements,
+    calendar_feed,
+    signed_links,
+)
 from symbiosis.services import working_groups as groups
 from tests.builders import (
+    PASSWORD,
     agreement_terms,
     make_listing,
     make_org,
@@ -154,6 +161,24 @@ def test_the_address_needs_a_valid_form_and_a_known_action(
         user = db.session.get(User, world["member"])
         assert user is not None
         assert user.calendar_key is None
+
+
+def test_a_new_password_leaves_the_address_working_closing_the_account_not(
+    app: Flask, client: FlaskClient, world: dict[str, Any]
+) -> None:
+    """Agenda programs cannot sign in again: only a new address, or the
+    account's end, stops one."""
+    path = turn_on(app, world["member"])
+    with app.app_context():
+        user = db.session.get(User, world["member"])
+        assert user is not None
+        accounts.change_password(user, current=PASSWORD, new="a brand new passphrase")
+    assert client.get(path).status_code == 200
+    with app.app_context():
+        user = db.session.get(User, world["member"])
+        assert user is not None
+        account_closure.close(user, "a brand new passphrase")
+    assert client.get(path).status_code == 404  # the account is gone
 
 
 def test_forged_foreign_and_closed_addresses_find_nothing(
