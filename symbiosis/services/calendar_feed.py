@@ -19,9 +19,11 @@ from __future__ import annotations
 
 import secrets
 from datetime import date, datetime, timedelta
+from typing import Any
+from urllib.parse import urlsplit
 
 import sqlalchemy as sa
-from flask import request, url_for
+from flask import current_app, url_for
 from flask_babel import format_time
 from sqlalchemy.orm import selectinload
 
@@ -88,10 +90,18 @@ def owner(token_text: str) -> User | None:
 
 
 # -- what it holds -------------------------------------------------------------
+def site_link(endpoint: str, **values: Any) -> str:
+    """The page's address on the site's public address (``BASE_URL``, as in
+    e-mails): an agenda program keeps it, and behind a proxy the request's
+    own scheme and host may be internal ones."""
+    base = str(current_app.config.get("BASE_URL") or "").rstrip("/")
+    return base + url_for(endpoint, **values)
+
+
 def _uid(kind: str, number: int) -> str:
     """Unique worldwide, and the same at every download: the kind, the id and
-    the site's host name (without a port, which may differ behind a proxy)."""
-    host = request.host.rsplit(":", 1)[0] if request else ""
+    the site's host name."""
+    host = urlsplit(str(current_app.config.get("BASE_URL") or "")).hostname
     return f"{kind}-{number}@{host or 'symbiosis'}"
 
 
@@ -127,7 +137,7 @@ def event_entry(event: Event, org_id: int | None) -> Entry:
     if registered and event.state in PLAN_SHOWN:
         assert org_id is not None  # noqa: S101 - registered says so  # nosec B101
         parts.append("\n".join(_schedule_lines(event, org_id)))
-    link = url_for("events.detail", event_id=event.id, _external=True)
+    link = site_link("events.detail", event_id=event.id)
     parts.append(link)
     return Entry(
         uid=_uid("event", event.id),
@@ -181,7 +191,7 @@ def _group_meetings(user: User, since: date) -> list[Entry]:
     )
     found = []
     for meeting, group_name in db.session.execute(query):
-        link = url_for("groups.detail", group_id=meeting.group_id, _external=True)
+        link = site_link("groups.detail", group_id=meeting.group_id)
         notes = [text.strip() for text in (meeting.decisions, meeting.minutes) if text]
         found.append(
             Entry(
@@ -207,7 +217,7 @@ def _actions(user: User) -> list[Entry]:
     )
     found = []
     for action, group_name in db.session.execute(query):
-        link = url_for("groups.detail", group_id=action.group_id, _external=True)
+        link = site_link("groups.detail", group_id=action.group_id)
         found.append(
             Entry(
                 uid=_uid("group-action", action.id),
@@ -223,7 +233,7 @@ def _actions(user: User) -> list[Entry]:
 
 
 def _day(kind: str, agreement: Agreement, title: str, day: date, text: str) -> Entry:
-    link = url_for("agreements.detail", agreement_id=agreement.id, _external=True)
+    link = site_link("agreements.detail", agreement_id=agreement.id)
     return Entry(
         uid=_uid(kind, agreement.id),
         title=title,

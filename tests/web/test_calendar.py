@@ -32,6 +32,13 @@ from tests.builders import (
 from tests.conftest import as_user
 from tests.event_builders import make_planned_event
 
+SITE = "https://symbiose.example.lu"  # the public address, as behind a proxy
+
+
+@pytest.fixture(autouse=True)
+def public_address(app: Flask) -> None:
+    app.config["BASE_URL"] = SITE + "/"
+
 
 @pytest.fixture
 def world(app: Flask, today: date) -> dict[str, Any]:
@@ -128,20 +135,20 @@ def test_the_account_page_turns_the_address_on_renews_it_and_turns_it_off(
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     first = page.split('id="calendar-url" type="text" value="')[1].split('"')[0]
-    assert first.startswith("http://localhost/calendar/")
+    assert first.startswith(f"{SITE}/calendar/")
     assert first.endswith(".ics")
-    assert read(client.get(first.removeprefix("http://localhost")))
+    assert read(client.get(first.removeprefix(SITE)))
 
     page = client.post("/account/calendar/new", follow_redirects=True).get_data(
         as_text=True
     )
     second = page.split('id="calendar-url" type="text" value="')[1].split('"')[0]
     assert second != first
-    assert client.get(first.removeprefix("http://localhost")).status_code == 404
-    assert client.get(second.removeprefix("http://localhost")).status_code == 200
+    assert client.get(first.removeprefix(SITE)).status_code == 404
+    assert client.get(second.removeprefix(SITE)).status_code == 200
 
     client.post("/account/calendar/off")
-    assert client.get(second.removeprefix("http://localhost")).status_code == 404
+    assert client.get(second.removeprefix(SITE)).status_code == 404
     with app.app_context():
         user = db.session.get(User, world["member"])
         assert user is not None
@@ -224,7 +231,7 @@ def test_the_calendar_holds_ones_events_meetings_and_open_actions(
     # The firm's own meetings, in Luxembourg's time: 18:30 in March.
     assert "Tour 1, 18:30–18:40 : table 1, avec Cyclo-Atelier." in text
     assert "Tour 2, 18:40–18:50 : pause." in text
-    assert text.endswith(f"/events/{world['published']}")
+    assert text.endswith(f"{SITE}/events/{world['published']}")
 
     meeting = entries[f"group-meeting-{world['meeting']}"]
     assert meeting.decoded("dtstart") == today + timedelta(days=7)
@@ -287,7 +294,7 @@ def test_an_event_downloads_as_a_file_for_those_who_see_it(
     found = read(response)
     assert "refresh-interval" not in found  # a file to import, not to follow
     (evening,) = found.walk("VEVENT")
-    assert str(evening["uid"]) == f"event-{world['published']}@localhost"
+    assert str(evening["uid"]) == f"event-{world['published']}@symbiose.example.lu"
     assert "Tour 1, 18:30–18:40 : table 1, avec Cyclo-Atelier." in str(
         evening["description"]
     )

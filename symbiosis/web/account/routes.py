@@ -80,7 +80,7 @@ def _page(
 
 def _calendar_url() -> str | None:
     found = calendar_feed.token(current_user)
-    return url_for("calendar.feed", token=found, _external=True) if found else None
+    return calendar_feed.site_link("calendar.feed", token=found) if found else None
 
 
 @bp.get("/")
