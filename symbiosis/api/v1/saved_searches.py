@@ -6,7 +6,7 @@ from flask import jsonify
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
-from symbiosis.api.v1 import bp, error, json_body
+from symbiosis.api.v1 import bp, error, field_errors, json_body
 from symbiosis.authz import Perm, requires
 from symbiosis.errors import FieldErrors, NotAllowed
 from symbiosis.i18n import gettext as _
@@ -29,15 +29,14 @@ def saved_searches_create() -> ResponseReturnValue:
     if body is None:
         return error(400, _("Send a JSON object."))
     name = body.get("name")
-    if not isinstance(name, str):
-        return jsonify(
-            FieldErrors([("name", _("Give the search a name."))]).as_json()
-        ), 422
     try:
         filters = service.read_filters(body.get("filters"))
-        search = service.follow(current_user, filters, name)
+        # A name that is no text is no name: the service says it is missing.
+        search = service.follow(
+            current_user, filters, name if isinstance(name, str) else ""
+        )
     except FieldErrors as errors:
-        return jsonify(errors.as_json()), 422
+        return field_errors(errors)
     return jsonify(service.serialise(search)), 201
 
 
