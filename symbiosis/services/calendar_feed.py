@@ -37,10 +37,10 @@ from symbiosis.models.working_group import (
     GroupAction,
     GroupMeeting,
     WorkingGroup,
-    WorkingGroupMember,
 )
 from symbiosis.services import event_views, events
 from symbiosis.services.signed_links import sign, unsign
+from symbiosis.services.working_groups import in_groups_of
 from symbiosis.workflow.agreement import AgreementState
 from symbiosis.workflow.event import PLAN_SHOWN, VISIBLE_TO_ALL
 
@@ -174,19 +174,11 @@ def _events(user: User, since: datetime) -> list[Entry]:
     return [event_entry(event, own) for event in db.session.scalars(query)]
 
 
-def _my_groups(user: User) -> sa.Select[int]:
-    return sa.select(WorkingGroupMember.group_id).where(
-        WorkingGroupMember.user_id == user.id
-    )
-
-
 def _group_meetings(user: User, since: date) -> list[Entry]:
     query = (
         sa.select(GroupMeeting, WorkingGroup.name)
         .join(WorkingGroup, GroupMeeting.group_id == WorkingGroup.id)
-        .where(
-            GroupMeeting.group_id.in_(_my_groups(user)), GroupMeeting.held_on >= since
-        )
+        .where(in_groups_of(user.id), GroupMeeting.held_on >= since)
         .order_by(GroupMeeting.held_on, GroupMeeting.id)
     )
     found = []

@@ -69,7 +69,7 @@ def groups_for_zone(user: Any, zone_id: int) -> list[WorkingGroup]:
         .order_by(WorkingGroup.archived, sa.func.lower(WorkingGroup.name))
     )
     if not (user.is_facilitator or user.manages(zone_id)):
-        query = query.where(_member_of(user.id))
+        query = query.where(in_groups_of(user.id))
     return list(db.session.scalars(query))
 
 
@@ -79,7 +79,7 @@ def groups_for_user(user: Any) -> list[WorkingGroup]:
     if not user.is_facilitator:
         managed = [z.id for z in user.managed_zones]
         query = query.where(
-            sa.or_(WorkingGroup.zone_id.in_(managed), _member_of(user.id))
+            sa.or_(WorkingGroup.zone_id.in_(managed), in_groups_of(user.id))
         )
     query = query.order_by(
         WorkingGroup.archived, Zone.name, sa.func.lower(WorkingGroup.name)
@@ -87,7 +87,8 @@ def groups_for_user(user: Any) -> list[WorkingGroup]:
     return list(db.session.scalars(query))
 
 
-def _member_of(user_id: int) -> sa.ColumnElement[bool]:
+def in_groups_of(user_id: int) -> sa.ColumnElement[bool]:
+    """The groups ``user_id`` is a member of (a condition on ``WorkingGroup``)."""
     return WorkingGroup.id.in_(
         sa.select(WorkingGroupMember.group_id).where(
             WorkingGroupMember.user_id == user_id
