@@ -257,7 +257,8 @@ def posted_between(
 
 
 def _newest(where: list[sa.ColumnElement[bool]], limit: int) -> Results:
-    """The newest ``limit`` listings that ``where`` keeps, and their count."""
+    """The newest ``limit`` listings that ``where`` keeps, and their count,
+    counted live (the list's count cache knows its filters, not a period)."""
     total = db.session.scalar(sa.select(sa.func.count(Listing.id)).where(*where)) or 0
     items = list(
         db.session.scalars(

@@ -91,14 +91,15 @@ def index_page(
     context = _filter_context(filters)
     if follow is None and filters.as_args():
         follow = FollowSearchForm(prefix="follow", formdata=None)
-        follow.name.data = suggested_name(filters, dict(context["zones"]))
+        follow.name.data = filters_in_words(filters, dict(context["zones"]))
     return render_template(
         "listings/index.html", results=results, shown=shown, follow=follow, **context
     ), status
 
 
-def suggested_name(filters: Filters, zones: dict[int, str]) -> str:
-    """A name for a search to follow, from its filters (the user may change it)."""
+def filters_in_words(filters: Filters, zones: dict[int, str]) -> str:
+    """The filters in a few words: the name suggested for a search to follow,
+    and how the list of followed searches shows their filters."""
     parts = [
         filters.q,
         str(labels.KIND.get(filters.kind, "")),

@@ -14,7 +14,7 @@ from symbiosis.services.listing_search import Filters
 from symbiosis.web.choices import zone_filter_choices
 from symbiosis.web.forms import CsrfForm
 from symbiosis.web.listings.forms import FollowSearchForm
-from symbiosis.web.listings.routes import index_page, suggested_name
+from symbiosis.web.listings.routes import filters_in_words, index_page
 
 bp = Blueprint("searches", __name__, url_prefix="/listings/searches")
 
@@ -27,7 +27,7 @@ def index() -> ResponseReturnValue:
         (
             s,
             saved_searches.link_of(s),
-            suggested_name(saved_searches.filters_of(s), zones),
+            filters_in_words(saved_searches.filters_of(s), zones),
         )
         for s in saved_searches.of(current_user)
     ]
