@@ -11,6 +11,7 @@ paused, since nobody is left to answer for them.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
@@ -89,6 +90,14 @@ def _when(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment is not None else None
 
 
+def _rows_of(column: Any, user_id: int) -> Iterable[Any]:
+    """The rows of ``column``'s table that name the user there, oldest first."""
+    model = column.class_
+    return db.session.scalars(
+        sa.select(model).where(column == user_id).order_by(model.id)
+    )
+
+
 def personal_data(user: User) -> dict[str, Any]:
     """What Symbiosis holds on ``user``, as plain JSON-ready values."""
     org = user.organisation
@@ -115,11 +124,7 @@ def personal_data(user: User) -> dict[str, Any]:
                 "last_used_at": _when(t.last_used_at),
                 "revoked_at": _when(t.revoked_at),
             }
-            for t in db.session.scalars(
-                sa.select(ApiToken)
-                .where(ApiToken.user_id == user.id)
-                .order_by(ApiToken.id)
-            )
+            for t in _rows_of(ApiToken.user_id, user.id)
         ],
         "followed_searches": [
             {
@@ -128,11 +133,7 @@ def personal_data(user: User) -> dict[str, Any]:
                 "created_at": _when(x.created_at),
                 "last_notice_at": _when(x.alerted_at),
             }
-            for x in db.session.scalars(
-                sa.select(SavedSearch)
-                .where(SavedSearch.user_id == user.id)
-                .order_by(SavedSearch.id)
-            )
+            for x in _rows_of(SavedSearch.user_id, user.id)
         ],
         "listings_posted": [
             {
@@ -142,11 +143,7 @@ def personal_data(user: User) -> dict[str, Any]:
                 "state": x.state,
                 "created_at": _when(x.created_at),
             }
-            for x in db.session.scalars(
-                sa.select(Listing)
-                .where(Listing.created_by_id == user.id)
-                .order_by(Listing.id)
-            )
+            for x in _rows_of(Listing.created_by_id, user.id)
         ],
         "notifications": [
             {
@@ -156,11 +153,7 @@ def personal_data(user: User) -> dict[str, Any]:
                 "created_at": _when(n.created_at),
                 "read_at": _when(n.read_at),
             }
-            for n in db.session.scalars(
-                sa.select(Notification)
-                .where(Notification.user_id == user.id)
-                .order_by(Notification.id)
-            )
+            for n in _rows_of(Notification.user_id, user.id)
         ],
         "activity": [
             {
@@ -170,10 +163,6 @@ def personal_data(user: User) -> dict[str, Any]:
                 "subject_id": a.subject_id,
                 "details": a.details,
             }
-            for a in db.session.scalars(
-                sa.select(ActivityEntry)
-                .where(ActivityEntry.actor_id == user.id)
-                .order_by(ActivityEntry.id)
-            )
+            for a in _rows_of(ActivityEntry.actor_id, user.id)
         ],
     }
