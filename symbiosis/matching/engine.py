@@ -70,6 +70,24 @@ def _under(prefix: str, keys: Iterable[str]) -> bool:
     return any(key == prefix or key.startswith(prefix + ".") for key in keys)
 
 
+def _named_within(code_key: str, named: frozenset[str]) -> bool:
+    """Whether a title names a material of a waste code's family more closely.
+
+    A request for "marc de café" filed under 20 01 08 (kitchen and canteen
+    waste) wants coffee grounds: the code says how they are classified, not
+    that any food waste would do. So its key yields to the title's when the
+    title names a kind of the same family that is not the code's own key or
+    one of its families ("wood" under a code for pallets is narrowed by the
+    code, and keeps it).
+    """
+    return any(
+        family(key) == family(code_key)
+        and key != code_key
+        and not code_key.startswith(key + ".")
+        for key in named
+    )
+
+
 class Matcher:
     """Holds every active listing; answers top-k matches for one or all of them."""
 
@@ -105,9 +123,14 @@ class Matcher:
         title_words = content_tokens(item.title)
         words = title_words + content_tokens(item.description)
         primary, of_title = self._title_keys(item.title, item.kind)
+        named = frozenset(primary)
         for code in (item.ewc_code, *item.accepted_ewc):
             ewc_key = self.lexicon.key_for_ewc(code)
-            if ewc_key:
+            if ewc_key and not (
+                item.kind == "request"
+                and code == item.ewc_code
+                and _named_within(ewc_key, named)
+            ):
                 primary.add(ewc_key)
         # What a request's description says the goods are for ("un meuble
         # réfrigéré pour les produits laitiers") is not what it asks for.

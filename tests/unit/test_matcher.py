@@ -301,3 +301,32 @@ def test_a_lead_from_words_alone_names_the_rarest_words(lexicon: Lexicon) -> Non
     assert sentence(found[1].reasons[0], lexicon) == "words in common: coloré, vitrail"
     (pallets,) = matcher.match(matcher.item(4), 5)
     assert "shared_words" not in {r.code for r in pallets.reasons}
+
+
+def test_a_request_title_narrower_than_its_waste_code_leads(lexicon) -> None:
+    """20 01 08 files coffee grounds among kitchen waste: a mushroom grower
+    asking for coffee grounds under that code is not asking for yoghurts."""
+    lexicon.add_term("organic.food", "biodéchets de cuisine", "fr")
+    lexicon.add_term("organic.food.surplus", "yaourts", "fr")
+    lexicon.ewc["200108"] = "organic.food"
+    matcher = Matcher(lexicon, today=date(2026, 1, 1))
+    grounds = request(1, "Marc de café pour des pleurotes", ewc_code="200108")
+    kitchen = request(2, "Biodéchets de cuisine pour le biogaz", ewc_code="200108")
+    matcher.add(
+        [
+            grounds,
+            kitchen,
+            offer(3, "Yaourts à date courte"),
+            offer(4, "Marc de café de la cafétéria"),
+            # an offer keeps its code's key: any kitchen waste may serve
+            offer(5, "Marc de café du restaurant", ewc_code="200108"),
+        ]
+    )
+    assert [m.offer_id for m in matcher.match(grounds, 5)] == [5, 4]
+    # a title that names the code's own material keeps the code's key
+    assert 3 in {m.offer_id for m in matcher.match(kitchen, 5)}
+    # "wood" under the pallets' code is narrowed by the code, not replaced
+    _keys, primary, _text, _words = matcher.described(
+        request(6, "Bois de récupération", ewc_code="150103")
+    )
+    assert "wood.pallets" in primary
