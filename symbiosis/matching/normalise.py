@@ -68,16 +68,54 @@ def tokens(text: str) -> list[str]:
 
 _WORD = re.compile(r"\w+")
 
+# Words only German among the three languages ("die" and "des" are not:
+# English and French have them too). Umlauts and ß say German as well.
+_GERMAN_WORDS = frozenset(
+    """
+    und der das dem ein eine einer mit aus fur von vom zum zur im ist wir bei
+    nach auf oder nicht je pro
+    """.split()  # noqa: SIM905 - a word list reads best as text
+)
+_FRENCH_ENGLISH_WORDS = frozenset(
+    """
+    le la les du et pour avec une sur au aux nous the and of for with from our we
+    """.split()  # noqa: SIM905 - a word list reads best as text
+)
+
+
+def looks_german(text: str) -> bool:
+    """Whether ``text`` reads as German: umlauts or ß, or more of German's
+    small words than of French's and English's."""
+    if any(c in "äöüßÄÖÜ" for c in text):
+        return True
+    words = fold(text).split()
+    german = sum(w in _GERMAN_WORDS for w in words)
+    return german > sum(w in _FRENCH_ENGLISH_WORDS for w in words)
+
 
 def as_written(word: str, *texts: str) -> str:
-    """A folded ``word`` as the first of ``texts`` that has it spells it, in
-    lower case: ``"journees"`` in ``"Deux journées"`` → ``"journées"``; the
-    folded word itself when none has it as a whole word."""
+    """A folded ``word`` as the first of ``texts`` that has it spells it:
+    ``"journees"`` in ``"Deux Journées d'étude"`` → ``"journées"``; the
+    folded word itself when none has it as a whole word.
+
+    French and English write it in lower case, whatever the capitals of a
+    title; German keeps the capital of its nouns (``"Holzpaletten"``), unless
+    another text writes the word in lower case. Capitals throughout
+    (``"BOIS"``) are lowered in every language.
+    """
+    first = german = None
+    lowered = False
     for text in texts:
+        in_german = looks_german(text)
         for found in _WORD.finditer(text):
-            if fold(found.group()) == word:
-                return found.group().lower()
-    return word
+            spelled = found.group()
+            if fold(spelled) != word:
+                continue
+            first = first or spelled.lower()
+            lowered = lowered or spelled.islower()
+            if in_german and spelled[:1].isupper() and not spelled[1:].isupper():
+                german = german or spelled
+    return (not lowered and german) or first or word
 
 
 def content_tokens(text: str) -> list[str]:

@@ -14,11 +14,23 @@ def test_fold_makes_lookalike_names_equal() -> None:
 
 def test_a_folded_word_is_shown_as_a_listing_writes_it() -> None:
     assert as_written("journees", "Salle", "Deux Journées d'étude") == "journées"
-    assert as_written("strasse", "Hauptstraße", "Straße 4") == "straße"
+    assert as_written("strasse", "Hauptstraße", "Straße 4") == "Straße"
     # a whole word only, the first text that has it, else the word itself
     assert as_written("bois", "Boisson", "Palettes de BOIS") == "bois"
     assert as_written("fut", "Fût métallique", "fut") == "fût"
     assert as_written("verre", "Palettes", "") == "verre"
+
+
+def test_german_nouns_keep_their_capital() -> None:
+    offer = "Holzpaletten aus der Produktion, jede Woche abzuholen"
+    assert as_written("holzpaletten", "Paletten gesucht", offer) == "Holzpaletten"
+    assert as_written("produktion", offer) == "Produktion"
+    # French and English lower what a title capitalises, in any position
+    assert as_written("palettes", "Palettes Bois Récupérées", "Bois") == "palettes"
+    assert as_written("pallets", "Used Wooden Pallets for the Yard") == "pallets"
+    # a text that writes it in lower case decides; capitals throughout are lowered
+    assert as_written("vitrail", "Vitrail mit Bleiglas", "un vitrail") == "vitrail"
+    assert as_written("holz", "HOLZ und Paletten") == "holz"
 
 
 def test_slugify() -> None:
