@@ -20,11 +20,14 @@ import re
 import sys
 import time
 import uuid
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
 from flask import Flask, Response, g, has_request_context, request
 from flask.logging import default_handler
+from werkzeug.exceptions import HTTPException
+from werkzeug.routing import Map
 
 HEADER = "X-Request-ID"
 LOGGER = "symbiosis"  # the app's logger (Flask names it after the package)
@@ -47,7 +50,7 @@ def request_id() -> str:
     return str(g.request_id)
 
 
-def logged_path(path: str, view_args: dict[str, object] | None) -> str:
+def logged_path(path: str, view_args: Mapping[str, object] | None) -> str:
     """The request's path as the logs keep it: a token in the path (a
     calendar's private address, a link sent by e-mail) grants access, so it
     is replaced by ``[token]``."""
@@ -55,6 +58,37 @@ def logged_path(path: str, view_args: dict[str, object] | None) -> str:
     if isinstance(token, str) and token:
         return path.replace(token, "[token]")
     return path
+
+
+class ServerRequestLine(logging.Filter):
+    """The development server (``flask run``, so ``make run``) writes its own
+    line for each request, after the request has ended: hide the token of
+    its path there as well. Gunicorn writes no such line."""
+
+    LINE = re.compile(r"(?P<method>[A-Z]+) (?P<path>/\S*) HTTP/")
+
+    def __init__(self, url_map: Map) -> None:
+        super().__init__()
+        self.url_map = url_map
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args
+        if isinstance(args, tuple) and args and isinstance(args[0], str):
+            record.args = (self.hidden(args[0]), *args[1:])
+        return True
+
+    def hidden(self, line: str) -> str:
+        found = self.LINE.search(line)
+        if found is None:
+            return line
+        path = found["path"].split("?", 1)[0]
+        try:
+            _endpoint, view_args = self.url_map.bind("localhost").match(
+                path, method=found["method"]
+            )
+        except HTTPException:
+            return line
+        return line.replace(path, logged_path(path, view_args), 1)
 
 
 class RequestContext(logging.Filter):
@@ -118,6 +152,10 @@ def configure(app: Flask) -> None:
         handler.addFilter(RequestContext())
         logger.addHandler(handler)
     logger.removeHandler(default_handler)  # ours replaces Flask's
+    server = logging.getLogger("werkzeug")
+    for old in [f for f in server.filters if isinstance(f, ServerRequestLine)]:
+        server.removeFilter(old)
+    server.addFilter(ServerRequestLine(app.url_map))
     handler.setFormatter(
         JsonFormatter() if fmt == "json" else logging.Formatter(TEXT_FORMAT)
     )

@@ -211,3 +211,31 @@ def test_tokens_in_a_path_stay_out_of_the_logs(
         access = [line for line in lines if line["logger"] == "symbiosis.access"]
         assert [line["path"] for line in access] == [logged]
         assert all(secret not in json.dumps(line) for line in lines)
+
+
+def test_the_development_server_line_hides_the_token_too(
+    caplog: pytest.LogCaptureFixture, restore_logging: None
+) -> None:
+    """``make run`` serves with werkzeug, which logs each request line on its
+    own once the request is over."""
+    from werkzeug.serving import make_server
+
+    app = _logging_app()
+    server = make_server("127.0.0.1", 0, app)
+    secret = "WyI0MiIsImtleSJd.aBc.d-EF"
+    caplog.set_level(logging.INFO, logger="werkzeug")
+    try:
+        for path in (f"/calendar/{secret}.ics?x=1", "/log-something"):
+            with socket.create_connection(("127.0.0.1", server.port)) as conn:
+                conn.sendall(f"GET {path} HTTP/1.0\r\nHost: x\r\n\r\n".encode())
+                server.handle_request()
+                conn.recv(65536)
+    finally:
+        server.server_close()
+    lines = [r.getMessage() for r in caplog.records if r.name == "werkzeug"]
+    assert len(lines) == 2
+    # (werkzeug colours a 404's request in a terminal)
+    assert "GET /calendar/[token].ics?x=1 HTTP/1.0" in lines[0]
+    assert lines[0].endswith(" 404 -")
+    assert '"GET /log-something HTTP/1.0" 200' in lines[1]
+    assert all(secret not in line for line in lines)
