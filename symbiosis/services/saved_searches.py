@@ -32,6 +32,7 @@ from symbiosis.services.listing_search import Filters, posted_between
 MAX_PER_USER = 20
 MAX_WORDS = 100  # characters of the words filter, as the list keeps them
 SHOWN = 5  # listings named in a notice; the rest are counted
+CHUNK = 500  # followed searches read and committed together by the daily alert
 
 
 def filters_of(search: SavedSearch) -> Filters:
@@ -181,31 +182,45 @@ def _notice(name: str, total: int, titles: list[str]) -> tuple[str, str]:
 
 def alert(now: datetime | None = None) -> int:
     """Tell each person what their searches found since they last looked;
-    returns how many searches found something."""
+    returns how many searches found something.
+
+    Searches are read and committed ``CHUNK`` at a time, so that a national
+    network's hundreds of thousands never sit in memory at once; a failure
+    leaves the searches of its chunk to look again at the next run.
+    """
     now = now or utcnow()
-    searches = db.session.scalars(
-        sa.select(SavedSearch)
-        .join(User, User.id == SavedSearch.user_id)
-        .where(User.active.is_(True), SavedSearch.seen_until < now)
-        .options(joinedload(SavedSearch.user).joinedload(User.organisation))
-        .order_by(SavedSearch.user_id, SavedSearch.id)
-    ).all()
     found_any = 0
-    for search in searches:
-        total, items = posted_between(
-            search.user, filters_of(search), search.seen_until, now, limit=SHOWN
-        )
-        if total:
-            notify.tell(
-                [search.user],
-                partial(_notice, search.name, total, [x.title for x in items]),
-                link=link_of(search),
+    after = 0
+    while True:
+        searches = db.session.scalars(
+            sa.select(SavedSearch)
+            .join(User, User.id == SavedSearch.user_id)
+            .where(
+                User.active.is_(True),
+                SavedSearch.seen_until < now,
+                SavedSearch.id > after,
             )
-            search.alerted_at = now
-            found_any += 1
-        search.seen_until = now
+            .options(joinedload(SavedSearch.user).joinedload(User.organisation))
+            .order_by(SavedSearch.id)
+            .limit(CHUNK)
+        ).all()
+        if not searches:
+            return found_any
+        for search in searches:
+            total, items = posted_between(
+                search.user, filters_of(search), search.seen_until, now, limit=SHOWN
+            )
+            if total:
+                notify.tell(
+                    [search.user],
+                    partial(_notice, search.name, total, [x.title for x in items]),
+                    link=link_of(search),
+                )
+                search.alerted_at = now
+                found_any += 1
+            search.seen_until = now
+        after = searches[-1].id
         db.session.commit()
-    return found_any
 
 
 def load_demo(rows: list[dict[str, Any]], now: datetime | None = None) -> int:

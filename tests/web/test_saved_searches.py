@@ -233,6 +233,33 @@ def test_the_alert_command_and_a_closed_account(
         assert _notices(world["other"]) == []
 
 
+def test_the_alert_reads_searches_chunk_by_chunk(
+    app: Flask, world: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Chunks of one: every search still looks once, and a closed account's
+    search between two chunks is still skipped."""
+    monkeypatch.setattr(saved_searches, "CHUNK", 1)
+    with app.app_context():
+        anna = db.session.get(User, world["anna"])
+        other = db.session.get(User, world["other"])
+        assert anna is not None
+        assert other is not None
+        saved_searches.follow(anna, {"q": "palettes"}, "Palettes")
+        saved_searches.follow(other, {"q": "palettes"}, "Palettes")
+        saved_searches.follow(anna, {"q": "cartons"}, "Cartons")
+        other.active = False
+        db.session.commit()
+        _post(world["north"], "Palettes du nord")
+        _post(world["north"], "Cartons du nord")
+        assert saved_searches.alert(utcnow() + timedelta(seconds=1)) == 2
+        assert [n.subject.rsplit("« ", 1)[1] for n in _notices(world["anna"])] == [
+            "Palettes »",
+            "Cartons »",
+        ]
+        assert _notices(world["other"]) == []
+        assert saved_searches.alert(utcnow() + timedelta(days=1)) == 0
+
+
 def test_ones_data_holds_the_searches_and_closing_the_account_drops_them(
     app: Flask, client: FlaskClient, world: dict[str, Any]
 ) -> None:
