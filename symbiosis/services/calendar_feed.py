@@ -152,11 +152,19 @@ def event_entry(event: Event, org_id: int | None) -> Entry:
     )
 
 
+# The names of the organisations one meets come with the events: meetings
+# name registered organisations, found in the session once these are loaded.
+_WITH_PARTICIPANTS = (
+    selectinload(Event.registrations).joinedload(EventRegistration.organisation),
+    selectinload(Event.meetings),
+)
+
+
 def _events(user: User, since: datetime) -> list[Entry]:
     query = (
         sa.select(Event)
         .where(Event.starts_at >= since)
-        .options(selectinload(Event.registrations), selectinload(Event.meetings))
+        .options(*_WITH_PARTICIPANTS)
         .order_by(Event.starts_at, Event.id)
     )
     own = user.organisation_id if user.is_org_member else None

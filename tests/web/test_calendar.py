@@ -369,3 +369,28 @@ def test_the_events_and_groups_pages_lead_to_the_calendar_address(
     for path in ("/events/", "/groups/"):
         page = client.get(path).get_data(as_text=True)
         assert 'href="/account/#account-calendar"' in page, path
+
+
+def test_the_calendar_reads_the_same_statements_however_many_registered(
+    app: Flask, client: FlaskClient, world: dict[str, Any]
+) -> None:
+    """A facilitator's calendar holds every evening with its participants'
+    names: they come with the events, not one statement per organisation."""
+    from tests.bench.load_profile import statements_run
+
+    path = turn_on(app, world["member"])
+
+    def statements() -> int:
+        with statements_run(app) as run:
+            read(client.get(path))
+        return len(run)
+
+    before = statements()
+    with app.app_context():
+        event = db.session.get(Event, world["published"])
+        assert event is not None
+        event.registrations += [
+            EventRegistration(organisation=make_org()) for _ in range(4)
+        ]
+        db.session.commit()
+    assert statements() == before
