@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
+from flask_babel import format_date
 from sqlalchemy.orm.exc import StaleDataError
 
 from symbiosis import agreement_fields as fields
@@ -324,6 +325,15 @@ def act(
         values = check_terms(raw, agreement.offer, confirm=confirm)
     if wanted is A.START and agreement.hazardous:
         require_checklist(agreement)
+    # Started before the agreed day, the exchange runs from today: deliveries,
+    # their impact and the calendar count from the day it really began.
+    early = wanted is A.START and agreement.start_on > date.today()
+    if early:
+        said = gettext(
+            "Started before the agreed day (%(day)s): the exchange runs from today.",
+            day=format_date(agreement.start_on),
+        )
+        comment = f"{comment}\n\n{said}" if comment else said
     if wanted is A.COMPLETE:
         totals = fields.parse_totals(raw)
         if totals.problems:
@@ -338,6 +348,8 @@ def act(
                 agreement.proposer_id = _org_of(actor)
             if wanted is A.COMPLETE:
                 _complete(agreement, totals.values)
+            if early:
+                agreement.start_on = date.today()
             agreement.state = target
             if is_revealed(target) and agreement.revealed_at is None:
                 agreement.revealed_at = utcnow()

@@ -265,6 +265,32 @@ def test_deliveries_outside_the_exchange_are_refused(world):
     assert db.session.scalar(sa.select(sa.func.count(ImpactRecord.id))) == 1
 
 
+def test_an_exchange_started_early_runs_from_that_day(world):
+    """Starting before the agreed day takes deliveries from today on, and the
+    history says which day had been agreed."""
+    agreed = date.today() + timedelta(days=7)
+    agreement = propose(world, start=agreed.isoformat())
+    agreement = _active_from(world, agreement)
+    assert agreement.start_on == date.today()
+    started = agreement.events[-1]
+    assert started.action == "start"
+    assert started.comment is not None
+    assert agreed.isoformat() not in started.comment  # a date for people to read
+    assert str(agreed.day) in started.comment
+    thread.log_delivery(
+        world["ua"],
+        agreement.id,
+        {"delivered_on": date.today().isoformat(), "quantity": "1", "unit": "t"},
+    )
+    assert len(agreement.deliveries) == 1
+
+
+def test_an_exchange_started_on_its_day_keeps_it_and_says_nothing(world):
+    agreement = _active_from(world, propose(world))
+    assert agreement.start_on == date.today()
+    assert agreement.events[-1].comment is None
+
+
 def _active_from(world: dict[str, Any], agreement: Agreement) -> Agreement:
     service.act(world["ua"], agreement.id, "accept", agreement.version)
     return service.act(world["ub"], agreement.id, "start", agreement.version)
