@@ -131,6 +131,7 @@ def register_request_hooks(app: Flask) -> None:
             "ewc_options": _ewc_options,
         }
 
+    app.add_template_filter(labels.sentence_case, "sentence_case")
     app.add_template_filter(labels.number, "decimal")
     app.add_template_filter(labels.quantity, "quantity")
     app.add_template_filter(labels.distance, "distance")

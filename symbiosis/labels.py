@@ -80,6 +80,13 @@ DECIMAL = AT_MOST[4]  # as stored (quantities keep four decimals)
 TENTHS = parse_pattern("#,##0.0")
 
 
+def sentence_case(text: str) -> str:
+    """The first letter in capitals, the rest as written: Jinja's
+    ``capitalize`` lowers the rest, which German nouns do not allow
+    ("Neue Bedingungen vorgeschlagen", not "Neue bedingungen")."""
+    return text[:1].upper() + text[1:]
+
+
 def number(value: Any, places: int | None = None) -> str:
     """2.5000 → "2,5" in French, "2.5" in English (no trailing zeros); with
     ``places``, rounded to at most that many decimals (1234.567, 0 → "1 235")."""

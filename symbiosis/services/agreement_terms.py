@@ -37,8 +37,8 @@ def check_terms(
                              unit=offer.unit))
         )  # fmt: skip
     if not errors:
-        wanted = fields.yearly(values["quantity"], values["unit"], values["frequency"])
-        if wanted > offer.yearly_quantity and not confirm:
+        over = _exceeds(values, offer)
+        if over and not confirm:
             errors.append(
                 (
                     "quantity",
@@ -51,10 +51,26 @@ def check_terms(
                     ),
                 )
             )
-        values["over_availability"] = wanted > offer.yearly_quantity
+        values["over_availability"] = over
     if errors:
         raise FieldErrors(errors)
     return values
+
+
+def _exceeds(values: Mapping[str, Any], offer: Listing) -> bool:
+    wanted = fields.yearly(values["quantity"], values["unit"], values["frequency"])
+    return bool(wanted > offer.yearly_quantity)
+
+
+def over_offer(raw: Mapping[str, Any], offer: Listing | None) -> bool:
+    """Whether terms that read well ask more than ``offer`` makes available:
+    the form then offers to confirm them."""
+    if offer is None:
+        return False
+    parsed = fields.parse_terms(raw)
+    if parsed.problems or not fields.same_dimension(parsed.values["unit"], offer.unit):
+        return False
+    return _exceeds(parsed.values, offer)
 
 
 def set_terms(agreement: Agreement, values: dict[str, Any]) -> dict[str, Any]:

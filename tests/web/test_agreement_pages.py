@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -11,7 +12,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from symbiosis.extensions import db
-from symbiosis.models import Agreement, Delivery
+from symbiosis.models import Agreement, Delivery, Listing, Match
 from tests.builders import (
     agreement_terms,
     make_listing,
@@ -86,8 +87,31 @@ def test_bad_terms_are_shown_next_to_their_fields(app, client, world):
     assert 'id="quantity-error"' in html
     assert 'id="start-error"' in html
     assert 'aria-invalid="true"' in html
+    # nothing asks more than the offer: no box to confirm that it does
+    assert 'name="confirm"' not in html
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count(Agreement.id))) == 0
+
+
+def test_terms_from_a_match_start_in_the_offers_kind_of_unit(app, client, world):
+    """A request counted in pieces against an offer in tonnes: the form
+    starts from the offer's quantity, which the terms can then use."""
+    with app.app_context():
+        receiver = db.session.get(Listing, world["request"])
+        assert receiver is not None
+        pieces = make_listing(
+            org=receiver.organisation, kind="request", title="Palettes",
+            quantity=Decimal("40"), unit="pieces",
+        )  # fmt: skip
+        db.session.commit()
+        match_id = db.session.scalar(  # posting the request matched it
+            sa.select(Match.id).where(
+                Match.offer_id == world["offer"], Match.request_id == pieces.id
+            )
+        )
+    as_user(app, client, world["ub"])
+    form = client.get(f"/agreements/new?match={match_id}").text
+    assert '<option selected value="t">' in form
 
 
 def test_too_much_asks_for_confirmation(app, client, world):
@@ -176,6 +200,13 @@ def test_counter_and_messages(app, client, world):
     )
     assert countered.status_code == 302
     assert _agreement(app).proposer_id != agreement.proposer_id
+    client.post("/language", data={"lang": "de"})
+    history = client.get(f"/agreements/{agreement.id}").text
+    # German nouns keep their capital; new terms leave the state as it was
+    assert "<strong>Neue Bedingungen vorgeschlagen</strong>" in history
+    assert "Vorgeschlagen → Vorgeschlagen" not in history
+    assert "vorgeschlagen → vorgeschlagen" not in history
+    client.post("/language", data={"lang": "fr"})
     empty = client.post(f"/agreements/{agreement.id}/messages", data={"body": " "})
     assert empty.status_code == 422
     assert 'id="body-error"' in empty.text

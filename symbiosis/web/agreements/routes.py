@@ -11,7 +11,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from symbiosis import labels
+from symbiosis import agreement_fields, labels
 from symbiosis.authz import Perm, requires
 from symbiosis.errors import (
     FieldErrors,
@@ -26,7 +26,7 @@ from symbiosis.models import Agreement, Listing, Match
 from symbiosis.services import agreement_thread as thread
 from symbiosis.services import agreements as service
 from symbiosis.services import impacts
-from symbiosis.services.agreement_terms import terms_of
+from symbiosis.services.agreement_terms import over_offer, terms_of
 from symbiosis.services.listings import shown_to
 from symbiosis.web.agreements.forms import (
     ChecklistForm,
@@ -156,7 +156,14 @@ def new() -> ResponseReturnValue:
         match=match,
         agreement=None,
         labels=labels,
+        over_offer=form.errors and over_offer(form.raw(), _offer_of(theirs, form)),
     ), (422 if request.method == "POST" else 200)
+
+
+def _offer_of(theirs: Listing, form: TermsForm) -> Listing | None:
+    if theirs.kind == "offer":
+        return theirs
+    return db.session.get(Listing, form.mine.data) if form.mine.data else None
 
 
 def _place(errors: FieldErrors, form: TermsForm) -> None:
@@ -171,7 +178,11 @@ def _place(errors: FieldErrors, form: TermsForm) -> None:
 def _prefill(form: TermsForm, theirs: Listing, mine: Listing | None) -> None:
     offer = theirs if theirs.kind == "offer" else mine
     req = theirs if theirs.kind == "request" else mine
+    # The request says how much is wanted, unless it counts in another kind
+    # of unit than the offer (pieces against tonnes): terms are in the offer's.
     basis = req or offer
+    if req and offer and not agreement_fields.same_dimension(req.unit, offer.unit):
+        basis = offer
     if basis is not None:
         form.quantity.data = f"{basis.quantity.normalize():f}"
         form.unit.data = basis.unit
@@ -313,6 +324,7 @@ def counter(agreement_id: int) -> ResponseReturnValue:
         agreement=agreement,
         version=version,
         labels=labels,
+        over_offer=form.errors and over_offer(form.raw(), agreement.offer),
     ), (422 if form.errors else 200)
 
 
