@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from flask import (
     Flask,
     Response,
+    current_app,
     g,
     jsonify,
     make_response,
@@ -25,7 +26,7 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
 from markupsafe import escape
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, MethodNotAllowed
 
 from symbiosis.extensions import db, login_manager
 from symbiosis.i18n import gettext as _
@@ -57,6 +58,23 @@ def database_unavailable(error: BaseException) -> bool:
 
 def wants_json() -> bool:
     return request.path.startswith("/api/")
+
+
+def page_above(path: str) -> str | None:
+    """The nearest address above ``path`` that shows a page (GET):
+    ``/agreements/5/deliveries`` → ``/agreements/5``."""
+    adapter = current_app.url_map.bind("localhost")
+    parts = path.rstrip("/").split("/")
+    while len(parts) > 1:
+        parts.pop()
+        above = "/".join(parts)
+        for candidate in (f"{above}/", above) if above else ("/",):
+            try:
+                adapter.match(candidate, method="GET")
+            except HTTPException:  # none, another method, or a slash to add
+                continue
+            return candidate
+    return None
 
 
 def _reason(code: int) -> str:
@@ -105,6 +123,16 @@ def register(app: Flask) -> None:
     def _http(error: HTTPException) -> tuple[Response | str, int]:
         code = error.code or 500
         return render_error(code)
+
+    @app.errorhandler(MethodNotAllowed)
+    def _get_of_a_form(_error: MethodNotAllowed) -> ResponseReturnValue:
+        # A form's address shown after its errors, then reloaded, bookmarked
+        # or switched to another language: lead to the page the form is on.
+        if request.method == "GET" and not wants_json():
+            page = page_above(request.path)
+            if page is not None:
+                return redirect(page, 303)
+        return render_error(405)
 
     @app.errorhandler(InternalServerError)
     def _internal(error: InternalServerError) -> ResponseReturnValue:

@@ -77,7 +77,7 @@ def test_a_member_closes_the_account_and_the_organisation_keeps_its_work(
 ) -> None:
     client = signed_in(app, world["member"])
     page = client.get("/account/").get_data(as_text=True)
-    assert 'action="/account/close"' in page
+    assert 'action="/account/close#account-close"' in page
 
     # bad input: an error next to the field, nothing deleted
     wrong = close(client, "not my password")
@@ -145,7 +145,7 @@ def test_the_last_administrator_of_a_team_names_another_first(
     client = signed_in(app, world["admin"])
     page = client.get("/account/").get_data(as_text=True)
     assert "dernier administrateur" in page
-    assert 'action="/account/close"' not in page
+    assert 'action="/account/close' not in page
     refused = close(client)
     assert refused.status_code == 400
     assert "dernier administrateur" in refused.get_data(as_text=True)
@@ -223,7 +223,7 @@ def test_a_member_leaves_the_organisation_and_keeps_the_account(
         assert entry.actor_id == world["member"]
     # the account goes on, now free to ask to join another
     page = client.get("/account/").get_data(as_text=True)
-    assert 'action="/account/join"' in page
+    assert 'action="/account/join#account-organisation"' in page
 
 
 def test_the_last_administrator_does_not_leave_a_team_behind(

@@ -214,6 +214,21 @@ def test_counter_and_messages(app, client, world):
         f"/agreements/{agreement.id}/messages", data={"body": "x" * 100_000}
     )
     assert huge.status_code == 422
+    # The errors showed at the form's address: reloading it as a page, or
+    # switching language there, leads back to the agreement, not to a 405.
+    again = client.get(f"/agreements/{agreement.id}/messages")
+    assert (again.status_code, again.location) == (303, f"/agreements/{agreement.id}")
+    switched = client.post(
+        "/language",
+        data={"lang": "en", "next": f"/agreements/{agreement.id}/messages"},
+        follow_redirects=True,
+    )
+    assert switched.status_code == 200
+    assert switched.request.path == f"/agreements/{agreement.id}"
+    client.post("/language", data={"lang": "fr"})
+    # the API keeps its 405
+    token_by_get = client.get("/api/v1/auth/token")
+    assert (token_by_get.status_code, token_by_get.is_json) == (405, True)
     sent = client.post(f"/agreements/{agreement.id}/messages", data={"body": "Merci"})
     assert sent.status_code == 302
     assert "Merci" in client.get(f"/agreements/{agreement.id}").text

@@ -76,8 +76,9 @@ def test_a_new_colleague_registers_and_is_a_member_at_once(
 ) -> None:
     caplog.set_level(logging.INFO, logger="symbiosis")
     page = signed_in(app, world["admin"]).get(f"/organisations/{world['firm']}/members")
-    assert f'action="/organisations/{world["firm"]}/invitations"' in page.get_data(
-        as_text=True
+    assert (
+        f'action="/organisations/{world["firm"]}/invitations#invite"'
+        in page.get_data(as_text=True)
     )
     link = invite(app, world, caplog, "Nouvelle.Collegue@boulangerie.lu ")
     [mail] = [r.getMessage() for r in caplog.records if "mail to" in r.getMessage()]
