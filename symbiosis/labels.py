@@ -69,6 +69,19 @@ def unit_one(unit: str) -> str:
     return str(UNIT_ONE.get(unit) or unit_label(unit))
 
 
+def price_text(terms: str, per_unit: Decimal | None, unit: str) -> str:
+    """Price terms as read on a page: "Négociable : 2,5 € par t"."""
+    said = str(PRICE_TERMS.get(terms, terms))
+    if per_unit is None:
+        return said
+    return gettext(
+        "%(terms)s: %(price)s € per %(unit)s",
+        terms=said,
+        price=number(per_unit),
+        unit=unit_one(unit),
+    )
+
+
 def frequency_label(frequency: str) -> str:
     return str(FREQUENCY.get(frequency, frequency))
 

@@ -14,6 +14,10 @@ from wtforms.widgets import Select
 from symbiosis.i18n import gettext
 from symbiosis.i18n import lazy_gettext as _l
 
+# WTForms' own wording differs from the services' ("Ce champ est requis.",
+# "Dieses Feld wird benötigt."): every form says it the same way.
+REQUIRED = _l("This field is required.")
+
 
 class BaseForm(FlaskForm):  # type: ignore[misc]
     """Reject control characters in every text field before other checks run."""

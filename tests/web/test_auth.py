@@ -210,11 +210,11 @@ def test_register_to_join_waits_for_an_admin(
 @pytest.mark.parametrize(
     ("overrides", "field", "message"),
     [
-        ({"full_name": ""}, "full_name", "requis"),
+        ({"full_name": ""}, "full_name", "obligatoire"),
         ({"full_name": "x" * 10_000}, "full_name", "120"),
         ({"full_name": "<script>alert(1)</script>"}, "full_name", "&lt; et &gt;"),
         ({"full_name": "Robert\x00"}, "full_name", "caractères de contrôle"),
-        ({"email": ""}, "email", "requis"),
+        ({"email": ""}, "email", "obligatoire"),
         ({"email": "' OR 1=1 --"}, "email", "non valide"),
         ({"email": "a" * 10_000 + "@example.lu"}, "email", "254"),
         ({"email": "membre@boulangerie.example.lu"}, "email", "existe déjà"),

@@ -14,6 +14,7 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from symbiosis.i18n import lazy_gettext as _l
 from symbiosis.web.forms import (
+    REQUIRED,
     BaseForm,
     LongSelectField,
     no_markup,
@@ -31,7 +32,7 @@ LANGUAGE_CHOICES = [
 class ProfileForm(BaseForm):
     full_name = StringField(
         _l("Your name"),
-        validators=[DataRequired(), Length(min=2, max=120), no_markup],
+        validators=[DataRequired(REQUIRED), Length(min=2, max=120), no_markup],
         filters=[strip],
     )
     locale = SelectField(_l("Language"), choices=LANGUAGE_CHOICES)
@@ -51,16 +52,16 @@ class ProfileForm(BaseForm):
 
 class PasswordForm(BaseForm):
     current_password = PasswordField(
-        _l("Current password"), validators=[DataRequired(), Length(max=1024)]
+        _l("Current password"), validators=[DataRequired(REQUIRED), Length(max=1024)]
     )
     new_password = PasswordField(
         _l("New password"),
-        validators=[DataRequired(), Length(max=1024), password_policy],
+        validators=[DataRequired(REQUIRED), Length(max=1024), password_policy],
     )
     new_password_confirm = PasswordField(
         _l("Repeat the new password"),
         validators=[
-            DataRequired(),
+            DataRequired(REQUIRED),
             EqualTo("new_password", message=_l("The passwords differ.")),
         ],
     )
@@ -75,7 +76,7 @@ class JoinForm(BaseForm):
 class TokenForm(BaseForm):
     name = StringField(
         _l("Name of the token"),
-        validators=[DataRequired(), Length(max=80)],
+        validators=[DataRequired(REQUIRED), Length(max=80)],
         filters=[strip],
         description=_l("For example the script or tool that will use it."),
     )
@@ -83,7 +84,7 @@ class TokenForm(BaseForm):
 
 class CloseForm(BaseForm):
     password = PasswordField(
-        _l("Your password"), validators=[DataRequired(), Length(max=1024)]
+        _l("Your password"), validators=[DataRequired(REQUIRED), Length(max=1024)]
     )
     understood = BooleanField(
         _l("I understand that my account is deleted for good."),
@@ -94,10 +95,14 @@ class CloseForm(BaseForm):
 class EmailForm(BaseForm):
     new_email = EmailField(
         _l("New e-mail address"),
-        validators=[DataRequired(), Length(max=254), Email(check_deliverability=False)],
+        validators=[
+            DataRequired(REQUIRED),
+            Length(max=254),
+            Email(check_deliverability=False),
+        ],
         filters=[strip],
         description=_l("A link goes there; the address changes once you follow it."),
     )
     password = PasswordField(
-        _l("Your password"), validators=[DataRequired(), Length(max=1024)]
+        _l("Your password"), validators=[DataRequired(REQUIRED), Length(max=1024)]
     )

@@ -23,6 +23,7 @@ from wtforms.validators import (
 from symbiosis.i18n import lazy_gettext as _l
 from symbiosis.models import OrgKind
 from symbiosis.web.forms import (
+    REQUIRED,
     BaseForm,
     LongSelectField,
     no_markup,
@@ -39,10 +40,12 @@ ORG_KINDS = [
 
 class LoginForm(BaseForm):
     email = EmailField(
-        _l("E-mail"), validators=[DataRequired(), Length(max=254)], filters=[strip]
+        _l("E-mail"),
+        validators=[DataRequired(REQUIRED), Length(max=254)],
+        filters=[strip],
     )
     password = PasswordField(
-        _l("Password"), validators=[DataRequired(), Length(max=1024)]
+        _l("Password"), validators=[DataRequired(REQUIRED), Length(max=1024)]
     )
     remember = BooleanField(_l("Keep me signed in on this device"))
 
@@ -52,18 +55,18 @@ class NewAccountForm(BaseForm):
 
     full_name = StringField(
         _l("Your name"),
-        validators=[DataRequired(), Length(min=2, max=120), no_markup],
+        validators=[DataRequired(REQUIRED), Length(min=2, max=120), no_markup],
         filters=[strip],
     )
     password = PasswordField(
         _l("Password"),
-        validators=[DataRequired(), Length(max=1024), password_policy],
+        validators=[DataRequired(REQUIRED), Length(max=1024), password_policy],
         description=_l("At least 10 characters."),
     )
     password_confirm = PasswordField(
         _l("Repeat the password"),
         validators=[
-            DataRequired(),
+            DataRequired(REQUIRED),
             EqualTo("password", message=_l("The passwords differ.")),
         ],
     )
@@ -72,7 +75,11 @@ class NewAccountForm(BaseForm):
 class RegisterForm(NewAccountForm):
     email = EmailField(
         _l("E-mail"),
-        validators=[DataRequired(), Length(max=254), Email(check_deliverability=False)],
+        validators=[
+            DataRequired(REQUIRED),
+            Length(max=254),
+            Email(check_deliverability=False),
+        ],
         filters=[strip],
     )
     mode = RadioField(
@@ -82,7 +89,7 @@ class RegisterForm(NewAccountForm):
             SelectChoice("join", _l("Join an organisation already on Symbiosis")),
         ],
         default="create",
-        validators=[InputRequired()],
+        validators=[InputRequired(REQUIRED)],
     )
     org_name = StringField(
         _l("Name of the organisation"),
@@ -123,7 +130,11 @@ class RegisterForm(NewAccountForm):
 class ForgotPasswordForm(BaseForm):
     email = EmailField(
         _l("E-mail"),
-        validators=[DataRequired(), Length(max=254), Email(check_deliverability=False)],
+        validators=[
+            DataRequired(REQUIRED),
+            Length(max=254),
+            Email(check_deliverability=False),
+        ],
         filters=[strip],
         description=_l("The address you sign in with."),
     )
@@ -132,13 +143,13 @@ class ForgotPasswordForm(BaseForm):
 class ResetPasswordForm(BaseForm):
     password = PasswordField(
         _l("New password"),
-        validators=[DataRequired(), Length(max=1024), password_policy],
+        validators=[DataRequired(REQUIRED), Length(max=1024), password_policy],
         description=_l("At least 10 characters."),
     )
     password_confirm = PasswordField(
         _l("Repeat the new password"),
         validators=[
-            DataRequired(),
+            DataRequired(REQUIRED),
             EqualTo("password", message=_l("The passwords differ.")),
         ],
     )

@@ -24,7 +24,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from symbiosis.i18n import lazy_gettext as _l
 from symbiosis.services.zones import LAT_RANGE, LON_RANGE
 from symbiosis.web.auth.forms import ORG_KINDS
-from symbiosis.web.forms import BaseForm, LongSelectField, no_markup, strip
+from symbiosis.web.forms import REQUIRED, BaseForm, LongSelectField, no_markup, strip
 
 
 class MultiCheckboxField(SelectMultipleField):  # type: ignore[misc]
@@ -35,7 +35,7 @@ class MultiCheckboxField(SelectMultipleField):  # type: ignore[misc]
 class OrganisationForm(BaseForm):
     name = StringField(
         _l("Name"),
-        validators=[DataRequired(), Length(min=2, max=200), no_markup],
+        validators=[DataRequired(REQUIRED), Length(min=2, max=200), no_markup],
         filters=[strip],
     )
     kind = SelectField(_l("Kind of organisation"), choices=ORG_KINDS)
@@ -101,7 +101,11 @@ class ZoneRequestForm(BaseForm):
 class InviteForm(BaseForm):
     email = EmailField(
         _l("Colleague's e-mail"),
-        validators=[DataRequired(), Length(max=254), Email(check_deliverability=False)],
+        validators=[
+            DataRequired(REQUIRED),
+            Length(max=254),
+            Email(check_deliverability=False),
+        ],
         filters=[strip],
         description=_l("They get a link to join as a member, good for 14 days."),
     )

@@ -6,7 +6,7 @@ from wtforms import DecimalField, HiddenField, TextAreaField
 from wtforms.validators import AnyOf, InputRequired, Length, Optional
 
 from symbiosis.i18n import lazy_gettext as _l
-from symbiosis.web.forms import BaseForm, strip
+from symbiosis.web.forms import REQUIRED, BaseForm, strip
 
 
 class DecisionForm(BaseForm):
@@ -19,5 +19,5 @@ class DecisionForm(BaseForm):
 
 
 class LocationForm(BaseForm):
-    lat = DecimalField(_l("Latitude"), places=5, validators=[InputRequired()])
-    lon = DecimalField(_l("Longitude"), places=5, validators=[InputRequired()])
+    lat = DecimalField(_l("Latitude"), places=5, validators=[InputRequired(REQUIRED)])
+    lon = DecimalField(_l("Longitude"), places=5, validators=[InputRequired(REQUIRED)])
