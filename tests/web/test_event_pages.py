@@ -209,7 +209,14 @@ def test_a_non_registered_member_sees_the_event_but_not_its_plan(app, client, wo
 
         events.step(db.session.get(User, world["facilitator"]), event_id, "publish")
     as_user(app, client, world["members"][-1])
-    assert client.get(f"/events/{event_id}").status_code == 200
+    page = client.get(f"/events/{event_id}")
+    assert page.status_code == 200
+    # no form to register any more, and the page says why
+    assert "Les inscriptions sont closes" in page.text
+    assert 'action="/events/' not in page.text
+    as_user(app, client, world["members"][0])
+    assert "Les inscriptions sont closes" not in client.get(f"/events/{event_id}").text
+    as_user(app, client, world["members"][-1])
     assert client.get(f"/events/{event_id}/programme").status_code == 404
     assert client.get(f"/events/{event_id}/schedule").status_code == 404
     assert client.get(f"/events/{event_id}/print").status_code == 404
@@ -271,3 +278,12 @@ def test_a_first_registration_starts_from_the_organisations_services(
     page = client.get(f"/events/{event_id}").get_data(as_text=True)
     assert _textarea(page, "offers") == "Salle de réunion"
     assert "Prérempli" not in page
+
+
+def test_the_plan_page_of_an_open_event_says_what_comes_next(app, client, world):
+    event_id = _event(app, world, register=2)
+    as_user(app, client, world["facilitator"])
+    shown = client.get(f"/events/{event_id}/plan", follow_redirects=True)
+    assert shown.request.path == f"/events/{event_id}"
+    assert "une fois les inscriptions terminées" in shown.text
+    assert "ouvrez les inscriptions" not in shown.text

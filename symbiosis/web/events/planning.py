@@ -65,7 +65,12 @@ def _back(event: Event) -> ResponseReturnValue:
 def show(event_id: int) -> ResponseReturnValue:
     event = load(event_id)
     if event.state not in PLAN_EXISTS:
-        flash(_("There is no plan yet: open registration, then plan."), "info")
+        flash(
+            _("There is no plan yet: plan the meetings once registration is done.")
+            if event.state == "open"
+            else _("There is no plan yet: open registration, then plan."),
+            "info",
+        )
         return redirect(url_for("events.detail", event_id=event.id))
     return _show(event)
 

@@ -146,6 +146,8 @@ def _detail(event: Event, form: RegistrationForm | None = None) -> ResponseRetur
         actions=events.actions_for(current_user, event),
         manage=events.can_manage(current_user),
         can_register=open_ and bool(form.organisation.choices),
+        # registration closed while one could have registered: say so
+        closed_to=own is not None and event.state in ("planned", "published"),
         selected=events.registration_of(event, form.organisation.data),
         chosen_name=dict(form.organisation.choices).get(form.organisation.data, ""),
         own=events.registration_of(event, own),
