@@ -1,0 +1,59 @@
+"""On a phone, lists shown as tables become one card per row, each value
+under its column's name, instead of hiding their right-hand columns."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.test_agreements import sign_in
+from tests.browser.test_site_walk import PASSWORD, axe_violations
+
+pytestmark = pytest.mark.browser
+
+ADMIN = "admin@boulangerie-sud.example.lu"
+
+
+def _overflow(page: Page) -> int:
+    """How far the page reaches past the screen's width, in pixels."""
+    return int(
+        page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    )
+
+
+@pytest.mark.parametrize("path", ["/listings/mine", "/agreements/"])
+def test_a_phone_shows_every_column_of_a_row(
+    demo_site: None, page: Page, path: str
+) -> None:
+    sign_in(page, ADMIN, PASSWORD)
+    page.set_viewport_size({"width": 390, "height": 800})
+    page.goto(path)
+    table = page.locator("table.table-stack")
+    expect(table).to_have_class("table table-stack align-middle is-stacked")
+    header = table.locator("thead th").all_inner_texts()
+    first = table.locator("tbody tr").first
+    # every cell of the row is on the screen, labelled by its column
+    cells = first.locator("td, th")
+    assert [c.get_attribute("data-label") for c in cells.all()] == header
+    for cell in cells.all():
+        box = cell.bounding_box()
+        assert box is not None
+        assert box["x"] >= 0
+        assert box["x"] + box["width"] <= 390
+    assert _overflow(page) <= 0
+    # still a table, with its rows and cells, for screen readers
+    expect(page.get_by_role("table")).to_have_count(1)
+    expect(first.get_by_role("cell").first).to_be_visible()
+    assert axe_violations(page) == []
+
+
+def test_a_wide_screen_keeps_the_table(demo_site: None, page: Page) -> None:
+    sign_in(page, ADMIN, PASSWORD)
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto("/listings/mine")
+    header = page.locator("table.table-stack thead")
+    expect(header.locator("th").first).to_be_visible()
+    first = page.locator("table.table-stack tbody tr").first
+    cells = [c.bounding_box() for c in first.locator("td, th").all()]
+    # the cells of a row sit side by side, on one line
+    assert len({round(box["y"]) for box in cells if box}) == 1
