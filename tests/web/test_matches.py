@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import sqlalchemy as sa
 from flask import Flask
@@ -337,3 +339,49 @@ def test_more_proposals_take_no_more_statements(
         client.get(path)
     after = {path: len(statements_of(app, client, path)) for path in paths}
     assert after == before
+
+
+def test_the_matches_page_gathers_a_days_matches_under_each_listing(
+    app: Flask, client: FlaskClient, world: dict
+) -> None:
+    """Found in one run, seconds apart, in any order: on the page, each of
+    our listings heads its matches once, the best first; older days after."""
+    from datetime import timedelta
+
+    from symbiosis.models.base import utcnow
+
+    with app.app_context():
+        a = db.session.get(User, world["a"])
+        b = db.session.get(User, world["b"])
+        second = make_listing(org=a.organisation, by=a, title="Palettes EUR")
+        for n in range(3):
+            make_listing(org=b.organisation, by=b, kind="request",
+                         title=f"Palettes bois {n}")  # fmt: skip
+        db.session.commit()
+        matches = db.session.scalars(
+            sa.select(Match).where(Match.offer_id.in_([world["offer"], second.id]))
+        ).all()
+        assert len(matches) >= 5
+        now = utcnow()
+        # the weakest found last, the two listings interleaved
+        for n, match in enumerate(sorted(matches, key=lambda m: m.score)):
+            match.created_at = now - timedelta(seconds=len(matches) - n)
+        old = max(matches, key=lambda m: m.score)
+        old.created_at = now - timedelta(days=3)
+        db.session.commit()
+        listing_of = {m.id: m.offer_id for m in matches}
+        score_of = {m.id: m.score for m in matches}
+        old_id = old.id
+    as_user(app, client, world["a"])
+    page = client.get("/matches/").get_data(as_text=True)
+    # two listings today, and one of them again three days ago
+    assert page.count("Pour notre annonce") == 3
+    order = [int(i) for i in re.findall(r'id="match-(\d+)"', page)]
+    assert sorted(order) == sorted(listing_of)
+    assert order[-1] == old_id
+    today = order[:-1]
+    runs = [listing_of[i] for i in today]
+    assert runs == sorted(runs, key=runs.index)  # each listing's matches together
+    for listing in set(runs):
+        scores = [score_of[i] for i in today if listing_of[i] == listing]
+        assert scores == sorted(scores, reverse=True)

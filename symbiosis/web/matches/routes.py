@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -42,13 +43,30 @@ def own_entries(matches: list[Match]) -> list[dict[str, Any]]:
     return entries
 
 
+def by_listing(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A page's matches found the same day, gathered under our listing (a
+    matching run finds many at once, seconds apart): the days newest first,
+    the listings as their newest match comes, each listing's best first."""
+    groups: dict[tuple[date, int], list[dict[str, Any]]] = {}
+    for entry in entries:
+        found = entry["match"].created_at
+        groups.setdefault((found.date(), entry["mine"].id), []).append(entry)
+    return [
+        entry
+        for day in sorted({day for day, _mine in groups}, reverse=True)
+        for (on, _mine), group in groups.items()
+        if on == day
+        for entry in sorted(group, key=lambda e: -e["match"].score)
+    ]
+
+
 @bp.get("/")
 @requires(Perm.ORG_MEMBER)
 def index() -> ResponseReturnValue:
     page = proposals.organisation_matches(
         current_user, page=request.args.get("page", 1, type=int)
     )
-    entries = own_entries(page.items)
+    entries = by_listing(own_entries(page.items))
     return render_template(
         "matches/index.html",
         entries=entries,
