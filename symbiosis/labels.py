@@ -82,6 +82,33 @@ def price_text(terms: str, per_unit: Decimal | None, unit: str) -> str:
     )
 
 
+# The kinds of zone in seeds/reference/zones.csv, as the shared data writes
+# them (in English), for each language.
+ZONE_KIND = {
+    "ZAE": _l("activity zone (ZAE)"),
+    "airport logistics": _l("airport logistics"),
+    "brownfield, university, business": _l("brownfield, university, business"),
+    "business park": _l("business park"),
+    "business/EU district": _l("business, European institutions"),
+    "business/retail": _l("business, retail"),
+    "commercial": _l("commercial"),
+    "communal": _l("communal activity zone"),
+    "cross-border ZAE": _l("cross-border activity zone"),
+    "industrial": _l("industrial"),
+    "industrial/commercial": _l("industrial, commercial"),
+    "national ZAE": _l("national activity zone"),
+    "national ZAE (data centres)": _l("national activity zone (data centres)"),
+    "national ZAE, logistics": _l("national activity zone, logistics"),
+    "port/logistics": _l("port, logistics"),
+    "regional ZAE": _l("regional activity zone"),
+}
+
+
+def zone_kind(kind: str) -> str:
+    """A zone's kind in the reader's language (as written when unknown)."""
+    return str(ZONE_KIND.get(kind, kind))
+
+
 def frequency_label(frequency: str) -> str:
     return str(FREQUENCY.get(frequency, frequency))
 

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -45,6 +46,25 @@ def test_zone_page_lists_the_listings_on_a_map_and_in_tables(app, client, world)
     assert f'href="/listings/?zone={world["zone"]}&amp;chapter=15"' in html
     # The pooled services' section is the lead's; the page works without it.
     assert "zone-chapters" in html
+
+
+def test_zone_page_says_the_kind_of_zone_in_the_readers_language(app, client, world):
+    from symbiosis.labels import ZONE_KIND
+    from symbiosis.models import Zone
+
+    with app.app_context():
+        zone = db.session.get(Zone, world["zone"])
+        assert zone is not None
+        zone.kind = "brownfield, university, business"
+        db.session.commit()
+    html = _page(app, client, world, "other_member")
+    assert "friche reconvertie, université, entreprises" in html
+    assert "brownfield" not in html
+    # every kind the reference data has is written in each language
+    zones = Path(__file__).parents[2] / "seeds" / "reference" / "zones.csv"
+    with zones.open(encoding="utf-8") as handle:
+        kinds = {row["type"] for row in csv.DictReader(handle)}
+    assert kinds <= set(ZONE_KIND)
 
 
 def test_zone_page_never_names_the_firm_of_an_anonymous_listing(app, client, world):
