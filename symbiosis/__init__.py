@@ -35,6 +35,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         app.config.update(config)
     settings.resolve(app.config)
 
+    from symbiosis import static_files
     from symbiosis.app_setup import (
         register_blueprints,
         register_cli,
@@ -45,6 +46,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from symbiosis.logging_setup import configure as configure_logging
 
     configure_logging(app)  # first: its request id is there for every hook
+    static_files.configure(app)
     register_extensions(app)
     register_request_hooks(app)
     register_blueprints(app)

@@ -65,7 +65,13 @@ class BoundedMap(Map):
 
 
 class App(Flask):
-    """Flask, its whole numbers from requests bounded."""
+    """Flask, its whole numbers from requests bounded, its static files kept
+    a year when their address names their content (``static_files``)."""
 
     request_class = BoundedRequest
     url_map_class = BoundedMap
+
+    def get_send_file_max_age(self, filename: str | None) -> int | None:
+        from symbiosis.static_files import max_age
+
+        return max_age(super().get_send_file_max_age(filename))
