@@ -65,12 +65,18 @@
     ]
   }, !m.months.length);
 
+  // The steps as bars, each with its count: a funnel's shape clipped the
+  // labels of its narrow steps, and matches can outnumber the listings.
   draw("chart-funnel", {
-    tooltip: { trigger: "item", confine: true },
+    tooltip: { trigger: "item", confine: true, valueFormatter: function (v) { return numbers.format(v); } },
+    grid: { left: 8, right: 56, top: 8, bottom: 8, containLabel: true },
+    xAxis: { type: "value", axisLabel: TEXT },
+    yAxis: { type: "category", inverse: true, data: data.funnel.map(function (s) { return s.step; }),
+      axisLabel: Object.assign({ width: 180, overflow: "break" }, TEXT) },
     series: [{
-      type: "funnel", sort: "none", left: "10%", width: "80%", minSize: "8%", gap: 2,
-      label: { position: "inside", color: "#ffffff", formatter: function (p) { return p.name + ": " + numbers.format(p.value); } },
-      data: data.funnel.map(function (s) { return { name: s.step, value: s.count }; })
+      type: "bar", barMaxWidth: 28, itemStyle: { color: PALETTE[0] },
+      label: { show: true, position: "right", color: TEXT.color, formatter: function (p) { return numbers.format(p.value); } },
+      data: data.funnel.map(function (s) { return s.count; })
     }]
   }, !data.funnel.some(function (s) { return s.count; }));
 
@@ -102,10 +108,13 @@
   draw("chart-sankey", {
     tooltip: { trigger: "item", confine: true, valueFormatter: function (v) { return numbers.format(v); } },
     series: [{
-      type: "sankey", left: 8, right: 40, top: 12, bottom: 12, nodeWidth: 14, nodeGap: 22,
+      type: "sankey", left: 8, right: 200, top: 12, bottom: 12, nodeWidth: 14, nodeGap: 22,
       draggable: false, emphasis: { focus: "adjacency" },
+      // The last column's names stay inside the room kept on the right.
       data: sankey.nodes.map(function (n) {
-        return { name: n.id, itemStyle: { color: ROLE_COLOUR[n.role] || "#5f666d" }, label: { formatter: n.label } };
+        const last = !sankey.links.some(function (l) { return l.source === n.id; });
+        return { name: n.id, itemStyle: { color: ROLE_COLOUR[n.role] || "#5f666d" },
+          label: last ? { formatter: n.label, width: 190 } : { formatter: n.label } };
       }),
       links: sankey.links,
       label: Object.assign({ width: 250, overflow: "truncate" }, TEXT),

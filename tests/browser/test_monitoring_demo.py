@@ -29,6 +29,20 @@ def test_demo_dashboard_and_report(demo_site: None, page: Page) -> None:
         expect(page.locator(box)).to_have_attribute("data-rendered", "true")
     # Real flows: Sankey links and map lines between the demo's zones.
     expect(page.locator("#chart-sankey svg path").first).to_be_visible()
+    # Each name and figure of the funnel and the Sankey stays inside its chart,
+    # and the funnel names each step in full.
+    for box in ("#chart-funnel", "#chart-sankey"):
+        frame = page.locator(box).bounding_box()
+        assert frame is not None
+        texts = page.locator(f"{box} svg text").all()
+        assert texts
+        for text in texts:
+            found = text.bounding_box()
+            assert found is not None
+            assert found["x"] >= frame["x"] - 1, text.text_content()
+            assert found["x"] + found["width"] <= frame["x"] + frame["width"] + 1
+    steps = [t.text_content() for t in page.locator("#chart-funnel svg text").all()]
+    assert {"Annonces", "Mises en relation", "Terminés"} <= set(steps)
     pairs = int(page.locator("#monitoring-map").get_attribute("data-pairs") or 0)
     assert pairs >= 3
     delivered = (
