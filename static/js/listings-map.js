@@ -269,8 +269,10 @@
     return count;
   }
 
+  // Top right: outside the country's outline (Germany, at this framing),
+  // where bottom left covered the south's zones (Esch, Belval).
   function addLegend() {
-    const legend = L.control({ position: "bottomleft" });
+    const legend = L.control({ position: "topright" });
     legend.onAdd = function () {
       const box = L.DomUtil.create("div", "listings-map-legend");
       const list = document.createElement("ul");

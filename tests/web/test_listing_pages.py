@@ -97,6 +97,9 @@ def test_the_filters_list_zones_and_waste_chapters_in_the_reader_language(
     assert not [s for s in seen if "FROM ewc_chapter" in s]
     page = client.get("/listings/map").get_data(as_text=True)
     assert ">Bettembourg</option>" in page
+    # the whole country, unless filters pick some listings: then around them
+    assert 'data-fit="markers"' not in page
+    assert 'data-fit="markers"' in client.get("/listings/map?kind=offer").text
     with client.session_transaction() as session:
         session["lang"] = "de"
     page = client.get("/listings/").get_data(as_text=True)
