@@ -243,3 +243,23 @@ def test_third_firm_gets_404(app, client, world):
     assert step.status_code == 404
     assert _agreement(app).state == "proposed"
     assert f"/agreements/{agreement.id}" not in client.get("/agreements/").text
+
+
+def test_withdrawing_asks_first_and_may_say_why(app, client, world):
+    _propose(app, client, world)
+    agreement = _agreement(app)
+    as_user(app, client, world["ub"])
+    page = client.get(f"/agreements/{agreement.id}").text
+    # behind a second button, with what it does and an optional reason
+    assert 'id="reason-withdraw"' in page
+    assert "ne peut pas être annulé" in page
+    done = client.post(
+        f"/agreements/{agreement.id}/step/withdraw",
+        data={"version": "1", "reason": "Notre besoin est couvert."},
+    )
+    assert done.status_code == 302
+    with app.app_context():
+        found = db.session.get(Agreement, agreement.id)
+        assert found is not None
+        assert found.state == "withdrawn"
+        assert found.events[-1].comment == "Notre besoin est couvert."
