@@ -123,15 +123,27 @@ def schedule(event: Event, organisation_id: int) -> list[ScheduleRow]:
 
 
 def summary(event: Event) -> dict[str, int]:
-    """Meetings, total score, and the fewest and most meetings of anyone."""
+    """Meetings, total score, the fewest and most meetings of anyone, and
+    how many tables the registrations can fill in a round."""
     counts = {r.organisation_id: 0 for r in event.registrations}
     for m in event.meetings:
         for org_id in (m.org_a_id, m.org_b_id):
             counts[org_id] = counts.get(org_id, 0) + 1
+    kinds = [r.organisation.kind for r in event.registrations]
+    firms = sum(1 for kind in kinds if kind == "company")
+    if event.pairs == "mixed":  # each meeting takes a firm and a non-profit
+        per_round = min(firms, len(kinds) - firms)
+    else:
+        per_round = len(kinds) // 2
     return {
         "meetings": len(event.meetings),
         "total": round(sum(m.score for m in event.meetings)),
         "fewest": min(counts.values(), default=0),
         "most": max(counts.values(), default=0),
         "locked": sum(1 for m in event.meetings if m.locked),
+        # Tables the registrations can fill in a round, at most.
+        "per_round": min(per_round, event.tables),
+        "tables": event.tables,
+        "firms": firms,
+        "nonprofits": len(kinds) - firms,
     }

@@ -287,3 +287,38 @@ def test_the_plan_page_of_an_open_event_says_what_comes_next(app, client, world)
     assert shown.request.path == f"/events/{event_id}"
     assert "une fois les inscriptions terminées" in shown.text
     assert "ouvrez les inscriptions" not in shown.text
+
+
+def test_the_plan_says_when_registrations_leave_tables_free(app, client, world):
+    """Three firms and one non-profit, each meeting a firm and a non-profit:
+    one table of three can be used; the plan page says so."""
+    with app.app_context():
+        from symbiosis.models import Organisation, User
+
+        boss = db.session.get(User, world["facilitator"])
+        assert boss is not None
+        event = make_event(boss)
+        chosen = [0, 1, 2, 6]  # firms first, then the non-profits
+        orgs = [db.session.get(Organisation, world["orgs"][i]) for i in chosen]
+        forms = [world["forms"][i] for i in chosen]
+        register_all(event, boss, orgs, forms)  # type: ignore[arg-type]
+        event_plans.plan(boss, event.id)
+        event_id = event.id
+    as_user(app, client, world["facilitator"])
+    page = client.get(f"/events/{event_id}/plan").text
+    assert (
+        "Avec 3 entreprises et 1 associations, chaque rencontre réunissant une "
+        "entreprise et une association, au plus 1 des 3 tables peuvent servir"
+    ) in page
+    # the non-profit meets each firm once, each firm meets it once
+    assert "chaque organisation a de 1 à 3 rencontres" in page
+    with app.app_context():
+        boss = db.session.get(User, world["facilitator"])
+        even = make_event(boss)
+        chosen = [0, 1, 6, 7]  # two firms, two non-profits: two meetings each
+        orgs = [db.session.get(Organisation, world["orgs"][i]) for i in chosen]
+        register_all(even, boss, orgs, [world["forms"][i] for i in chosen])  # type: ignore[arg-type]
+        event_plans.plan(boss, even.id)
+        even_id = even.id
+    page = client.get(f"/events/{even_id}/plan").text
+    assert "chaque organisation a 2 rencontres" in page
