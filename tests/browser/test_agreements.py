@@ -82,7 +82,7 @@ def test_propose_accept_deliver_complete(firms: dict[str, object], page: Page) -
 
     page.get_by_text("Marquer comme terminé").first.click()
     page.get_by_label("Quantité totale effectivement échangée").fill("1,5")
-    page.locator("form[action$='/step/complete'] button").click()
+    page.locator("form[action*='/step/complete'] button").click()
     expect(page.locator("main")).to_contain_text("terminé")
     expect(page.locator(".impact-totals")).to_contain_text("CO₂ évité")
     page.screenshot(
