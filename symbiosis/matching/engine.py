@@ -36,7 +36,7 @@ from symbiosis.matching.candidates import (
     stages,
 )
 from symbiosis.matching.index import Side, Vocabulary
-from symbiosis.matching.lexicon import Lexicon, family
+from symbiosis.matching.lexicon import Lexicon, family, named_within
 from symbiosis.matching.model import OTHER, Item, Match
 from symbiosis.matching.near import near_first
 from symbiosis.matching.normalise import before_purpose, content_tokens, title_head
@@ -68,24 +68,6 @@ SERVICES = "service"  # the family of services and skills
 def _under(prefix: str, keys: Iterable[str]) -> bool:
     """Whether one of ``keys`` is ``prefix`` or narrower ("wood.offcuts", "wood")."""
     return any(key == prefix or key.startswith(prefix + ".") for key in keys)
-
-
-def _named_within(code_key: str, named: frozenset[str]) -> bool:
-    """Whether a title names a material of a waste code's family more closely.
-
-    A request for "marc de café" filed under 20 01 08 (kitchen and canteen
-    waste) wants coffee grounds: the code says how they are classified, not
-    that any food waste would do. So its key yields to the title's when the
-    title names a kind of the same family that is not the code's own key or
-    one of its families ("wood" under a code for pallets is narrowed by the
-    code, and keeps it).
-    """
-    return any(
-        family(key) == family(code_key)
-        and key != code_key
-        and not code_key.startswith(key + ".")
-        for key in named
-    )
 
 
 class Matcher:
@@ -129,7 +111,7 @@ class Matcher:
             if ewc_key and not (
                 item.kind == "request"
                 and code == item.ewc_code
-                and _named_within(ewc_key, named)
+                and named_within(ewc_key, named)
             ):
                 primary.add(ewc_key)
         # What a request's description says the goods are for ("un meuble

@@ -51,6 +51,24 @@ def family(key: str) -> str:
     return key.split(".", 1)[0]
 
 
+def named_within(code_key: str, named: frozenset[str]) -> bool:
+    """Whether a title names a material of a waste code's family more closely.
+
+    A request for "marc de café" filed under 20 01 08 (kitchen and canteen
+    waste) wants coffee grounds: the code says how they are classified, not
+    that any food waste would do. So its key yields to the title's when the
+    title names a kind of the same family that is not the code's own key or
+    one of its families ("wood" under a code for pallets is narrowed by the
+    code, and keeps it).
+    """
+    return any(
+        family(key) == family(code_key)
+        and key != code_key
+        and not code_key.startswith(key + ".")
+        for key in named
+    )
+
+
 @dataclass
 class Lexicon:
     phrases: dict[tuple[str, ...], set[str]] = field(default_factory=dict)

@@ -1,19 +1,23 @@
-"""Terms of an agreement: checked against the offer, copied, snapshotted."""
+"""Terms of an agreement: checked against the offer, copied, snapshotted;
+and the totals actually exchanged, recorded on completion."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
 from flask import current_app
 
 from symbiosis import agreement_fields as fields
+from symbiosis import units
 from symbiosis.errors import FieldErrors
 from symbiosis.extensions import db
 from symbiosis.i18n import gettext
 from symbiosis.models import Agreement, Listing, User
 from symbiosis.models.base import as_id
+from symbiosis.services import impacts
 from symbiosis.services.listings import translate
 from symbiosis.workflow.agreement import NEEDS_REASON, AgreementAction
 from symbiosis.workflow.listing import ListingState
@@ -173,4 +177,29 @@ def require_checklist(agreement: Agreement) -> None:
                     ),
                 )
             ]
+        )
+
+
+def record_totals(agreement: Agreement, totals: dict[str, Any]) -> None:
+    """Store the actual totals; what deliveries did not record yet becomes impact."""
+    unit = totals["actual_unit"].value
+    if not fields.same_dimension(unit, agreement.unit):
+        raise FieldErrors(
+            [
+                (
+                    "actual_unit",
+                    gettext("Use a unit of the same kind as the agreement's."),
+                )
+            ]
+        )
+    agreement.actual_quantity = totals["actual_quantity"]
+    agreement.actual_unit = unit
+    total = fields.in_base(totals["actual_quantity"], unit)
+    logged = sum(
+        (fields.in_base(d.quantity, d.unit) for d in agreement.deliveries), Decimal(0)
+    )
+    if total > logged:
+        base = units.base_unit(units.Unit(unit)).value
+        impacts.record(
+            agreement, total - logged, base, kind="completion", on=date.today()
         )

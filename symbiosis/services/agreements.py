@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Mapping
 from datetime import date
-from decimal import Decimal
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
@@ -20,7 +19,6 @@ from flask_babel import format_date
 from sqlalchemy.orm.exc import StaleDataError
 
 from symbiosis import agreement_fields as fields
-from symbiosis import units
 from symbiosis.authz import Perm, can
 from symbiosis.errors import (
     FieldErrors,
@@ -34,10 +32,11 @@ from symbiosis.i18n import gettext
 from symbiosis.labels import action_label
 from symbiosis.models import Agreement, AgreementEvent, Match, User
 from symbiosis.models.base import utcnow
-from symbiosis.services import activity, impacts, notify
+from symbiosis.services import activity, notify
 from symbiosis.services.agreement_terms import (
     check_terms,
     listings_pair,
+    record_totals,
     require_checklist,
     set_terms,
     step_comment,
@@ -347,7 +346,7 @@ def act(
                 snapshot = set_terms(agreement, values)
                 agreement.proposer_id = _org_of(actor)
             if wanted is A.COMPLETE:
-                _complete(agreement, totals.values)
+                record_totals(agreement, totals.values)
             if early:
                 agreement.start_on = date.today()
             agreement.state = target
@@ -361,31 +360,6 @@ def act(
         return agreement
 
     return _commit(work, agreement.id)
-
-
-def _complete(agreement: Agreement, totals: dict[str, Any]) -> None:
-    """Store the actual totals; what deliveries did not record yet becomes impact."""
-    unit = totals["actual_unit"].value
-    if not fields.same_dimension(unit, agreement.unit):
-        raise FieldErrors(
-            [
-                (
-                    "actual_unit",
-                    gettext("Use a unit of the same kind as the agreement's."),
-                )
-            ]
-        )
-    agreement.actual_quantity = totals["actual_quantity"]
-    agreement.actual_unit = unit
-    total = fields.in_base(totals["actual_quantity"], unit)
-    logged = sum(
-        (fields.in_base(d.quantity, d.unit) for d in agreement.deliveries), Decimal(0)
-    )
-    if total > logged:
-        base = units.base_unit(units.Unit(unit)).value
-        impacts.record(
-            agreement, total - logged, base, kind="completion", on=date.today()
-        )
 
 
 def _org_of(actor: User) -> int:

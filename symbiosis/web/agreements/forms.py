@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import secrets
+from datetime import date
+from typing import TYPE_CHECKING
 
 from wtforms import (
     BooleanField,
@@ -15,11 +17,14 @@ from wtforms import (
 )
 from wtforms.validators import Optional
 
-from symbiosis import labels
+from symbiosis import agreement_fields, labels
 from symbiosis.agreement_fields import MAX_CONDITIONS, MAX_MESSAGE, MAX_REASON
 from symbiosis.i18n import lazy_gettext as _l
 from symbiosis.web.forms import BaseForm, choices, strip
 from symbiosis.web.orgs.forms import MultiCheckboxField
+
+if TYPE_CHECKING:
+    from symbiosis.models import Listing
 
 
 def new_key() -> str:
@@ -76,6 +81,30 @@ class TermsForm(BaseForm):
         if data["price_terms"] != "price_per_unit":
             data["price_per_unit"] = None
         return data
+
+    def prefill(self, theirs: Listing, mine: Listing | None) -> None:
+        """Start from the two listings: the request's quantity (the offer's
+        when they count in different kinds of unit), the later start, the
+        earlier end, the offer's price."""
+        offer = theirs if theirs.kind == "offer" else mine
+        req = theirs if theirs.kind == "request" else mine
+        # The request says how much is wanted, unless it counts in another kind
+        # of unit than the offer (pieces against tonnes): terms are in the offer's.
+        basis = req or offer
+        if req and offer and not agreement_fields.same_dimension(req.unit, offer.unit):
+            basis = offer
+        if basis is not None:
+            self.quantity.data = f"{basis.quantity.normalize():f}"
+            self.unit.data = basis.unit
+            self.frequency.data = basis.frequency
+        starts = [x.available_from for x in (offer, req) if x is not None]
+        self.start.data = max([date.today(), *starts])
+        ends = [x.available_until for x in (offer, req) if x and x.available_until]
+        self.end.data = min(ends) if ends else None
+        if offer is not None:
+            self.price_terms.data = offer.price_terms
+            if offer.price_per_unit is not None:
+                self.price_per_unit.data = f"{offer.price_per_unit:f}"
 
 
 class StepForm(BaseForm):

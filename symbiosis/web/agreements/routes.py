@@ -11,7 +11,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from symbiosis import agreement_fields, labels
+from symbiosis import labels
 from symbiosis.authz import Perm, requires
 from symbiosis.errors import (
     FieldErrors,
@@ -129,7 +129,7 @@ def new() -> ResponseReturnValue:
     if mine is not None:
         form.mine.choices = [(mine.id, mine.title)]
     if request.method == "GET":
-        _prefill(form, theirs, mine)
+        form.prefill(theirs, mine)
     if form.validate_on_submit():
         own = db.session.get(Listing, form.mine.data) if form.mine.data else None
         offer, req = (theirs, own) if theirs.kind == "offer" else (own, theirs)
@@ -173,28 +173,6 @@ def _place(errors: FieldErrors, form: TermsForm) -> None:
         for name, message in errors.errors
     ]
     FieldErrors(renamed).apply_to(form)
-
-
-def _prefill(form: TermsForm, theirs: Listing, mine: Listing | None) -> None:
-    offer = theirs if theirs.kind == "offer" else mine
-    req = theirs if theirs.kind == "request" else mine
-    # The request says how much is wanted, unless it counts in another kind
-    # of unit than the offer (pieces against tonnes): terms are in the offer's.
-    basis = req or offer
-    if req and offer and not agreement_fields.same_dimension(req.unit, offer.unit):
-        basis = offer
-    if basis is not None:
-        form.quantity.data = f"{basis.quantity.normalize():f}"
-        form.unit.data = basis.unit
-        form.frequency.data = basis.frequency
-    starts = [x.available_from for x in (offer, req) if x is not None]
-    form.start.data = max([date.today(), *starts])
-    ends = [x.available_until for x in (offer, req) if x and x.available_until]
-    form.end.data = min(ends) if ends else None
-    if offer is not None:
-        form.price_terms.data = offer.price_terms
-        if offer.price_per_unit is not None:
-            form.price_per_unit.data = f"{offer.price_per_unit:f}"
 
 
 @bp.get("/<int:agreement_id>")
