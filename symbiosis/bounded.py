@@ -18,10 +18,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask
 from flask.wrappers import Request
 from werkzeug.datastructures import ImmutableDict, ImmutableMultiDict
 from werkzeug.routing import IntegerConverter, Map
+
+from symbiosis.static_files import VersionedStatic
 
 LIMIT = 10**15
 
@@ -64,14 +65,9 @@ class BoundedMap(Map):
     )
 
 
-class App(Flask):
+class App(VersionedStatic):
     """Flask, its whole numbers from requests bounded, its static files kept
     a year when their address names their content (``static_files``)."""
 
     request_class = BoundedRequest
     url_map_class = BoundedMap
-
-    def get_send_file_max_age(self, filename: str | None) -> int | None:
-        from symbiosis.static_files import max_age
-
-        return max_age(super().get_send_file_max_age(filename))

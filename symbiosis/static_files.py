@@ -53,6 +53,10 @@ def configure(app: Flask) -> None:
                 values["v"] = found
 
 
-def max_age(default: int | None) -> int | None:
-    """A year for an address with ``v``, else Flask's default."""
-    return ONE_YEAR if request.args.get("v") else default
+class VersionedStatic(Flask):
+    """Flask, sending a static file under an address with ``v`` to be kept
+    a year; any other address gets Flask's default."""
+
+    def get_send_file_max_age(self, filename: str | None) -> int | None:
+        default = super().get_send_file_max_age(filename)
+        return ONE_YEAR if request.args.get("v") else default
