@@ -54,6 +54,7 @@ from symbiosis.workflow.agreement import (
     allowed_actions,
     is_revealed,
     next_state,
+    offered_actions,
 )
 
 T = TypeVar("T")
@@ -102,11 +103,16 @@ def shows_party(user: Any, agreement: Agreement, organisation_id: int) -> bool:
     return not listing.anonymous or agreement.revealed_at is not None
 
 
-def actions_for(user: Any, agreement: Agreement) -> list[AgreementAction]:
+def actions_for(
+    user: Any, agreement: Agreement, *, page: bool = False
+) -> list[AgreementAction]:
+    """What ``user`` may do to ``agreement``; with ``page``, what its page
+    offers (:func:`~symbiosis.workflow.agreement.offered_actions`)."""
     party = party_of(user, agreement)
     if party is None:
         return []
-    return allowed_actions(AgreementState(agreement.state), party)
+    choose = offered_actions if page else allowed_actions
+    return choose(AgreementState(agreement.state), party)
 
 
 def visible(

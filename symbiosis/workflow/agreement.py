@@ -123,6 +123,16 @@ def allowed_actions(state: AgreementState, party: Party) -> list[AgreementAction
     ]
 
 
+def offered_actions(state: AgreementState, party: Party) -> list[AgreementAction]:
+    """The actions a page offers ``party``: those allowed, except that whoever
+    must answer terms is offered to decline them, not also to withdraw (both
+    end the proposal; the API still takes either)."""
+    actions = allowed_actions(state, party)
+    if AgreementAction.DECLINE in actions:
+        actions.remove(AgreementAction.WITHDRAW)
+    return actions
+
+
 def is_revealed(state: AgreementState) -> bool:
     return state in REVEALED
 

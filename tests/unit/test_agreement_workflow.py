@@ -28,6 +28,7 @@ from symbiosis.workflow.agreement import (
     is_revealed,
     next_state,
     next_step,
+    offered_actions,
 )
 
 S, A, P = AgreementState, AgreementAction, Party
@@ -110,6 +111,32 @@ def test_allowed_actions_follow_the_table_in_display_order(
     assert allowed_actions(state, party) == expected
     if state in FINAL or party is P.SYSTEM:
         assert expected == []
+
+
+@pytest.mark.parametrize(
+    ("state", "party"),
+    list(itertools.product(AgreementState, Party)),
+    ids=lambda v: v.value,
+)
+def test_pages_offer_the_answering_party_decline_not_withdraw(
+    state: AgreementState, party: Party
+) -> None:
+    allowed = allowed_actions(state, party)
+    offered = offered_actions(state, party)
+    if A.DECLINE in allowed:
+        assert offered == [a for a in allowed if a is not A.WITHDRAW]
+        assert A.WITHDRAW in allowed  # the API still takes it
+    else:
+        assert offered == allowed
+
+
+def test_each_side_of_a_proposal_sees_one_way_to_end_it() -> None:
+    assert offered_actions(S.PROPOSED, P.COUNTERPARTY) == [
+        A.ACCEPT,
+        A.COUNTER,
+        A.DECLINE,
+    ]
+    assert offered_actions(S.PROPOSED, P.PROPOSER) == [A.WITHDRAW]
 
 
 def test_party_actions_are_every_action_but_expiry_once() -> None:

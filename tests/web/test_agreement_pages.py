@@ -263,3 +263,24 @@ def test_withdrawing_asks_first_and_may_say_why(app, client, world):
         assert found is not None
         assert found.state == "withdrawn"
         assert found.events[-1].comment == "Notre besoin est couvert."
+
+
+def test_the_answering_firm_is_offered_to_decline_not_also_to_withdraw(
+    app, client, world
+):
+    _propose(app, client, world)
+    agreement = _agreement(app)
+    as_user(app, client, world["ua"])
+    page = client.get(f"/agreements/{agreement.id}").text
+    assert f"/agreements/{agreement.id}/step/decline" in page
+    assert f"/agreements/{agreement.id}/step/withdraw" not in page
+    # the step itself stays open to both parties (the API offers it too)
+    step = client.post(
+        f"/agreements/{agreement.id}/step/withdraw",
+        data={"version": "1", "reason": ""},
+    )
+    assert step.status_code == 302
+    with app.app_context():
+        found = db.session.get(Agreement, agreement.id)
+        assert found is not None
+        assert found.state == "withdrawn"

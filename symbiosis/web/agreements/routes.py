@@ -198,7 +198,7 @@ def _render_detail(agreement: Agreement, **forms: Any) -> ResponseReturnValue:
         "agreements/detail.html",
         agreement=agreement,
         party=service.party_of(current_user, agreement),
-        actions=service.actions_for(current_user, agreement),
+        actions=service.actions_for(current_user, agreement, page=True),
         party_name=party_name,
         messages=thread.messages(agreement.id),
         ticks=ticks,
