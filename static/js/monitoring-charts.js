@@ -30,14 +30,14 @@
   function draw(id, option, empty) {
     const box = document.getElementById(id);
     if (!box || typeof window.echarts === "undefined") {
-      return;
+      return null;
     }
     if (empty) {
       box.classList.add("monitoring-chart--empty");
       box.removeAttribute("role");
       box.textContent = names.empty || "";
       box.dataset.rendered = "empty";
-      return;
+      return null;
     }
     const chart = window.echarts.init(box, null, { renderer: "svg" });
     chart.on("finished", function () { box.dataset.rendered = "true"; });
@@ -49,6 +49,7 @@
       grid: { left: 8, right: 16, top: 36, bottom: 8, containLabel: true }
     }, option));
     window.addEventListener("resize", function () { chart.resize(); });
+    return chart;
   }
 
   const m = data.monthly;
@@ -105,22 +106,36 @@
   if (sankeyBox && sankey.nodes.length) {
     sankeyBox.style.height = Math.max(360, Math.min(1200, sankey.nodes.length * 30 + 80)) + "px";
   }
-  draw("chart-sankey", {
+  // Names sit right of their node, so each column's names get the room up to the
+  // next column (at most 250 px), and the last column's the 200 px kept on the right.
+  const RIGHT = 200;
+  const columns = new Set(sankey.nodes.map(function (n) { return n.role; })).size;
+  function sankeyLabels() {
+    const between = sankeyBox && columns > 1 ?
+      (sankeyBox.clientWidth - 8 - RIGHT) / (columns - 1) - 14 - 16 : 250;
+    const room = Math.max(60, Math.min(250, between));
+    return sankey.nodes.map(function (n) {
+      const last = !sankey.links.some(function (l) { return l.source === n.id; });
+      return { name: n.id, itemStyle: { color: ROLE_COLOUR[n.role] || "#5f666d" },
+        label: { formatter: n.label, width: last ? RIGHT - 10 : room } };
+    });
+  }
+  const sankeyChart = draw("chart-sankey", {
     tooltip: { trigger: "item", confine: true, valueFormatter: function (v) { return numbers.format(v); } },
     series: [{
-      type: "sankey", left: 8, right: 200, top: 12, bottom: 12, nodeWidth: 14, nodeGap: 22,
+      type: "sankey", left: 8, right: RIGHT, top: 12, bottom: 12, nodeWidth: 14, nodeGap: 22,
       draggable: false, emphasis: { focus: "adjacency" },
-      // The last column's names stay inside the room kept on the right.
-      data: sankey.nodes.map(function (n) {
-        const last = !sankey.links.some(function (l) { return l.source === n.id; });
-        return { name: n.id, itemStyle: { color: ROLE_COLOUR[n.role] || "#5f666d" },
-          label: last ? { formatter: n.label, width: 190 } : { formatter: n.label } };
-      }),
+      data: sankeyLabels(),
       links: sankey.links,
-      label: Object.assign({ width: 250, overflow: "truncate" }, TEXT),
+      label: Object.assign({ overflow: "truncate" }, TEXT),
       lineStyle: { color: "source", opacity: 0.35, curveness: 0.5 }
     }]
   }, !sankey.links.length);
+  if (sankeyChart) {
+    window.addEventListener("resize", function () {
+      sankeyChart.setOption({ series: [{ data: sankeyLabels() }] });
+    });
+  }
 
   // The map: one line per pair of zones (width by tonnes, else by exchanges), one circle
   // per zone that exchanges within itself.

@@ -1,7 +1,8 @@
-// A table wider than the screen scrolls inside its .table-responsive box.
-// While it does, the box takes the keyboard focus (arrow keys scroll it, WCAG
-// 2.1.1) and is announced as a region named by the table's caption; a box
-// whose table fits is left out of the tab order.
+// A table (or a chart) wider than the screen scrolls inside its
+// .table-responsive box. While it does, the box takes the keyboard focus
+// (arrow keys scroll it, WCAG 2.1.1) and is announced as a region named by the
+// table's caption, or by the element that the box's data-labelledby names; a
+// box whose content fits is left out of the tab order.
 (function () {
   "use strict";
   let made = 0;
@@ -9,7 +10,7 @@
   function nameOf(box) {
     const caption = box.querySelector("caption");
     if (!caption) {
-      return null;
+      return box.dataset.labelledby || null;
     }
     if (!caption.id) {
       made += 1;

@@ -51,6 +51,47 @@ def test_demo_dashboard_and_report(demo_site: None, page: Page) -> None:
     expect(delivered.first).to_be_visible()
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "monitoring-demo.png"), full_page=True)
+    _sankey_on_a_phone(page)
+    page.set_viewport_size({"width": 1440, "height": 900})
+    page.goto("/monitoring/")
     page.get_by_role("link", name="Rapport imprimable").click()
     expect(page.locator(".headline li").first).not_to_contain_text("0 tonnes")
     page.screenshot(path=str(ARTIFACTS / "monitoring-demo-report.png"), full_page=True)
+
+
+def _overlap(a: dict[str, float], b: dict[str, float]) -> bool:
+    return (
+        a["x"] < b["x"] + b["width"]
+        and b["x"] < a["x"] + a["width"]
+        and a["y"] < b["y"] + b["height"]
+        and b["y"] < a["y"] + a["height"]
+    )
+
+
+def _sankey_on_a_phone(page: Page) -> None:
+    """At 390 px the Sankey scrolls sideways in its own box, reachable by
+    keyboard and named by its heading, and none of its names overlap."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto("/monitoring/")
+    expect(page.locator("#chart-sankey")).to_have_attribute("data-rendered", "true")
+    box = page.locator(".chart-scroll").filter(has=page.locator("#chart-sankey"))
+    expect(box).to_have_attribute("tabindex", "0")
+    expect(box).to_have_attribute("role", "region")
+    expect(box).to_have_attribute("aria-labelledby", "flows-title")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    names = [
+        found
+        for text in page.locator("#chart-sankey svg text").all()
+        if (found := text.bounding_box()) is not None and found["width"] > 0
+    ]
+    assert len(names) >= 4
+    for index, one in enumerate(names):
+        for other in names[index + 1 :]:
+            assert not _overlap(one, other), (one, other)
+    box.focus()
+    page.keyboard.press("ArrowRight")
+    for _ in range(20):  # the keys scroll smoothly
+        if box.evaluate("b => b.scrollLeft") > 0:
+            break
+        page.wait_for_timeout(100)
+    assert box.evaluate("b => b.scrollLeft") > 0
