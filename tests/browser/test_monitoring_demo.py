@@ -8,7 +8,7 @@ from non-empty data; the screenshots are kept in the artifacts.
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import FloatRect, Page, expect
 
 from tests.browser.conftest import ARTIFACTS
 
@@ -59,7 +59,7 @@ def test_demo_dashboard_and_report(demo_site: None, page: Page) -> None:
     page.screenshot(path=str(ARTIFACTS / "monitoring-demo-report.png"), full_page=True)
 
 
-def _overlap(a: dict[str, float], b: dict[str, float]) -> bool:
+def _overlap(a: FloatRect, b: FloatRect) -> bool:
     return (
         a["x"] < b["x"] + b["width"]
         and b["x"] < a["x"] + a["width"]
