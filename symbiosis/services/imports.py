@@ -24,7 +24,8 @@ from symbiosis.listing_fields import COLUMNS, REQUIRED
 from symbiosis.matching.normalise import fold
 from symbiosis.models import Organisation, User
 from symbiosis.services import activity
-from symbiosis.services.listings import Lookups, new_listing
+from symbiosis.services.listing_lookups import Lookups
+from symbiosis.services.listings import new_listing
 
 ORG_COLUMN = "organisation"
 TEMPLATE_COLUMNS = (*COLUMNS, ORG_COLUMN)

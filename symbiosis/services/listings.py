@@ -20,9 +20,10 @@ from symbiosis.i18n import gettext
 from symbiosis.labels import frequency_label
 from symbiosis.listing_fields import N_, Problem, parse_listing
 from symbiosis.matching.normalise import fold
-from symbiosis.models import EwcCode, Listing, Locality, Organisation, Sdg, User
+from symbiosis.models import Listing, Organisation, User
 from symbiosis.models.base import utcnow
 from symbiosis.services import activity, notify
+from symbiosis.services.listing_lookups import Lookups as Lookups  # partnerships
 from symbiosis.workflow.listing import (
     ListingAction,
     ListingState,
@@ -36,57 +37,6 @@ def translate(problems: Iterable[Problem]) -> list[tuple[str, str]]:
     return [(p.field, gettext(p.message, **p.params)) for p in problems]
 
 
-@dataclass
-class Lookups:
-    """Reference rows needed to check listings.
-
-    ``Lookups()`` reads what one listing names, when it names it (a posted
-    listing: one waste code, not the 842); ``Lookups.load()`` reads every
-    row at once, for an import of many listings.
-    """
-
-    ewc: dict[str, EwcCode] | None = None
-    localities: dict[str, Locality] | None = None
-    sdgs: dict[int, Sdg] | None = None
-
-    @classmethod
-    def load(cls) -> Lookups:
-        return cls(
-            ewc={c.code: c for c in db.session.scalars(sa.select(EwcCode))},
-            localities=_localities(),
-            sdgs=_sdgs(),
-        )
-
-    def ewc_code(self, code: str) -> EwcCode | None:
-        if self.ewc is not None:
-            return self.ewc.get(code)
-        return db.session.get(EwcCode, code)
-
-    def locality(self, name: str) -> Locality | None:
-        if self.localities is None:
-            self.localities = _localities()
-        return self.localities.get(fold(name))
-
-    def sdg(self, number: int) -> Sdg | None:
-        if self.sdgs is None:
-            self.sdgs = _sdgs()
-        return self.sdgs.get(number)
-
-
-def _localities() -> dict[str, Locality]:
-    found: dict[str, Locality] = {}
-    # Communes first, so a name shared by a commune and a village means the commune.
-    for place in db.session.scalars(
-        sa.select(Locality).order_by(Locality.kind, Locality.name)
-    ):
-        found.setdefault(fold(place.name), place)
-    return found
-
-
-def _sdgs() -> dict[int, Sdg]:
-    return {s.number: s for s in db.session.scalars(sa.select(Sdg))}
-
-
 def _location(
     org: Organisation, values: dict[str, Any], lookups: Lookups
 ) -> tuple[float, float, str | None] | Problem:
@@ -97,9 +47,11 @@ def _location(
     if name:
         place = lookups.locality(name)
         if place is None:
-            return Problem(
-                "locality", gettext("Unknown locality; pick one from the list.")
+            message = N_(
+                "Unknown place: give a commune or locality of Luxembourg,"
+                " or a business zone (e.g. Contern, Belvaux, ZIC Foetz)."
             )
+            return Problem("locality", gettext(message))
         return place.lat, place.lon, place.name
     if org.lat is not None and org.lon is not None:
         return org.lat, org.lon, org.locality

@@ -67,6 +67,22 @@ def test_locality_from_the_gazetteer_places_the_listing(world: dict) -> None:
     assert error.value.errors[0][0] == "locality"
 
 
+def test_a_business_zone_places_the_listing_by_full_or_short_name(
+    world: dict,
+) -> None:
+    for name in ("Belval (Esch)", "belval", "BELVAL (ESCH)"):
+        listing = make_listing(org=world["firm"], by=world["member"], locality=name)
+        assert listing.location_label == "Belval"
+        assert (listing.lat, listing.lon) == (49.501, 5.944)
+    # a commune keeps its own point when a zone bears the same short name
+    world["zone"].name = "Esch-sur-Alzette (Lallange)"
+    db.session.commit()
+    listing = make_listing(
+        org=world["firm"], by=world["member"], locality="Esch-sur-Alzette"
+    )
+    assert (listing.lat, listing.lon) == (49.4958, 5.9806)
+
+
 def test_unknown_waste_code_and_nothing_written(world: dict) -> None:
     with pytest.raises(FieldErrors) as error:
         make_listing(

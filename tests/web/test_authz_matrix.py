@@ -113,6 +113,7 @@ MATRIX: dict[tuple[str, str], tuple[object, ...]] = {
     ("listings.import_page", "GET"): (LOGIN, 200, 200, 200, 200),
     ("listings.import_submit", "POST"): (LOGIN, 400, 400, 400, 400),
     ("listings.template", "GET"): (LOGIN, 200, 200, 200, 200),
+    ("listings.places", "GET"): (LOGIN, 200, 200, 200, 200),
     ("listings.export", "GET"): (LOGIN, 200, 200, 200, 200),
     # JSON API: 401 without credentials, never a redirect.
     ("api_v1.zones", "GET"): (200, 200, 200, 200, 200),

@@ -265,3 +265,47 @@ def test_cli_import_with_progress(app: Flask, world: dict, tmp_path) -> None:
     assert result.exit_code != 0
     assert "row 2, quantity" in result.output
     assert count(app) == 1
+
+
+def test_the_import_page_explains_every_column(
+    app: Flask, client: FlaskClient, world: dict
+) -> None:
+    from symbiosis.services.imports import TEMPLATE_COLUMNS
+
+    as_user(app, client, world["member"])
+    page = client.get("/listings/import").get_data(as_text=True)
+    for column in TEMPLATE_COLUMNS:
+        assert f'<th scope="row"><code>{column}</code></th>' in page, column
+    assert 'href="/listings/places.csv"' in page
+    # the same help next to the report of a refused file
+    refused = upload(client, (HEADER + "\noffer;material;;;;1;t;once\n").encode())
+    assert refused.status_code == 400
+    assert '<th scope="row"><code>locality</code></th>' in refused.get_data(
+        as_text=True
+    )
+
+
+def test_every_place_of_the_list_places_an_imported_listing(
+    app: Flask, client: FlaskClient, world: dict
+) -> None:
+    as_user(app, client, world["member"])
+    listed = client.get("/listings/places.csv")
+    assert listed.mimetype == "text/csv"
+    rows = list(
+        csv.DictReader(
+            io.StringIO(listed.get_data(as_text=True).lstrip("\ufeff")), delimiter=";"
+        )
+    )
+    kinds = {row["kind"] for row in rows}
+    assert {"commune", "zone"} <= kinds
+    names = [row["locality"] for row in rows]
+    assert "Contern" in names  # the zone, by its short name (and the commune)
+    lines = [
+        f"offer;material;Palettes {n};;;1;t;once;;;{name};non;"
+        for n, name in enumerate(names)
+    ]
+    done = upload(client, "\n".join([HEADER, *lines]).encode())
+    assert done.status_code == 302, done.get_data(as_text=True)[-2000:]
+    with app.app_context():
+        placed = db.session.scalars(sa.select(Listing.location_label)).all()
+    assert sorted(placed) == sorted(names)

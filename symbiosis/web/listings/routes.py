@@ -42,6 +42,7 @@ from symbiosis.web.choices import (
     zone_filter_choices,
 )
 from symbiosis.web.forms import CsrfForm
+from symbiosis.web.listings import import_help
 from symbiosis.web.listings.forms import (
     FollowSearchForm,
     ImportForm,
@@ -318,7 +319,9 @@ def _import_form() -> ImportForm:
 @bp.get("/import")
 @requires(Perm.POST_LISTING)
 def import_page() -> ResponseReturnValue:
-    return render_template("listings/import.html", form=_import_form(), report=None)
+    return render_template(
+        "listings/import.html", form=_import_form(), report=None, help=import_help
+    )
 
 
 @bp.post("/import")
@@ -349,7 +352,10 @@ def import_submit() -> ResponseReturnValue:
                 if report.ok:
                     flash(_("%(n)d listings imported.", n=report.created), "success")
                     return redirect(url_for("listings.mine"))
-    return render_template("listings/import.html", form=form, report=report), 400
+    page = render_template(
+        "listings/import.html", form=form, report=report, help=import_help
+    )
+    return page, 400
 
 
 @bp.get("/template.csv")
@@ -359,6 +365,16 @@ def template() -> ResponseReturnValue:
         "\ufeff" + imports.template_csv(),
         mimetype="text/csv",
         headers={"Content-Disposition": f"attachment; filename={TEMPLATE_NAME}"},
+    )
+
+
+@bp.get("/places.csv")
+@requires(Perm.SIGNED_IN)
+def places() -> ResponseReturnValue:
+    return Response(
+        "\ufeff" + import_help.places_csv(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": "attachment; filename=symbiosis-places.csv"},
     )
 
 
