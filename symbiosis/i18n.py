@@ -19,6 +19,7 @@ behave as Flask-Babel's, and templates get the same through
 
 from __future__ import annotations
 
+import re
 from functools import cached_property
 from typing import Any
 
@@ -73,17 +74,39 @@ def catalogue() -> support.NullTranslations:
     return get_domain().get_translations()  # type: ignore[no-any-return]
 
 
+# French elides "de" before a vowel: "les groupes de %(zone)s" must read
+# "d'Eurohub Sud" but "de Contern". A translation cannot know the name it
+# will be given, so the name decides when the string is filled.
+_DE_NAME = re.compile(r"\b([Dd])e %\((\w+)\)s")
+_VOWELS = frozenset("AEIOUYÀÂÄÉÈÊËÎÏÔÖÙÛÜaeiouyàâäéèêëîïôöùûü")
+
+
+def elided(found: str, variables: dict[str, Any]) -> str:
+    """``found`` with ``de %(name)s`` written ``d'%(name)s`` where the value
+    of ``name`` begins with a vowel."""
+    if "e %(" not in found:
+        return found
+
+    def before(match: re.Match[str]) -> str:
+        value = str(variables.get(match.group(2), ""))
+        if value[:1] in _VOWELS:
+            return f"{match.group(1)}'%({match.group(2)})s"
+        return match.group(0)
+
+    return _DE_NAME.sub(before, found)
+
+
 def gettext(string: str, **variables: Any) -> str:
     """Flask-Babel's ``gettext``: translate, then fill ``%(name)s`` if given."""
     found: str = catalogue().ugettext(string)
-    return found % variables if variables else found
+    return elided(found, variables) % variables if variables else found
 
 
 def ngettext(singular: str, plural: str, num: int, **variables: Any) -> str:
     """Flask-Babel's ``ngettext``: the form for ``num``, filled with ``num``."""
     variables.setdefault("num", num)
     found: str = catalogue().ungettext(singular, plural, num)
-    return found % variables
+    return elided(found, variables) % variables
 
 
 def lazy_gettext(string: str, **variables: Any) -> LazyString:
@@ -96,6 +119,8 @@ def lazy_gettext(string: str, **variables: Any) -> LazyString:
 # the translation is trusted markup where the template escapes, and the
 # variables given are escaped into it ("%%" is "%" either way).
 def _filled(eval_ctx: EvalContext, found: str, variables: dict[str, Any]) -> str:
+    if variables:
+        found = elided(found, variables)
     if eval_ctx.autoescape:
         found = Markup(found)  # noqa: S704 - the catalogue is ours, as in Jinja  # nosec B704
     return found % variables if "%" in found else found

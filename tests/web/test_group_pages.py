@@ -283,3 +283,18 @@ def test_removing_a_member(app, client, world, group):
     assert response.status_code == 302
     as_user(app, client, world["ua"])
     assert client.get(f"/groups/{group}").status_code == 404
+
+
+def test_a_manager_in_their_own_zone_finds_its_groups_linked_once(
+    app: Flask, client: FlaskClient, world: dict[str, int]
+) -> None:
+    with app.app_context():
+        manager = db.session.get(User, world["manager"])
+        assert manager is not None
+        zone = db.session.get(Zone, world["zone"])
+        assert manager.organisation is not None
+        manager.organisation.zone = zone  # the network sits in the zone it runs
+        db.session.commit()
+    as_user(app, client, world["manager"])
+    page = text(client.get("/groups/"))
+    assert page.count(f'href="/zones/{world["zone"]}/groups/"') == 1

@@ -95,3 +95,34 @@ def test_outside_a_request_strings_are_the_default_language(app: Flask) -> None:
     with app.app_context():
         assert gettext("Sign in") == "Se connecter"
     assert gettext("Sign in") == "Sign in"  # no app at all: untranslated
+
+
+def test_french_elides_de_before_a_name_that_begins_with_a_vowel(
+    app: Flask,
+) -> None:
+    from symbiosis.i18n import elided
+
+    groups = "Working groups of %(zone)s"
+    page = app.jinja_env.from_string(
+        "{% autoescape true %}{{ _(groups, zone=zone) }}{% endautoescape %}"
+    )
+    with in_language(app, "fr"):
+        for zone, title in (
+            ("Eurohub Sud", "Groupes de travail d'Eurohub Sud"),
+            ("Échternach", "Groupes de travail d'Échternach"),
+            ("Contern", "Groupes de travail de Contern"),
+            ("ZIC Foetz", "Groupes de travail de ZIC Foetz"),
+        ):
+            assert gettext(groups, zone=zone) == title
+            assert page.render(groups=groups, zone=zone) == title
+    # a name in markup is still escaped, and only a "de" before a name changes
+    with in_language(app, "fr"):
+        shown = page.render(groups=groups, zone="<Ettel>")
+        assert shown == "Groupes de travail de &lt;Ettel&gt;"
+    assert elided("De %(a)s, de %(b)s", {"a": "Esch", "b": "Orange"}) == (
+        "D'%(a)s, d'%(b)s"
+    )
+    assert elided("Code %(x)s", {"x": "a"}) == "Code %(x)s"
+    assert elided("Ende %(x)s", {"x": "a"}) == "Ende %(x)s"
+    with in_language(app, "de"):
+        assert gettext(groups, zone="Eurohub Sud") == "Arbeitsgruppen von Eurohub Sud"

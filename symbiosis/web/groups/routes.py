@@ -52,8 +52,11 @@ def _posted(form: BaseForm) -> bool:
 @bp.get("/groups/")
 @requires(Perm.VIEW_WORKING_GROUP)
 def mine() -> ResponseReturnValue:
+    own = current_user.organisation.zone if current_user.organisation else None
+    zones = [own] if own is not None else []
+    zones += [z for z in current_user.managed_zones if z not in zones]
     return render_template(
-        "groups/mine.html", groups=service.groups_for_user(current_user)
+        "groups/mine.html", groups=service.groups_for_user(current_user), zones=zones
     )
 
 
