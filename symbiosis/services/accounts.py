@@ -167,11 +167,15 @@ def update_profile(
 def change_password(user: User, *, current: str, new: str) -> None:
     """Change the password and end every other session of this user.
 
-    :raises FieldErrors: when ``current`` is wrong or ``new`` too weak.
+    :raises FieldErrors: when ``current`` is wrong, or ``new`` the same or too weak.
     """
     valid, _rehash = verify_password(user.password_hash, current)
     errors = [] if valid else [("current_password", _("This is not your password."))]
-    errors += check_password_policy(new, user.email, "new_password")
+    if valid and new == current:
+        same = _("Choose a password other than the one you have now.")
+        errors.append(("new_password", same))
+    else:
+        errors += check_password_policy(new, user.email, "new_password")
     if errors:
         raise FieldErrors(errors)
     set_password(user, new)

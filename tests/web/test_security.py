@@ -115,6 +115,25 @@ def test_password_change_refuses_a_wrong_current_password(
     )
 
 
+def test_password_change_refuses_the_current_password_as_the_new_one(
+    app: Flask, client: FlaskClient, member: str
+) -> None:
+    client.post("/login", data={"email": member, "password": PASSWORD})
+    response = client.post(
+        "/account/password",
+        data={
+            "password-current_password": PASSWORD,
+            "password-new_password": PASSWORD,
+            "password-new_password_confirm": PASSWORD,
+        },
+    )
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert 'id="password-new_password-error"' in page
+    assert 'id="password-current_password-error"' not in page
+    assert client.get("/account/").status_code == 200  # still signed in
+
+
 def test_registration_is_rate_limited(client: FlaskClient) -> None:
     statuses = [
         client.post("/register", data={"full_name": ""}).status_code for _ in range(11)
