@@ -154,3 +154,20 @@ def test_the_account_page_sets_how_notices_are_mailed(
         user = db.session.get(User, user_id)
         assert user is not None
         assert (user.mail_notices, user.full_name) == ("weekly", "Anne Weber")
+
+
+def test_choosing_a_language_confirms_in_that_language(
+    app: Flask, client: FlaskClient
+) -> None:
+    with app.app_context():
+        user_id = _member_with_notices(unread=0, read=0)
+    as_user(app, client, user_id)
+    form = {"profile-full_name": "Anne Weber", "profile-mail_notices": "each"}
+    for lang, saved in (("de", "Ihr Profil wurde gespeichert."),
+                        ("en", "Your profile is saved."),
+                        ("fr", "Votre profil est enregistré.")):  # fmt: skip
+        answer = client.post("/account/", data={**form, "profile-locale": lang})
+        assert answer.status_code == 302
+        page = client.get("/account/").get_data(as_text=True)
+        assert f'<html lang="{lang}">' in page
+        assert saved in page

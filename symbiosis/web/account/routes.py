@@ -16,6 +16,7 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_user
+from flask_babel import refresh
 
 from symbiosis.authz import Perm, public, requires
 from symbiosis.errors import FieldErrors, NotAllowed
@@ -101,6 +102,7 @@ def profile_submit() -> ResponseReturnValue:
             mail_notices=profile.mail_notices.data,
         )
         session["lang"] = current_user.locale
+        refresh()  # the confirmation in the language just chosen
         flash(_("Your profile is saved."), "success")
         return redirect(url_for("account.profile"))
     return _page(profile, password, join, 400)
