@@ -15,8 +15,8 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
-from flask_login import current_user, login_user
 from flask_babel import refresh
+from flask_login import current_user, login_user
 
 from symbiosis.authz import Perm, public, requires
 from symbiosis.errors import FieldErrors, NotAllowed
