@@ -30,6 +30,9 @@ TIED = """() => [...document.querySelectorAll('[aria-invalid="true"]')].map(fiel
   });
   return {field: field.id || field.name, shown};
 })"""
+# Whether the keyboard focus is on the first field marked invalid.
+ON_FIRST = """() => document.activeElement !== null
+  && document.activeElement === document.querySelector('main [aria-invalid="true"]')"""
 # Empty the text fields (the CSRF token stays) and send the form as it is.
 EMPTIED = """form => {
   form.noValidate = true;
@@ -57,9 +60,14 @@ def test_empty_forms_show_their_errors_next_to_the_fields(
             # The server refused the form and said why, field by field.
             assert tied, f"{path}: no field marked invalid"
             untied = [t["field"] for t in tied if not t["shown"]]
+            focused = page.evaluate(ON_FIRST)
             violations = axe_violations(page)
-            if untied or violations:
-                faults[path] = {"errors not shown": untied, "axe": violations}
+            if untied or violations or not focused:
+                faults[path] = {
+                    "errors not shown": untied,
+                    "axe": violations,
+                    "focus on the first field in error": focused,
+                }
         page.context.close()
     assert not faults
 
