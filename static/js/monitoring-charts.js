@@ -26,6 +26,22 @@
   const PALETTE = ["#1f5f3f", "#1a5a9c", "#8a3b12", "#6f42c1", "#7a4b00", "#0b6e75",
     "#9b1c1c", "#3d5a80", "#5c6b2f", "#a0306b"];
   const TEXT = { color: "#212529", fontSize: 12 };
+  // Axis figures in the page's language ("0,5", "1 200"); counts in whole steps.
+  const FIGURES = Object.assign({ formatter: function (v) { return numbers.format(v); } }, TEXT);
+  const months = new Intl.DateTimeFormat(lang, { month: "short", year: "numeric", timeZone: "UTC" });
+  function monthName(key) {  // "2025-11" → "nov. 2025"
+    const parts = key.split("-");
+    return months.format(new Date(Date.UTC(Number(parts[0]), Number(parts[1]) - 1, 1)));
+  }
+  function counts(name) {
+    return { type: "value", name: name, minInterval: 1, axisLabel: FIGURES };
+  }
+  function tonnes() {
+    return { type: "value", name: "t", axisLabel: FIGURES };
+  }
+  function anyTonnes(values) {
+    return values.some(function (v) { return v; });
+  }
 
   function draw(id, option, empty) {
     const box = document.getElementById(id);
@@ -53,17 +69,18 @@
   }
 
   const m = data.monthly;
+  // The tonnes' axis and bars only when some were delivered.
+  const monthlyTonnes = anyTonnes(m.delivered_t);
   draw("chart-monthly", {
     legend: { top: 0, textStyle: TEXT },
-    xAxis: { type: "category", data: m.months, axisLabel: TEXT },
-    yAxis: [{ type: "value", name: names.count, axisLabel: TEXT },
-      { type: "value", name: "t", axisLabel: TEXT }],
+    xAxis: { type: "category", data: m.months.map(monthName), axisLabel: TEXT },
+    yAxis: monthlyTonnes ? [counts(names.count), tonnes()] : [counts(names.count)],
     series: [
       { name: names.listings, type: "line", data: m.listings, symbol: "circle" },
       { name: names.matches, type: "line", data: m.matches, symbol: "rect" },
-      { name: names.agreements, type: "line", data: m.agreements, symbol: "triangle" },
-      { name: names.tonnes, type: "bar", yAxisIndex: 1, data: m.delivered_t, barMaxWidth: 18 }
-    ]
+      { name: names.agreements, type: "line", data: m.agreements, symbol: "triangle" }
+    ].concat(monthlyTonnes ?
+      [{ name: names.tonnes, type: "bar", yAxisIndex: 1, data: m.delivered_t, barMaxWidth: 18 }] : [])
   }, !m.months.length);
 
   // The steps as bars, each with its count: a funnel's shape clipped the
@@ -71,7 +88,7 @@
   draw("chart-funnel", {
     tooltip: { trigger: "item", confine: true, valueFormatter: function (v) { return numbers.format(v); } },
     grid: { left: 8, right: 56, top: 8, bottom: 8, containLabel: true },
-    xAxis: { type: "value", axisLabel: TEXT },
+    xAxis: { type: "value", minInterval: 1, axisLabel: FIGURES },
     yAxis: { type: "category", inverse: true, data: data.funnel.map(function (s) { return s.step; }),
       axisLabel: Object.assign({ width: 180, overflow: "break" }, TEXT) },
     series: [{
@@ -81,20 +98,30 @@
     }]
   }, !data.funnel.some(function (s) { return s.count; }));
 
+  // Bars of agreements (bottom axis) and, when some were delivered, tonnes (top
+  // axis); each axis is named below or above its figures, in its series' colour.
   function bars(id, rows, label) {
+    const box = document.getElementById(id);
+    if (box && rows.length) {  // before drawing: the chart takes the box's size
+      box.style.height = Math.max(240, rows.length * 44 + 90) + "px";
+    }
+    const delivered = rows.map(function (r) { return r.delivered_t; });
+    const withTonnes = anyTonnes(delivered);
+    function axis(made, colour, gap) {
+      return Object.assign(made, { nameLocation: "middle", nameGap: gap,
+        nameTextStyle: { color: colour, fontSize: 12 },
+        axisLabel: Object.assign({}, FIGURES, { color: colour }) });
+    }
     draw(id, {
       legend: { top: 0, textStyle: TEXT },
-      xAxis: [{ type: "value", name: names.count, axisLabel: TEXT }, { type: "value", name: "t", axisLabel: TEXT }],
+      grid: { left: 8, right: 24, top: withTonnes ? 72 : 36, bottom: 32, containLabel: true },
+      xAxis: [axis(counts(names.count), PALETTE[0], 26)].concat(
+        withTonnes ? [axis(tonnes(), PALETTE[1], 24)] : []),
       yAxis: { type: "category", inverse: true, data: rows.map(label), axisLabel: Object.assign({ width: 180, overflow: "truncate" }, TEXT) },
       series: [
-        { name: names.agreements, type: "bar", data: rows.map(function (r) { return r.agreements; }) },
-        { name: names.tonnes, type: "bar", xAxisIndex: 1, data: rows.map(function (r) { return r.delivered_t; }) }
-      ]
+        { name: names.agreements, type: "bar", data: rows.map(function (r) { return r.agreements; }) }
+      ].concat(withTonnes ? [{ name: names.tonnes, type: "bar", xAxisIndex: 1, data: delivered }] : [])
     }, !rows.length);
-    const box = document.getElementById(id);
-    if (box && rows.length) {
-      box.style.height = Math.max(240, rows.length * 44 + 60) + "px";
-    }
   }
   bars("chart-zones", data.by_zone, function (r) { return r.name; });
   bars("chart-materials", data.by_material, function (r) { return r.label; });

@@ -7,6 +7,8 @@ from non-empty data; the screenshots are kept in the artifacts.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import FloatRect, Page, expect
 
@@ -41,6 +43,12 @@ def test_demo_dashboard_and_report(demo_site: None, page: Page) -> None:
             assert found is not None
             assert found["x"] >= frame["x"] - 1, text.text_content()
             assert found["x"] + found["width"] <= frame["x"] + frame["width"] + 1
+    # months by their French names ("nov. 2025"), not their keys ("2025-11")
+    shown = [
+        t.text_content() or "" for t in page.locator("#chart-monthly svg text").all()
+    ]
+    assert any(re.fullmatch(r"nov\. \d{4}", text) for text in shown), shown
+    assert not [text for text in shown if re.fullmatch(r"\d{4}-\d{2}", text)]
     steps = [t.text_content() for t in page.locator("#chart-funnel svg text").all()]
     assert {"Annonces", "Mises en relation", "Terminés"} <= set(steps)
     pairs = int(page.locator("#monitoring-map").get_attribute("data-pairs") or 0)
