@@ -21,12 +21,25 @@ SHEET_NAME_MAX = 31  # Excel's limit
 FORBIDDEN = set("[]:*?/\\")
 
 
+def _shortened(text: str, room: int) -> str:
+    """``text`` within ``room`` characters, cut after a whole word with "…"."""
+    if len(text) <= room:
+        return text
+    cut = text[: room - 1]
+    if " " in cut and not text[room - 1].isspace():
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;.-–") + "…"
+
+
 def _sheet_name(title: str, taken: set[str]) -> str:
-    name = "".join(c for c in title if c not in FORBIDDEN)[:SHEET_NAME_MAX].strip()
-    base, n = name or "Sheet", 2
+    """A sheet's name from its table's title: Excel's characters and length,
+    cut between words, and unique in the book."""
+    clean = " ".join("".join(c for c in title if c not in FORBIDDEN).split())
+    base = clean or "Sheet"
+    name, n = _shortened(base, SHEET_NAME_MAX), 2
     while name in taken:
         suffix = f" ({n})"
-        name, n = base[: SHEET_NAME_MAX - len(suffix)] + suffix, n + 1
+        name, n = _shortened(base, SHEET_NAME_MAX - len(suffix)) + suffix, n + 1
     taken.add(name)
     return name
 

@@ -168,3 +168,23 @@ def test_workbook_has_a_sheet_per_table_with_numbers(world, today, year_ago):
     assert all(isinstance(q, (int, float)) for q in quantities if q is not None)
     cover = book[book.sheetnames[0]]
     assert world["zone1"].name in cover["A1"].value
+
+
+def test_sheet_names_are_cut_between_words_and_stay_unique() -> None:
+    from symbiosis.services.stats_xlsx import SHEET_NAME_MAX, _sheet_name
+
+    taken: set[str] = set()
+    long = "De l'annonce à l'échange terminé, étape par étape"
+    first = _sheet_name(long, taken)
+    assert first == "De l'annonce à l'échange…"
+    assert len(first) <= SHEET_NAME_MAX
+    second = _sheet_name(long, taken)
+    assert second == "De l'annonce à l'échange… (2)"
+    assert len(second) <= SHEET_NAME_MAX
+    assert (
+        _sheet_name("Flux [entrées/sorties]: total", taken)
+        == "Flux entréessorties total"
+    )
+    assert _sheet_name("Exactly thirty-one characters!!", taken) == (
+        "Exactly thirty-one characters!!"
+    )
