@@ -108,7 +108,8 @@ def test_anonymous_reads_a_sheet(client, world):
     assert "Time: 1 of 3" in html
     assert "Cost: 1 of 3" in html
     assert "SDG 14" in html
-    assert "Written in Français" in html  # the sheet's language, not the page's
+    # the sheet's language, not the page's, named in the reader's language
+    assert "Written in French" in html
     assert "Edit the sheet" not in html
     assert client.get("/practices/no-such-sheet").status_code == 404
     bikes = client.get("/practices/velos-de-la-zone").text
@@ -116,6 +117,10 @@ def test_anonymous_reads_a_sheet(client, world):
     assert "Written in" not in bikes
     # Other sheets of the same category are linked.
     assert 'href="/practices/covoiturage"' in bikes
+    client.post("/language", data={"lang": "fr"})
+    assert "Rédigée en anglais" in client.get("/practices/velos-de-la-zone").text
+    client.post("/language", data={"lang": "de"})
+    assert "Englisch" in client.get("/practices/velos-de-la-zone").text
 
 
 def test_member_may_not_write(app, client, world):

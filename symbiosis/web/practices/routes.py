@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
+from babel import Locale
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import get_locale
 from flask_login import current_user
 
 from symbiosis import labels
@@ -30,13 +32,18 @@ bp = Blueprint("practices", __name__, url_prefix="/practices")
 
 
 def _context() -> dict[str, Any]:
-    """What every practice page needs to name categories, scales and languages."""
+    """What every practice page needs to name categories, scales and languages
+    (in a picker, each in its own language)."""
     return {
         "labels": labels,
         "scale_name": SCALE_NAME,
         "scale_label": SCALE_LABEL,
         "scale_values": SCALE,
         "language_names": LANGUAGE,
+        # in a sentence, a language is named in the reader's: "Rédigée en anglais"
+        "language_in_text": {
+            code: Locale.parse(code).get_display_name(get_locale()) for code in LANGUAGE
+        },
     }
 
 
