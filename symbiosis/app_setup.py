@@ -170,9 +170,7 @@ def _dateformat(value: Any) -> str:
 
 
 def _datetimeformat(value: Any) -> str:
-    from flask_babel import format_datetime
-
-    return str(format_datetime(value, format="short")) if value else ""
+    return labels.moment(value)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -6,7 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from babel.numbers import parse_pattern
-from flask_babel import get_locale
+from flask_babel import format_date, format_time, get_locale
 
 from symbiosis.i18n import gettext, ngettext
 from symbiosis.i18n import lazy_gettext as _l
@@ -135,6 +135,18 @@ def number(value: Any, places: int | None = None) -> str:
     shown = value.normalize() if isinstance(value, Decimal) else value
     pattern = DECIMAL if places is None else AT_MOST[places]
     return str(pattern.apply(shown, get_locale()))
+
+
+def moment(value: Any) -> str:
+    """A date and time as the reader's language writes them, the date as
+    elsewhere on the site (``28.11.2026, 11:20``, ``28 nov. 2026, 11:20``),
+    without seconds; in the user's time zone."""
+    if not value:
+        return ""
+    pattern = str(get_locale().datetime_formats["medium"])
+    day = str(format_date(value, format="medium"))
+    time = str(format_time(value, format="short"))
+    return pattern.replace("{1}", day).replace("{0}", time)
 
 
 def distance(km: float) -> str:

@@ -14,8 +14,9 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import force_locale, format_datetime
+from flask_babel import force_locale
 
+from symbiosis import labels
 from symbiosis.extensions import db
 from symbiosis.i18n import gettext, ngettext
 from symbiosis.models import MailNotices, Notification, User
@@ -83,7 +84,7 @@ def _written(user: User, notes: Sequence[Notification]) -> tuple[str, str]:
         "",
     ]
     for note in notes[:NAMED]:
-        when = format_datetime(note.created_at, format="short")
+        when = labels.moment(note.created_at)
         lines.append(f"- {note.subject} ({when})")
         lines.append(f"  {base}/notifications/{note.id}")
     if count > NAMED:

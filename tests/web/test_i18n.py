@@ -126,3 +126,22 @@ def test_french_elides_de_before_a_name_that_begins_with_a_vowel(
     assert elided("Ende %(x)s", {"x": "a"}) == "Ende %(x)s"
     with in_language(app, "de"):
         assert gettext(groups, zone="Eurohub Sud") == "Arbeitsgruppen von Eurohub Sud"
+
+
+def test_a_moment_reads_as_the_site_writes_dates_in_each_language(
+    app: Flask,
+) -> None:
+    from datetime import datetime
+
+    from symbiosis.labels import moment
+
+    at = datetime(2026, 11, 28, 10, 20, 45)  # UTC: 11:20 in Luxembourg
+    for lang, shown in (("de", "28.11.2026, 11:20"),
+                        ("fr", "28 nov. 2026, 11:20"),
+                        ("en", "Nov 28, 2026, 11:20\u202fAM")):  # fmt: skip
+        with in_language(app, lang):
+            assert moment(at).replace(" AM", "\u202fAM") == shown
+            assert app.jinja_env.from_string("{{ t|datetimeformat }}").render(t=at) == (
+                moment(at)
+            )
+    assert moment(None) == ""
