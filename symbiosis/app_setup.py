@@ -135,6 +135,7 @@ def register_request_hooks(app: Flask) -> None:
     app.add_template_filter(labels.number, "decimal")
     app.add_template_filter(labels.quantity, "quantity")
     app.add_template_filter(labels.distance, "distance")
+    app.add_template_filter(labels.euros, "euros")
     app.add_template_filter(_dateformat, "dateformat")
     app.add_template_filter(_datetimeformat, "datetimeformat")
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import copy
 from decimal import Decimal
 from typing import Any
 
+from babel import Locale
 from babel.numbers import parse_pattern
 from flask_babel import format_date, format_time, get_locale
 
@@ -147,6 +149,17 @@ def moment(value: Any) -> str:
     day = str(format_date(value, format="medium"))
     time = str(format_time(value, format="short"))
     return pattern.replace("{1}", day).replace("{0}", time)
+
+
+def euros(value: Decimal) -> str:
+    """An amount in the reader's format, cents only when there are some:
+    "2 400,50 €" and "2 400 €" in French, "€2,400.50" in English."""
+    locale = get_locale() or Locale.parse("fr")
+    pattern = locale.currency_formats["standard"]
+    if value == value.to_integral_value():
+        pattern = copy.copy(pattern)
+        pattern.frac_prec = (0, 0)
+    return str(pattern.apply(value, locale, currency="EUR", currency_digits=False))
 
 
 def distance(km: float) -> str:

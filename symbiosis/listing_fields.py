@@ -111,8 +111,9 @@ def clean_text(value: Any, *, max_length: int, multiline: bool = False) -> str:
     return text
 
 
-def parse_decimal(value: Any) -> Decimal:
-    """Read "1 234,5", "1.234,5", "1,234.5", "2.5" or a JSON number."""
+def parse_decimal(value: Any, group: str = "") -> Decimal:
+    """Read "1 234,5", "1.234,5", "1,234.5", "2.5" or a JSON number; "2.400" is
+    2400 when ``group``, the reader's thousands mark, is "." (German)."""
     if isinstance(value, bool):
         raise Invalid(N_("Enter a number."))
     if isinstance(value, int | float):
@@ -121,6 +122,8 @@ def parse_decimal(value: Any) -> Decimal:
         return Decimal(str(value))
     text = _text(value).replace("\u00a0", "").replace("\u202f", "").replace(" ", "")
     text = text.replace("'", "")  # Swiss-style thousands separator
+    if group in (".", ",") and re.fullmatch(rf"[+-]?\d{{1,3}}(\{group}\d{{3}})+", text):
+        text = text.replace(group, "")
     if "," in text and "." in text:
         decimal_mark = "," if text.rfind(",") > text.rfind(".") else "."
         thousands = "." if decimal_mark == "," else ","
@@ -305,8 +308,8 @@ def parse_listing(raw: Mapping[str, Any]) -> ListingData:
     return ListingData(values, problems)
 
 
-def _quantity(value: Any) -> Decimal:
-    quantity = parse_decimal(value)
+def _quantity(value: Any, group: str = "") -> Decimal:
+    quantity = parse_decimal(value, group)
     if quantity <= 0:
         raise Invalid(N_("The quantity must be more than zero."))
     if quantity > MAX_QUANTITY:

@@ -23,7 +23,7 @@ from symbiosis.matching.normalise import fold
 from symbiosis.models import Listing, Organisation, User
 from symbiosis.models.base import utcnow
 from symbiosis.services import activity, notify
-from symbiosis.services.listing_lookups import Lookups as Lookups  # partnerships
+from symbiosis.services.listing_lookups import Lookups
 from symbiosis.workflow.listing import (
     ListingAction,
     ListingState,

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
@@ -151,3 +152,110 @@ def test_the_dashboard_counts_partnerships_by_event_zone_and_sdg(evening):
         ]
         == 0
     )
+
+
+def _local_evening(day_offset: int) -> datetime:
+    """18:30 in Luxembourg, ``day_offset`` days from today there."""
+    here = ZoneInfo("Europe/Luxembourg")
+    day = datetime.now(here).date() + timedelta(days=day_offset)
+    return datetime.combine(day, time(18, 30), tzinfo=here).astimezone(UTC)
+
+
+def _counts() -> tuple[int | None, int | None]:
+    return (
+        db.session.scalar(sa.select(sa.func.count(Agreement.id))),
+        db.session.scalar(sa.select(sa.func.count(Listing.id))),
+    )
+
+
+def test_recording_opens_on_the_day_of_the_event(evening):
+    w = evening
+    w["event"].starts_at = _local_evening(18)
+    db.session.commit()
+    assert not partnerships.is_open(w["event"])
+    with pytest.raises(partnerships.NotOpenYet):
+        partnerships.record(w["facilitator"], w["event"].id, _raw(w))
+    assert _counts() == (0, 0)
+    # on the day, before the evening starts, and during it
+    w["event"].starts_at = _local_evening(0)
+    db.session.commit()
+    assert partnerships.is_open(w["event"])
+    assert partnerships.record(w["facilitator"], w["event"].id, _raw(w)).id
+
+
+def test_a_submission_sent_twice_records_once(evening):
+    w = evening
+    first = partnerships.record(
+        w["firm_user"], w["event"].id, _raw(w), submission_key="k1"
+    )
+    with pytest.raises(partnerships.AlreadyRecorded) as again:
+        partnerships.record(w["firm_user"], w["event"].id, _raw(w), submission_key="k1")
+    assert again.value.agreement.id == first.id
+    assert _counts() == (1, 2)
+    # a new form (new key) is a new partnership, and keys are per person
+    partnerships.record(w["firm_user"], w["event"].id, _raw(w), submission_key="k2")
+    partnerships.record(w["club_user"], w["event"].id, _raw(w), submission_key="k1")
+    assert _counts() == (3, 6)
+
+
+def test_the_twin_submission_that_loses_the_race_records_nothing(evening, monkeypatch):
+    w = evening
+    first = partnerships.record(
+        w["firm_user"], w["event"].id, _raw(w), submission_key="twin"
+    )
+    real, looks = partnerships._by_key, []
+
+    def not_committed_yet(key: str) -> Agreement | None:
+        looks.append(key)  # the twin's first look comes before the first's commit
+        return None if len(looks) == 1 else real(key)
+
+    monkeypatch.setattr(partnerships, "_by_key", not_committed_yet)
+    with pytest.raises(partnerships.AlreadyRecorded) as twin:
+        partnerships.record(
+            w["firm_user"], w["event"].id, _raw(w), submission_key="twin"
+        )
+    assert twin.value.agreement.id == first.id
+    assert len(looks) == 2  # the unique key refused the twin's rows
+    assert _counts() == (1, 2)
+
+
+def test_every_bad_field_is_named_at_once(evening):
+    w = evening
+    raw = _raw(w, giver="", title="", quantity="-3", unit="t", value_eur="lots",
+               sdgs=["99"])  # fmt: skip
+    with pytest.raises(FieldErrors) as problems:
+        partnerships.record(w["facilitator"], w["event"].id, raw)
+    named = {field for field, _message in problems.value.errors}
+    assert named == {"giver", "title", "quantity", "unit", "value_eur", "sdgs"}
+    assert _counts() == (0, 0)
+
+
+@pytest.mark.parametrize(
+    ("locale", "value_eur", "quantity", "expected"),
+    [
+        ("fr", "2 400", "40", ("2400.00", "40")),
+        ("fr", "2\u202f400,50", "1,5", ("2400.50", "1.5")),
+        ("fr", "2\u00a0400", "40", ("2400.00", "40")),
+        ("de", "2.400,50", "1.500", ("2400.50", "1500")),
+        ("de", "2.400", "2,5", ("2400.00", "2.5")),
+        ("en", "2,400.50", "1,500", ("2400.50", "1500")),
+    ],
+)
+def test_amounts_are_read_in_the_readers_language(
+    evening, locale, value_eur, quantity, expected
+):
+    w = evening
+    agreement = partnerships.record(
+        w["facilitator"], w["event"].id,
+        _raw(w, value_eur=value_eur, quantity=quantity), locale=locale,
+    )  # fmt: skip
+    assert (agreement.value_eur, agreement.quantity) == tuple(map(Decimal, expected))
+
+
+def test_cents_at_most(evening):
+    w = evening
+    with pytest.raises(FieldErrors) as problems:
+        partnerships.record(
+            w["facilitator"], w["event"].id, _raw(w, value_eur="12,345"), locale="fr"
+        )
+    assert "value_eur" in dict(problems.value.errors)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -25,6 +26,8 @@ def evening(app: Flask) -> dict[str, Any]:
         outsider = make_org(name="Garage Nord", zone=zone)
         facilitator = make_user(facilitator=True, role=None)
         event = make_planned_event(facilitator, [firm, club])
+        # Held yesterday: partnerships are recorded from the event's day on.
+        event.starts_at = datetime.now(UTC) - timedelta(days=1)
         ids = {
             "event": event.id, "firm": firm.id, "club": club.id,
             "firm_user": make_user(org=firm).id,

@@ -10,9 +10,9 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import get_locale
 from flask_login import current_user
-from wtforms import DecimalField, SelectChoice, SelectField, StringField
-from wtforms.validators import Optional
+from wtforms import HiddenField, SelectChoice, SelectField, StringField
 
 from symbiosis.authz import Perm, requires
 from symbiosis.errors import FieldErrors, NotAllowed
@@ -21,8 +21,9 @@ from symbiosis.i18n import gettext
 from symbiosis.i18n import lazy_gettext as _l
 from symbiosis.models import Agreement, Event
 from symbiosis.services import partnerships
+from symbiosis.web.agreements.forms import new_key
 from symbiosis.web.choices import sdg_choices
-from symbiosis.web.events.pages import load, page
+from symbiosis.web.events.pages import bad_csrf, load, page
 from symbiosis.web.forms import BaseForm, strip
 from symbiosis.web.orgs.forms import MultiCheckboxField
 
@@ -30,6 +31,8 @@ bp = Blueprint("event_partnerships", __name__, url_prefix="/events")
 
 
 class PartnershipForm(BaseForm):
+    """Shapes only: the service reads every field, so all errors show at once."""
+
     giver = SelectField(_l("Who gives"), choices=[], validate_choice=False)
     taker = SelectField(_l("Who receives"), choices=[], validate_choice=False)
     title = StringField(
@@ -37,7 +40,9 @@ class PartnershipForm(BaseForm):
         filters=[strip],
         description=_l("For example: 40 hours of IT support, a meeting room."),
     )
-    quantity = DecimalField(_l("How much"), validators=[Optional()])
+    quantity = StringField(
+        _l("How much"), filters=[strip], render_kw={"inputmode": "decimal"}
+    )
     unit = SelectField(
         _l("Counted in"),
         choices=[
@@ -51,7 +56,16 @@ class PartnershipForm(BaseForm):
         filters=[strip],
         render_kw={"inputmode": "decimal"},
     )
-    sdgs = MultiCheckboxField(_l("Sustainable Development Goals"), coerce=int)
+    sdgs = MultiCheckboxField(
+        _l("Sustainable Development Goals"), choices=[], validate_choice=False
+    )
+    submission = HiddenField(default=new_key)
+
+    def raw(self) -> dict[str, object]:
+        return {
+            name: self[name].data
+            for name in ("giver", "taker", "title", "quantity", "unit", "value_eur")
+        } | {"sdgs": list(self.sdgs.data or ())}
 
 
 def _form(event: Event) -> PartnershipForm:
@@ -78,16 +92,21 @@ def _signed(event: Event) -> list[Agreement]:
 def _page(
     event: Event, form: PartnershipForm, status: int = 200
 ) -> ResponseReturnValue:
+    # Before the event's day the page says when recording opens, no form.
+    not_yet = (
+        None if partnerships.is_open(event) else partnerships.not_open_notice(event)
+    )
     return page(
         "events/partnership.html", status, event=event, form=form,
-        signed=_signed(event),
+        signed=_signed(event), not_yet=not_yet,
     )  # fmt: skip
 
 
 @bp.get("/<int:event_id>/partnerships")
 @requires(Perm.RECORD_PARTNERSHIP)
 def partnerships_page(event_id: int) -> ResponseReturnValue:
-    return _page(load(event_id), _form(load(event_id)))
+    event = load(event_id)
+    return _page(event, _form(event))
 
 
 @bp.post("/<int:event_id>/partnerships")
@@ -95,27 +114,27 @@ def partnerships_page(event_id: int) -> ResponseReturnValue:
 def partnerships_record(event_id: int) -> ResponseReturnValue:
     event = load(event_id)
     form = _form(event)
-    if not form.validate_on_submit():
-        if "csrf_token" in form.errors:
-            abort(400)
-        return _page(event, form, 422)
-    raw = {
-        "giver": form.giver.data, "taker": form.taker.data, "title": form.title.data,
-        "quantity": "" if form.quantity.data is None else str(form.quantity.data),
-        "unit": form.unit.data, "value_eur": form.value_eur.data,
-        "sdgs": [str(n) for n in form.sdgs.data or ()],
-    }  # fmt: skip
+    bad_csrf(form)
     try:
-        signed = partnerships.record(current_user, event.id, raw)
+        signed = partnerships.record(
+            current_user,
+            event.id,
+            form.raw(),
+            locale=str(get_locale() or "fr"),
+            submission_key=form.submission.data or None,
+        )
     except NotAllowed:
         abort(403)
+    except partnerships.NotOpenYet:
+        return _page(event, form, 422)  # the page says when recording opens
+    except partnerships.AlreadyRecorded as replay:
+        flash(replay.message, "info")
+        return redirect(url_for(".partnerships_page", event_id=event.id))
     except FieldErrors as problems:
-        for name, message in problems.errors:
-            field = getattr(form, name, form.title)
-            field.errors = [*field.errors, message]
+        problems.apply_to(form)
         return _page(event, form, 422)
     flash(
         gettext("The partnership is recorded: %(title)s.", title=signed.offer.title),
         "success",
     )
-    return redirect(url_for("event_partnerships.partnerships_page", event_id=event.id))
+    return redirect(url_for(".partnerships_page", event_id=event.id))
