@@ -5,6 +5,7 @@ Everything goes through the services, so the data obeys the users' rules.
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from symbiosis.models import Event, Organisation, User, Zone
@@ -79,9 +80,13 @@ def make_people(
 
 
 def make_event(facilitator: User, *, open_: bool = True, **fields: Any) -> Event:
-    event = events.create(facilitator, {**EVENT, **fields})
+    """A draft (or open) event, drafted a month before its day, which may
+    have passed."""
+    day = date.fromisoformat(str(fields.get("date", EVENT["date"])))
+    before = datetime.combine(day - timedelta(days=30), time(12), tzinfo=UTC)
+    event = events.create(facilitator, {**EVENT, **fields}, now=before)
     if open_:
-        events.step(facilitator, event.id, "open")
+        events.step(facilitator, event.id, "open", now=before)
     return event
 
 

@@ -116,16 +116,23 @@ def _schedule_lines(event: Event, org_id: int) -> list[str]:
                 gettext("Round %(n)s, %(when)s: break.", n=row.slot.round, when=when)
             )
         else:
-            lines.append(
-                gettext(
-                    "Round %(n)s, %(when)s: table %(table)s, with %(org)s.",
-                    n=row.slot.round,
-                    when=when,
-                    table=row.table,
-                    org=row.other.name,
-                )
+            sentence = gettext(
+                "Round %(n)s, %(when)s: table %(table)s, with %(org)s.",
+                n=row.slot.round,
+                when=when,
+                table=row.table,
+                org=row.other.name,
             )
+            lines.append(_one_stop(sentence, row.other.name))
     return lines
+
+
+def _one_stop(sentence: str, name: str) -> str:
+    """The sentence, ending in one full stop where it ends with a name that
+    has its own ("Cartonnages de Foetz S.A.", not "S.A..")."""
+    if name.endswith(".") and sentence.endswith(f"{name}."):
+        return sentence[:-1]
+    return sentence
 
 
 def event_entry(event: Event, org_id: int | None) -> Entry:

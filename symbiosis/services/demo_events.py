@@ -17,7 +17,7 @@ nothing.
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +58,10 @@ def _zone_id(name: str | None) -> int:
 def _replay(script: dict[str, Any], today: date) -> None:
     facilitator = _user(script["by"])
     day = today - timedelta(days=script["days_ago"])
+    # The evening is replayed at its own dates: drafted and opened a month
+    # before it, held the day after.
+    before = datetime.combine(day - timedelta(days=30), time(12), tzinfo=UTC)
+    after = datetime.combine(day + timedelta(days=1), time(12), tzinfo=UTC)
     event = events.create(
         facilitator,
         {
@@ -68,8 +72,9 @@ def _replay(script: dict[str, Any], today: date) -> None:
             "themes": script.get("themes", []),
             "pairs": script.get("pairs", "mixed"),
         },
+        now=before,
     )
-    events.step(facilitator, event.id, "open")
+    events.step(facilitator, event.id, "open", now=before)
     for entry in script["registrations"]:
         org = _organisation(entry["organisation"])
         events.register(_user(entry["by"]), event.id, org.id, entry)
@@ -77,8 +82,8 @@ def _replay(script: dict[str, Any], today: date) -> None:
         _back_date_open(event.id, today)
         return
     event_plans.plan(facilitator, event.id)
-    events.step(facilitator, event.id, "publish")
-    events.step(facilitator, event.id, "hold")
+    events.step(facilitator, event.id, "publish", now=after)
+    events.step(facilitator, event.id, "hold", now=after)
     for deal in script.get("partnerships", []):
         partnerships.record(
             facilitator,

@@ -1,4 +1,5 @@
-"""An event's plan as the pages show it: by round, and one organisation's day.
+"""An event as the pages show it: the facilitator's steps, a first draft of a
+registration, the plan by round, and one organisation's day.
 
 Reasons are stored as codes with parameters (``planner.model.Reason``); they
 are put into words here, in the reader's language, with the organisations'
@@ -8,10 +9,71 @@ names.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
+import sqlalchemy as sa
+
+from symbiosis.extensions import db
 from symbiosis.i18n import gettext
-from symbiosis.models import Event, EventMeeting, Organisation
-from symbiosis.services.events import Slot, slots
+from symbiosis.models import Event, EventMeeting, Listing, Organisation
+from symbiosis.models.base import utcnow
+from symbiosis.services.events import Slot, can_manage, date_refusal, slots
+from symbiosis.workflow.event import EventAction, EventState, allowed_actions
+from symbiosis.workflow.listing import ListingState
+
+SUGGESTED = 6  # listing titles offered as a first draft of a registration
+
+
+@dataclass
+class Steps:
+    """The steps a facilitator may take now, and why others the state allows
+    wait for another date (the evening has begun, or its day has not come)."""
+
+    actions: list[EventAction] = field(default_factory=list)
+    waiting: list[str] = field(default_factory=list)
+
+
+def steps(user: Any, event: Event) -> Steps:
+    """The facilitator's steps on ``event`` now; none for anyone else."""
+    found = Steps()
+    if not can_manage(user):
+        return found
+    now = utcnow()
+    for action in allowed_actions(EventState(event.state)):
+        refusal = date_refusal(event, action, now)
+        if refusal is None:
+            found.actions.append(action)
+        elif refusal not in found.waiting:
+            found.waiting.append(refusal)
+    return found
+
+
+def suggested(organisation_id: int) -> tuple[str, str]:
+    """What the organisation offers and seeks, one per line, from its active
+    service listings: a first draft of its registration, newest first."""
+    lines: dict[str, list[str]] = {"offer": [], "request": []}
+    for kind, title in db.session.execute(
+        sa.select(Listing.kind, Listing.title)
+        .where(
+            Listing.organisation_id == organisation_id,
+            Listing.resource == "service",
+            Listing.state == ListingState.ACTIVE,
+        )
+        .order_by(Listing.created_at.desc(), Listing.id.desc())
+    ):
+        if len(lines[kind]) < SUGGESTED:
+            lines[kind].append(" ".join(title.split()))
+    return "\n".join(lines["offer"]), "\n".join(lines["request"])
+
+
+def registrable(user: Any) -> list[Organisation]:
+    """Organisations ``user`` may register: any for facilitators, else their own."""
+    if can_manage(user):
+        return list(
+            db.session.scalars(sa.select(Organisation).order_by(Organisation.name_key))
+        )
+    org = user.organisation if user.is_org_member else None
+    return [org] if org is not None else []
 
 
 @dataclass

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import format_date
 from sqlalchemy.orm.exc import StaleDataError
 
 from symbiosis import event_fields
@@ -27,7 +28,6 @@ from symbiosis.models import (
     Event,
     EventMeeting,
     EventRegistration,
-    Listing,
     Organisation,
     User,
     Zone,
@@ -36,6 +36,7 @@ from symbiosis.models.base import as_utc, utcnow
 from symbiosis.services import notify
 from symbiosis.services.listings import translate
 from symbiosis.workflow.event import (
+    BEFORE_START,
     DETAILS_EDITABLE,
     REGISTRATION_OPEN,
     STRUCTURE_EDITABLE,
@@ -45,8 +46,8 @@ from symbiosis.workflow.event import (
     TransitionNotAllowed,
     allowed_actions,
     next_state,
+    on_time,
 )
-from symbiosis.workflow.listing import ListingState
 
 STRUCTURE = ("tables", "rounds", "pairs")  # fixed once a plan exists
 STEPS = (EventAction.OPEN, EventAction.REOPEN, EventAction.PUBLISH,
@@ -115,6 +116,25 @@ def slots(event: Event) -> list[Slot]:
     ]
 
 
+def date_refusal(
+    event: Event, action: EventAction, now: datetime | None = None
+) -> str | None:
+    """Why the event's date forbids ``action`` at ``now``, in words; else None."""
+    now = now or utcnow()
+    day = local_start(event)[0]
+    begun = as_utc(event.starts_at) <= now
+    if on_time(action, begun=begun, its_day=day <= now.astimezone(_tz()).date()):
+        return None
+    if action in BEFORE_START:
+        return gettext(
+            "The event's date has passed: move it to a later date to open registration."
+        )
+    return gettext(
+        "The event takes place on %(day)s: mark it as held on that day or later.",
+        day=format_date(day, "long"),
+    )
+
+
 def is_past(event: Event, now: datetime | None = None) -> bool:
     return event.state == EventState.HELD or ends_at(event) < (now or utcnow())
 
@@ -129,12 +149,6 @@ def visible(user: Any) -> tuple[list[Event], list[Event]]:
     upcoming = [e for e in events if not is_past(e, now)]
     past = [e for e in reversed(events) if is_past(e, now)]
     return upcoming, past
-
-
-def actions_for(user: Any, event: Event) -> list[EventAction]:
-    if not can_manage(user):
-        return []
-    return allowed_actions(EventState(event.state))
 
 
 # -- the event ---------------------------------------------------------------
@@ -162,29 +176,48 @@ def check_version(event: Event, expected_version: Any) -> None:
         )
 
 
-def _parse_event(raw: Mapping[str, Any]) -> dict[str, Any]:
+def _parse_event(
+    raw: Mapping[str, Any], now: datetime, was: datetime | None = None
+) -> dict[str, Any]:
+    """The event's values; a start moved (from ``was``) before ``now`` is
+    refused on the date, or on the time when it is today's."""
     parsed = event_fields.parse_event(raw)
     problems = translate(parsed.problems)
     values = parsed.values
     zone_id = values.get("zone_id")
     if zone_id is not None and db.session.get(Zone, zone_id) is None:
         problems.append(("zone_id", gettext("No such zone.")))
+    day, start = values.pop("date", None), values.pop("time", None)
+    if day is not None and start is not None:
+        moment = datetime.combine(day, start, tzinfo=_tz()).astimezone(UTC)
+        values["starts_at"] = moment
+        moved = was is None or moment != as_utc(was)
+        if moved and moment <= now:
+            problems.append(
+                ("date", gettext("This day has passed: choose today or a later day."))
+                if day < now.astimezone(_tz()).date()
+                else ("time", gettext("This time has passed: choose a later one."))
+            )
     if problems:
         raise FieldErrors(problems)
-    moment = datetime.combine(values.pop("date"), values.pop("time"), tzinfo=_tz())
-    values["starts_at"] = moment.astimezone(UTC)
     return values
 
 
-def create(actor: User, raw: Mapping[str, Any]) -> Event:
+def create(
+    actor: User, raw: Mapping[str, Any], *, now: datetime | None = None
+) -> Event:
     """A new draft event.
 
+    :param now: when the facilitator acts (the clock by default; the demo
+        replays its past evening at that evening's dates): the event must
+        start later.
     :raises NotAllowed: for anyone but a facilitator.
-    :raises FieldErrors: on bad fields; nothing is written.
+    :raises FieldErrors: on bad fields, or a start before ``now``; nothing is
+        written.
     """
     if not can_manage(actor):
         raise NotAllowed(gettext("Only facilitators run events."))
-    values = _parse_event(raw)
+    values = _parse_event(raw, now or utcnow())
     event = Event(created_by=actor, state=EventState.DRAFT, **values)
     db.session.add(event)
     _commit()
@@ -192,11 +225,18 @@ def create(actor: User, raw: Mapping[str, Any]) -> Event:
 
 
 def edit(
-    actor: User, event_id: int, raw: Mapping[str, Any], expected_version: Any = None
+    actor: User,
+    event_id: int,
+    raw: Mapping[str, Any],
+    expected_version: Any = None,
+    *,
+    now: datetime | None = None,
 ) -> Event:
     """Change an event's fields; the plan's shape only before planning.
 
-    :raises FieldErrors: bad fields, or rounds, tables or pairs once planned.
+    :param now: as for :func:`create`; a start left as it was may have passed.
+    :raises FieldErrors: bad fields, rounds, tables or pairs once planned, or
+        a start moved before ``now``.
     :raises InvalidTransition: the event was held.
     """
     event = managed(actor, event_id)
@@ -204,7 +244,7 @@ def edit(
     if state not in DETAILS_EDITABLE:
         raise InvalidTransition(gettext("A held event can no longer be changed."))
     check_version(event, expected_version)
-    values = _parse_event(raw)
+    values = _parse_event(raw, now or utcnow(), event.starts_at)
     if state not in STRUCTURE_EDITABLE:
         changed = [n for n in STRUCTURE if values[n] != getattr(event, n)]
         if changed:
@@ -219,7 +259,12 @@ def edit(
 
 
 def step(
-    actor: User, event_id: int, action: str, expected_version: Any = None
+    actor: User,
+    event_id: int,
+    action: str,
+    expected_version: Any = None,
+    *,
+    now: datetime | None = None,
 ) -> Event:
     """The facilitator's steps: open, reopen, publish, revise, hold.
 
@@ -227,7 +272,9 @@ def step(
     registration drops the unlocked meetings; publishing tells the
     registered organisations' members where to sit.
 
-    :raises InvalidTransition: the step is not possible at this stage.
+    :param now: as for :func:`create`: registration does not (re)open once
+        the evening has begun. An event is never held before its day.
+    :raises InvalidTransition: not possible at this stage, or on this date.
     """
     event = managed(actor, event_id)
     state = EventState(event.state)
@@ -242,6 +289,9 @@ def step(
             [a.value for a in allowed_actions(state) if a in STEPS],
         ) from None
     check_version(event, expected_version)
+    refusal = date_refusal(event, wanted, now)
+    if refusal:
+        raise InvalidTransition(refusal)
     event.state = target
     if wanted is EventAction.REOPEN:
         for meeting in [m for m in event.meetings if not m.locked]:
@@ -277,37 +327,6 @@ def registration_of(
         (r for r in event.registrations if r.organisation_id == organisation_id),
         None,
     )
-
-
-SUGGESTED = 6  # listing titles offered as a first draft of a registration
-
-
-def suggested(organisation_id: int) -> tuple[str, str]:
-    """What the organisation offers and seeks, one per line, from its active
-    service listings: a first draft of its registration, newest first."""
-    lines: dict[str, list[str]] = {"offer": [], "request": []}
-    for kind, title in db.session.execute(
-        sa.select(Listing.kind, Listing.title)
-        .where(
-            Listing.organisation_id == organisation_id,
-            Listing.resource == "service",
-            Listing.state == ListingState.ACTIVE,
-        )
-        .order_by(Listing.created_at.desc(), Listing.id.desc())
-    ):
-        if len(lines[kind]) < SUGGESTED:
-            lines[kind].append(" ".join(title.split()))
-    return "\n".join(lines["offer"]), "\n".join(lines["request"])
-
-
-def registrable(user: Any) -> list[Organisation]:
-    """Organisations ``user`` may register: any for facilitators, else their own."""
-    if can_manage(user):
-        return list(
-            db.session.scalars(sa.select(Organisation).order_by(Organisation.name_key))
-        )
-    org = user.organisation if user.is_org_member else None
-    return [org] if org is not None else []
 
 
 def _registering(actor: User, event_id: int, organisation_id: int) -> Event:

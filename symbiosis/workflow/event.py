@@ -2,7 +2,7 @@
 
 The facilitator drafts an event, opens registration, plans the meetings
 (as often as needed: "plan again" keeps the locked meetings), edits the plan,
-publishes it, and marks the event held afterwards. Reopening registration
+publishes it, and marks the event held on its day or later. Reopening registration
 sends a planned event back to registration; revising a published plan sends
 it back to planning. Every step is the facilitator's, so the table holds no
 roles: the service checks that the actor may manage events.
@@ -54,6 +54,10 @@ VISIBLE_TO_ALL = frozenset({S.OPEN, S.PLANNED, S.PUBLISHED, S.HELD})
 # Rounds, tables and the pair rule shape the plan: fixed once it exists.
 STRUCTURE_EDITABLE = frozenset({S.DRAFT, S.OPEN})
 DETAILS_EDITABLE = frozenset({S.DRAFT, S.OPEN, S.PLANNED, S.PUBLISHED})
+# What the calendar allows: registration (re)opens only for an evening that
+# has not begun, and an evening is held on its day or later, never before.
+BEFORE_START = frozenset({A.OPEN, A.REOPEN})
+FROM_ITS_DAY = frozenset({A.HOLD})
 
 
 def next_state(state: EventState, action: EventAction) -> EventState:
@@ -62,6 +66,19 @@ def next_state(state: EventState, action: EventAction) -> EventState:
     :raises TransitionNotAllowed: when the table has no such transition.
     """
     return step(TRANSITIONS, state, action, EventAction)
+
+
+def on_time(action: EventAction, *, begun: bool, its_day: bool) -> bool:
+    """Whether the calendar allows ``action``.
+
+    :param begun: the evening's first round has started.
+    :param its_day: the evening's day has come (today or earlier).
+    """
+    if action in BEFORE_START:
+        return not begun
+    if action in FROM_ITS_DAY:
+        return its_day
+    return True
 
 
 def allowed_actions(state: EventState) -> list[EventAction]:

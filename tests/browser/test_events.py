@@ -2,13 +2,14 @@
 
 The facilitator creates the event and opens registration; nine organisations
 register through the service, a tenth through the page; the facilitator
-plans, locks a meeting, plans again, publishes; a participant reads its
-schedule.
+plans, locks a meeting, plans again, moves one, publishes; on the evening,
+marks it held and records partnerships; a participant reads its schedule.
 """
 
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 from flask import Flask
@@ -16,6 +17,7 @@ from playwright.sync_api import Page, expect
 
 from symbiosis.extensions import db
 from symbiosis.models import Event, Organisation, User
+from symbiosis.models.base import utcnow
 from symbiosis.services import events
 from tests.browser.test_agreements import sign_in
 from tests.builders import make_org, make_reference, make_user, make_zone
@@ -91,14 +93,41 @@ def test_create_register_plan_publish_and_read_a_schedule(
     expect(page.locator("#round-5 tbody tr")).to_have_count(4)
     page.locator("#round-2 form[action$='/lock'] button").first.click()
     expect(page.locator("#round-2 tr.table-info")).to_have_count(1)
+    # the page opens at the round changed, and says so there
+    expect(page.locator("#round-2 #plan-done")).to_be_in_viewport()
+    expect(page.locator("#locked-legend .badge")).to_be_visible()
     locked = page.locator("#round-2 tr.table-info").text_content() or ""
     page.locator("form[action$='/plan'] button").click()
     expect(page.locator("#round-2 tr.table-info")).to_have_text(locked)
+    # a meeting moved to another table of its round: the same feedback
+    page.locator("#move-round").select_option("3")
+    page.locator("#move-table").select_option("1")
+    page.locator("#move-to_round").select_option("3")
+    page.locator("#move-to_table").select_option("2")
+    page.locator("#move button[type=submit]").click()
+    expect(page.locator("#round-3 #plan-done")).to_be_in_viewport()
     page.screenshot(path="tests/browser/artifacts/events-plan.png", full_page=True)
     page.locator("form[action$='/step/publish'] button").click()
     expect(page.locator(".event-state").first).to_have_class(
         re.compile("state-published")
     )
+    # held only on its day: no button before it, a word on when instead
+    expect(page.locator("form[action$='/step/hold']")).to_have_count(0)
+    expect(page.locator(".step-waiting")).to_be_visible()
+
+    with app.app_context():  # the evening comes: it began an hour ago
+        evening = db.session.get(Event, event_id)
+        assert evening is not None
+        evening.starts_at = utcnow() - timedelta(hours=1)
+        db.session.commit()
+    page.goto(event_url)
+    # now it can be marked held, once the warning is read and confirmed
+    hold = page.locator("#confirm-hold")
+    expect(hold.locator("#hold-help")).to_be_hidden()
+    hold.locator("summary").click()
+    expect(hold.locator("#hold-help")).to_be_visible()
+    hold.locator("button[type=submit]").click()
+    expect(page.locator(".event-state").first).to_have_class(re.compile("state-held"))
 
     # Two partnerships signed during the evening, recorded in a few clicks.
     page.goto(event_url)
@@ -138,6 +167,15 @@ def test_create_register_plan_publish_and_read_a_schedule(
     for name in partners:
         expect(schedule).to_contain_text(name)
     page.screenshot(path="tests/browser/artifacts/events-schedule.png", full_page=True)
+    # on a phone, each round a card: why they meet is on the screen
+    page.set_viewport_size({"width": 390, "height": 800})
+    expect(schedule).to_have_class(re.compile(r"\bis-stacked\b"))
+    why = schedule.locator("td[data-label]").last
+    box = why.bounding_box()
+    assert box is not None
+    assert box["x"] >= 0
+    assert box["x"] + box["width"] <= 390
+    page.set_viewport_size({"width": 1440, "height": 900})
     page.locator("a[href*='/print?org=']").click()
     expect(page.locator("#print-button")).to_be_visible()
     expect(page.locator("table")).to_contain_text(partners[0])

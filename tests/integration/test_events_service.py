@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from itertools import combinations
 from typing import Any
 
@@ -340,7 +340,10 @@ def test_publishing_tells_each_member_and_freezes_the_plan(world):
     assert len(mine) == len(events.meetings_of(event, org.id))
     assert all(r.other.id != org.id for r in mine)
     assert events.get(member, event.id) is event
-    events.step(world["facilitator"], event.id, "hold")
+    with pytest.raises(InvalidTransition):  # not before its day
+        events.step(world["facilitator"], event.id, "hold")
+    the_day_after = as_utc(event.starts_at) + timedelta(days=1)
+    events.step(world["facilitator"], event.id, "hold", now=the_day_after)
     assert events.visible(member)[1] == [event]
 
 

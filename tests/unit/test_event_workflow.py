@@ -14,6 +14,7 @@ from symbiosis.workflow.event import (
     TransitionNotAllowed,
     allowed_actions,
     next_state,
+    on_time,
 )
 
 S, A = EventState, EventAction
@@ -42,6 +43,23 @@ def test_the_table_is_the_expected_one() -> None:
     assert TRANSITIONS == EXPECTED
     assert allowed_actions(S.PLANNED) == [A.PLAN, A.REOPEN, A.PUBLISH]
     assert allowed_actions(S.HELD) == []
+
+
+@pytest.mark.parametrize("action", list(EventAction))
+@pytest.mark.parametrize("begun", [False, True])
+@pytest.mark.parametrize("its_day", [False, True])
+def test_the_calendar_allows_each_step_at_its_time(
+    action: EventAction, begun: bool, its_day: bool
+) -> None:
+    """Registration (re)opens only before the evening begins; an evening is
+    held on its day or later; the other steps take any date."""
+    if action in (A.OPEN, A.REOPEN):
+        expected = not begun
+    elif action is A.HOLD:
+        expected = its_day
+    else:
+        expected = True
+    assert on_time(action, begun=begun, its_day=its_day) is expected
 
 
 EVENT = {

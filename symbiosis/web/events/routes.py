@@ -17,6 +17,7 @@ from symbiosis.errors import FieldErrors, InvalidTransition, NotAllowed, StaleOb
 from symbiosis.extensions import db
 from symbiosis.i18n import gettext as _
 from symbiosis.models import Event
+from symbiosis.models.base import utcnow
 from symbiosis.services import event_views, events
 from symbiosis.web.choices import sdg_choices, zone_choices
 from symbiosis.web.events.forms import EventForm, RegistrationForm, VersionForm
@@ -74,7 +75,7 @@ def new() -> ResponseReturnValue:
         return page("events/form.html", form=form, event=None)
     if form.validate_on_submit():
         try:
-            created = events.create(current_user, form.raw())
+            created = events.create(current_user, form.raw(), now=utcnow())
         except FieldErrors as errors:
             errors.apply_to(form)
         else:
@@ -92,7 +93,9 @@ def edit(event_id: int) -> ResponseReturnValue:
         return page("events/form.html", form=form, event=event)
     if form.validate_on_submit():
         try:
-            events.edit(current_user, event.id, form.raw(), form.version.data)
+            events.edit(
+                current_user, event.id, form.raw(), form.version.data, now=utcnow()
+            )
         except FieldErrors as errors:
             errors.apply_to(form)
         except (InvalidTransition, StaleObject) as refusal:
@@ -107,7 +110,7 @@ def edit(event_id: int) -> ResponseReturnValue:
 
 def _registration_form(event: Event, org_id: int | None = None) -> RegistrationForm:
     form = RegistrationForm()
-    orgs = events.registrable(current_user)
+    orgs = event_views.registrable(current_user)
     form.organisation.choices = [(o.id, o.name) for o in orgs]
     form.sdgs.choices = sdg_choices()
     form.themes.choices = [(t, t) for t in event.themes or []]
@@ -118,7 +121,7 @@ def _registration_form(event: Event, org_id: int | None = None) -> RegistrationF
             mine = events.registration_of(event, org.id)
             # a first registration starts from the organisation's services
             offers, seeks = (
-                (mine.offers, mine.seeks) if mine else events.suggested(org.id)
+                (mine.offers, mine.seeks) if mine else event_views.suggested(org.id)
             )
             form.process(
                 data={
@@ -137,13 +140,15 @@ def _detail(event: Event, form: RegistrationForm | None = None) -> ResponseRetur
     form = form or _registration_form(event, request.args.get("org", type=int))
     own = current_user.organisation_id if current_user.is_org_member else None
     open_ = event.state in REGISTRATION_OPEN
+    steps = event_views.steps(current_user, event)
     return page(
         "events/detail.html",
         422 if form.errors else 200,
         event=event,
         form=form,
         step=VersionForm(),
-        actions=events.actions_for(current_user, event),
+        actions=steps.actions,
+        waiting=steps.waiting,
         manage=events.can_manage(current_user),
         can_register=open_ and bool(form.organisation.choices),
         # registration closed while one could have registered: say so
@@ -170,7 +175,7 @@ def step(event_id: int, action: str) -> ResponseReturnValue:
     form = VersionForm()
     bad_csrf(form)
     try:
-        events.step(current_user, event.id, action, form.version.data)
+        events.step(current_user, event.id, action, form.version.data, now=utcnow())
     except (InvalidTransition, StaleObject) as refusal:
         flash(refusal.message, "warning")
     else:
@@ -192,8 +197,10 @@ def register(event_id: int) -> ResponseReturnValue:
     event = load(event_id)
     form = _registration_form(event)
     bad_csrf(form)
+    org_id = _org_of(form)
+    updating = events.registration_of(event, org_id) is not None
     try:
-        events.register(current_user, event.id, _org_of(form), form.raw())
+        events.register(current_user, event.id, org_id, form.raw())
     except NotAllowed:
         abort(403)
     except (InvalidTransition, StaleObject) as refusal:
@@ -203,7 +210,12 @@ def register(event_id: int) -> ResponseReturnValue:
         errors.apply_to(form)
         return _detail(load(event_id), form)
     else:
-        flash(_("The organisation is registered for this event."), "success")
+        done = (
+            _("The registration is updated.")
+            if updating
+            else _("The organisation is registered for this event.")
+        )
+        flash(done, "success")
     return redirect(url_for(".detail", event_id=event.id) + "#registrations")
 
 
