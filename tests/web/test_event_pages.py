@@ -307,8 +307,8 @@ def test_the_plan_says_when_registrations_leave_tables_free(app, client, world):
     as_user(app, client, world["facilitator"])
     page = client.get(f"/events/{event_id}/plan").text
     assert (
-        "Avec 3 entreprises et 1 associations, chaque rencontre réunissant une "
-        "entreprise et une association, au plus 1 des 3 tables peuvent servir"
+        "Avec 3 entreprises et 1 association, chaque rencontre réunissant une "
+        "entreprise et une association, au plus 1 des 3 tables peut servir"
     ) in page
     # the non-profit meets each firm once, each firm meets it once
     assert _summary_numbers(page)[-2:] == [1, 3]
