@@ -169,6 +169,10 @@ def test_accept_start_deliver_complete(app, client, world):
     printable = client.get(f"/agreements/{agreement.id}/print")
     assert printable.status_code == 200
     assert "SYM-" in printable.text
+    assert (
+        'name="viewport" content="width=device-width, initial-scale=1"'
+        in printable.text
+    )  # phones
 
 
 def test_decline_needs_a_reason_next_to_the_field(app, client, world):

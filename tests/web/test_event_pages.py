@@ -200,6 +200,9 @@ def test_each_organisation_sees_only_its_own_schedule(app, client, world):
     printed = client.get(f"/events/{event_id}/print?org={world['orgs'][0]}")
     assert printed.status_code == 200
     assert "print.js" in printed.text
+    assert (
+        'name="viewport" content="width=device-width, initial-scale=1"' in printed.text
+    )  # phones
 
 
 def test_a_non_registered_member_sees_the_event_but_not_its_plan(app, client, world):

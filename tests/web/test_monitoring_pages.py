@@ -184,6 +184,9 @@ def test_exports_and_the_printable_report(app, client, world):
     assert printed.status_code == 200
     assert '<html lang="en">' in printed.text
     assert "tonnes delivered" in printed.text
+    assert (
+        'name="viewport" content="width=device-width, initial-scale=1"' in printed.text
+    )  # phones
     # the manager's report is about their zone only
     assert client.get(f"/monitoring/print?zone={world['other']}").status_code == 404
 
