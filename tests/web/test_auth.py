@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import sqlalchemy as sa
 from flask import Flask
@@ -167,6 +169,14 @@ def test_successful_logins_do_not_count_as_failures(
     for _ in range(7):
         assert client.post("/login", data=data).status_code == 302
         client.post("/logout")
+
+
+def test_long_lists_are_drawn_as_selects(client: FlaskClient) -> None:
+    page = client.get("/register").get_data(as_text=True)
+    for name in ("nace_code", "join_organisation"):
+        control = re.search(rf'<select [^>]*id="{name}"[^>]*>', page)
+        assert control is not None, name
+        assert 'class="form-select"' in control.group(0), name
 
 
 def test_register_creates_organisation_and_admin(
