@@ -37,8 +37,8 @@ def _participants(value: Any) -> int:
     return int(number)
 
 
-def _cost(value: Any) -> Any:
-    cost = parse_decimal(value)
+def _cost(value: Any, group: str = "") -> Any:
+    cost = parse_decimal(value, group)
     if not 0 <= cost <= MAX_COST:
         raise Invalid(N_("Enter an amount from 0 to one billion euros."))
     if cost.as_tuple().exponent < -2:  # type: ignore[operator]
@@ -46,8 +46,9 @@ def _cost(value: Any) -> Any:
     return cost
 
 
-def parse_service(raw: Mapping[str, Any]) -> Parsed:
-    """Category, title, description, target, estimated cost and its split."""
+def parse_service(raw: Mapping[str, Any], group: str = "") -> Parsed:
+    """Category, title, description, target, estimated cost and its split;
+    ``group``, the reader's thousands mark, reads German "2.400" as 2400."""
     return collect_fields(
         raw,
         {
@@ -59,7 +60,7 @@ def parse_service(raw: Mapping[str, Any]) -> Parsed:
                 clean_text(v, max_length=MAX_DESCRIPTION, multiline=True) or None
             ),
             "target_participants": _participants,
-            "estimated_cost": _cost,
+            "estimated_cost": lambda v: _cost(v, group),
             "cost_split": lambda v: parse_choice(
                 v, {c: c for c in COST_SPLITS}, COST_SPLITS
             ),

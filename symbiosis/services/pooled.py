@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
+from babel.numbers import get_group_symbol
 from sqlalchemy.orm.exc import StaleDataError
 
 from symbiosis import pooled_fields, units
@@ -175,16 +176,25 @@ def _tell(
 
 
 def propose(
-    actor: User, zone: Zone, raw: Mapping[str, Any], *, source_key: str | None = None
+    actor: User,
+    zone: Zone,
+    raw: Mapping[str, Any],
+    *,
+    source_key: str | None = None,
+    locale: str | None = None,
 ) -> PooledService:
     """A new pooled service for ``zone``, waiting for its manager's decision.
+
+    Amounts typed in a form are read in ``locale``, the reader's language.
 
     :raises NotAllowed: for people who are neither of the zone nor its manager.
     :raises FieldErrors: on bad fields; nothing is written.
     """
     if not roles_of(actor, zone.id):
         raise NotAllowed(gettext("Only organisations of the zone propose services."))
-    parsed = pooled_fields.parse_service(raw)
+    parsed = pooled_fields.parse_service(
+        raw, get_group_symbol(locale) if locale else ""
+    )
     if parsed.problems:
         raise FieldErrors(translate(parsed.problems))
     service = PooledService(

@@ -172,3 +172,30 @@ def test_the_api(client, world):
     wrong = client.post(f"{url}/approve", json={"version": 2}, headers=manager)
     assert wrong.status_code == 409
     assert wrong.json["allowed_actions"] == ["start", "close"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "typed", "cost"),
+    [("de", "2.400", "2400.00"), ("de", "2.400,50", "2400.50"),
+     ("fr", "2 400", "2400.00"), ("fr", "2\u202f400,50", "2400.50"),
+     ("en", "2,400.50", "2400.50")],
+)  # fmt: skip
+def test_a_cost_is_read_as_the_reader_types_it(app, client, world, lang, typed, cost):
+    from decimal import Decimal
+
+    import sqlalchemy as sa
+
+    from symbiosis.extensions import db
+    from symbiosis.models import PooledService
+
+    as_user(app, client, world["users"][0])
+    client.post("/language", data={"lang": lang})
+    made = client.post(
+        "/pooled/new",
+        data={"zone": world["zone"], "category": "mobility", "title": "Navette",
+              "cost_split": "equal", "estimated_cost": typed},
+    )  # fmt: skip
+    assert made.status_code == 302, made.text
+    with app.app_context():
+        found = db.session.scalars(sa.select(PooledService.estimated_cost)).one()
+    assert found == Decimal(cost)

@@ -7,6 +7,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import get_locale
 from flask_login import current_user
 
 from symbiosis import labels
@@ -150,7 +151,11 @@ def new() -> ResponseReturnValue:
         else:
             try:
                 created = service.propose(
-                    current_user, zone, form.raw(), source_key=form.source_key.data
+                    current_user,
+                    zone,
+                    form.raw(),
+                    source_key=form.source_key.data,
+                    locale=str(get_locale()),
                 )
             except FieldErrors as errors:
                 errors.apply_to(form)
