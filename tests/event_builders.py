@@ -8,9 +8,10 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+from symbiosis.extensions import db
 from symbiosis.models import Event, Organisation, User, Zone
 from symbiosis.services import events
-from tests.builders import make_org, make_user
+from tests.builders import make_org, make_user, make_zone
 
 EVENT: dict[str, Any] = {
     "title": "Soirée entreprises et associations",
@@ -125,3 +126,21 @@ def make_planned_event(
     db.session.add(event)
     db.session.flush()
     return event
+
+
+def make_event_world(*, firms: int = 6, clubs: int = 5) -> dict[str, Any]:
+    """Firms and non-profits of one zone with a member each and what each
+    registers with, and a facilitator of the network (committed; ids)."""
+    zone = make_zone()
+    orgs, members, forms = make_people(firms=firms, clubs=clubs, zone=zone)
+    network = make_org(name="Réseau", kind="association")
+    facilitator = make_user(org=network, facilitator=True)
+    db.session.commit()
+    return {
+        "zone": zone.id,
+        "orgs": [o.id for o in orgs],
+        "names": [o.name for o in orgs],
+        "members": [m.id for m in members],
+        "forms": forms,
+        "facilitator": facilitator.id,
+    }

@@ -13,28 +13,21 @@ from flask import Flask
 from symbiosis.extensions import db
 from symbiosis.models import Event, EventMeeting, EventRegistration
 from symbiosis.services import event_plans, events
-from tests.builders import make_org, make_reference, make_user, make_zone
+from tests.builders import make_reference
 from tests.conftest import as_user, repeated_ids
-from tests.event_builders import EVENT, make_event, make_people, register_all
+from tests.event_builders import (
+    EVENT,
+    make_event,
+    make_event_world,
+    register_all,
+)
 
 
 @pytest.fixture
 def world(app: Flask) -> dict[str, Any]:
     with app.app_context():
         make_reference()
-        zone = make_zone()
-        orgs, members, forms = make_people(zone=zone)
-        network = make_org(name="Réseau", kind="association")
-        facilitator = make_user(org=network, facilitator=True)
-        db.session.commit()
-        return {
-            "zone": zone.id,
-            "orgs": [o.id for o in orgs],
-            "names": [o.name for o in orgs],
-            "members": [m.id for m in members],
-            "forms": forms,
-            "facilitator": facilitator.id,
-        }
+        return make_event_world()
 
 
 def _event(

@@ -15,26 +15,16 @@ from flask.testing import FlaskClient
 from symbiosis.extensions import db
 from symbiosis.models import Event, EventMeeting, Organisation, User
 from symbiosis.services import event_plans, events
-from tests.builders import make_org, make_reference, make_user, make_zone
+from tests.builders import make_reference
 from tests.conftest import as_user
-from tests.event_builders import make_event, make_people, register_all
+from tests.event_builders import make_event, make_event_world, register_all
 
 
 @pytest.fixture
 def world(app: Flask) -> dict[str, Any]:
     with app.app_context():
         make_reference()
-        orgs, members, forms = make_people(zone=make_zone())
-        facilitator = make_user(
-            org=make_org(name="Réseau", kind="association"), facilitator=True
-        )
-        db.session.commit()
-        return {
-            "orgs": [o.id for o in orgs],
-            "members": [m.id for m in members],
-            "forms": forms,
-            "facilitator": facilitator.id,
-        }
+        return make_event_world()
 
 
 def _planned(app: Flask, world: dict[str, Any]) -> int:
