@@ -8,7 +8,7 @@ import re
 import pytest
 import sqlalchemy as sa
 from flask import Flask
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from symbiosis.extensions import db
 from symbiosis.models import Event, User
@@ -31,6 +31,19 @@ def _overflow(page: Page) -> int:
     )
 
 
+def _on_screen_and_labelled(page: Page, row: Locator, header: list[str]) -> None:
+    """Every cell of ``row`` is within a 390 px screen, labelled by its column,
+    and the page does not scroll sideways."""
+    cells = row.locator("td, th")
+    assert [c.get_attribute("data-label") for c in cells.all()] == header
+    for cell in cells.all():
+        box = cell.bounding_box()
+        assert box is not None
+        assert box["x"] >= 0
+        assert box["x"] + box["width"] <= 390
+    assert _overflow(page) <= 0
+
+
 @pytest.mark.parametrize("path", ["/listings/mine", "/agreements/"])
 def test_a_phone_shows_every_column_of_a_row(
     demo_site: None, page: Page, path: str
@@ -43,14 +56,7 @@ def test_a_phone_shows_every_column_of_a_row(
     header = table.locator("thead th").all_inner_texts()
     first = table.locator("tbody tr").first
     # every cell of the row is on the screen, labelled by its column
-    cells = first.locator("td, th")
-    assert [c.get_attribute("data-label") for c in cells.all()] == header
-    for cell in cells.all():
-        box = cell.bounding_box()
-        assert box is not None
-        assert box["x"] >= 0
-        assert box["x"] + box["width"] <= 390
-    assert _overflow(page) <= 0
+    _on_screen_and_labelled(page, first, header)
     # still a table, with its rows and cells, for screen readers
     expect(page.get_by_role("table")).to_have_count(1)
     expect(first.get_by_role("cell").first).to_be_visible()
@@ -99,13 +105,6 @@ def test_a_phone_shows_every_column_of_ones_schedule(
     rows = table.locator("tbody tr").all()
     met = [r for r in rows if r.locator("td, th").count() == len(header)]
     assert met, "no meeting in the schedule"
-    cells = met[0].locator("td, th")
-    assert [c.get_attribute("data-label") for c in cells.all()] == header
-    for cell in cells.all():
-        box = cell.bounding_box()
-        assert box is not None
-        assert box["x"] >= 0
-        assert box["x"] + box["width"] <= 390
-    assert _overflow(page) <= 0
+    _on_screen_and_labelled(page, met[0], header)
     expect(met[0].get_by_role("cell").last).to_be_visible()
     assert axe_violations(page) == []
