@@ -86,6 +86,11 @@ def _tz() -> ZoneInfo:
     return ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE") or "UTC")
 
 
+def local_day(moment: datetime | None = None) -> date:
+    """The day it is (or was at ``moment``) where the events take place."""
+    return (moment or utcnow()).astimezone(_tz()).date()
+
+
 def local_start(event: Event) -> tuple[date, time]:
     """The event's date and start time in the app's time zone (for forms)."""
     local = as_utc(event.starts_at).astimezone(_tz())
@@ -123,7 +128,7 @@ def date_refusal(
     now = now or utcnow()
     day = local_start(event)[0]
     begun = as_utc(event.starts_at) <= now
-    if on_time(action, begun=begun, its_day=day <= now.astimezone(_tz()).date()):
+    if on_time(action, begun=begun, its_day=day <= local_day(now)):
         return None
     if action in BEFORE_START:
         return gettext(
@@ -195,7 +200,7 @@ def _parse_event(
         if moved and moment <= now:
             problems.append(
                 ("date", gettext("This day has passed: choose today or a later day."))
-                if day < now.astimezone(_tz()).date()
+                if day < local_day(now)
                 else ("time", gettext("This time has passed: choose a later one."))
             )
     if problems:

@@ -18,11 +18,9 @@ from collections.abc import Callable, Mapping
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any, TypeVar
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from babel.numbers import get_group_symbol
-from flask import current_app
 from flask_babel import format_date
 
 from symbiosis.errors import DomainError, FieldErrors, NotAllowed
@@ -31,16 +29,16 @@ from symbiosis.i18n import gettext
 from symbiosis.listing_fields import (
     MAX_TITLE,
     Invalid,
-    _quantity,
     clean_text,
     parse_decimal,
+    parse_quantity,
     parse_sdgs,
 )
 from symbiosis.models import Agreement, Event, EventRegistration, Organisation
 from symbiosis.models.base import utcnow
 from symbiosis.services.agreements import event as agreement_event
 from symbiosis.services.agreements import scoped_key
-from symbiosis.services.events import local_start
+from symbiosis.services.events import local_day, local_start
 from symbiosis.services.listing_lookups import Lookups
 from symbiosis.services.listings import new_listing
 from symbiosis.workflow.agreement import AgreementState
@@ -72,8 +70,7 @@ def opens_on(event: Event) -> date:
 
 def is_open(event: Event) -> bool:
     """Whether the event's day has come (during the evening or after it)."""
-    zone = ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE") or "UTC")
-    return utcnow().astimezone(zone).date() >= opens_on(event)
+    return local_day() >= opens_on(event)
 
 
 def not_open_notice(event: Event) -> str:
@@ -167,7 +164,7 @@ def check(
         _read(errors, "title", lambda v: clean_text(v, max_length=MAX_TITLE), title)
     group = get_group_symbol(locale) if locale else ""
     quantity = _read(
-        errors, "quantity", lambda v: _quantity(v, group), raw.get("quantity")
+        errors, "quantity", lambda v: parse_quantity(v, group), raw.get("quantity")
     )
     unit = str(raw.get("unit") or "")
     if unit not in UNITS:
