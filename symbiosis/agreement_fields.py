@@ -21,12 +21,12 @@ from symbiosis.listing_fields import (
     Problem,
     _frequency,
     _price,
-    _quantity,
     _text,
     _unit,
     clean_text,
     parse_choice,
     parse_date,
+    parse_quantity,
     price_problems,
 )
 
@@ -77,7 +77,7 @@ def parse_terms(raw: Mapping[str, Any]) -> Parsed:
     parsed = collect_fields(
         raw,
         {
-            "quantity": _quantity,
+            "quantity": parse_quantity,
             "unit": _unit,
             "frequency": _frequency,
             "start": parse_date,
@@ -104,7 +104,7 @@ def parse_delivery(raw: Mapping[str, Any]) -> Parsed:
         raw,
         {
             "delivered_on": parse_date,
-            "quantity": _quantity,
+            "quantity": parse_quantity,
             "unit": _unit,
             "note": lambda v: (
                 clean_text(v, max_length=MAX_REASON, multiline=True) or None
@@ -118,7 +118,7 @@ def parse_totals(raw: Mapping[str, Any]) -> Parsed:
     """The actual totals asked for when an agreement is completed."""
     return collect_fields(
         raw,
-        {"actual_quantity": _quantity, "actual_unit": _unit},
+        {"actual_quantity": parse_quantity, "actual_unit": _unit},
         {"actual_quantity", "actual_unit"},
     )
 

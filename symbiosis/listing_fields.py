@@ -270,7 +270,7 @@ def parse_listing(raw: Mapping[str, Any]) -> ListingData:
             clean_text(v, max_length=MAX_DESCRIPTION, multiline=True) or None
         ),
         "ewc_code": parse_ewc,
-        "quantity": _quantity,
+        "quantity": parse_quantity,
         "unit": _unit,
         "frequency": _frequency,
         "available_from": parse_date,
@@ -308,7 +308,7 @@ def parse_listing(raw: Mapping[str, Any]) -> ListingData:
     return ListingData(values, problems)
 
 
-def _quantity(value: Any, group: str = "") -> Decimal:
+def parse_quantity(value: Any, group: str = "") -> Decimal:
     quantity = parse_decimal(value, group)
     if quantity <= 0:
         raise Invalid(N_("The quantity must be more than zero."))

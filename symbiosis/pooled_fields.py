@@ -16,12 +16,12 @@ from symbiosis.listing_fields import (
     N_,
     Invalid,
     _frequency,
-    _quantity,
     _unit,
     clean_text,
     parse_choice,
     parse_decimal,
     parse_ewc,
+    parse_quantity,
 )
 from symbiosis.workflow.pooled_categories import CATEGORIES
 
@@ -78,7 +78,7 @@ def parse_waste_line(raw: Mapping[str, Any]) -> Parsed:
         raw,
         {
             "ewc_code": parse_ewc,
-            "quantity": _quantity,
+            "quantity": parse_quantity,
             "unit": _unit,
             "frequency": _frequency,
         },
