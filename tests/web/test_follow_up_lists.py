@@ -174,8 +174,10 @@ def test_notifications_say_when(
         ).one()
         stamp = note.created_at.isoformat()
     assert f'<time datetime="{stamp}">' in html
+    # as the site writes dates, with the time ("28 nov. 2026, 11:20")
     assert re.search(
-        rf'<time datetime="{re.escape(stamp)}">\d{{2}}/\d{{2}}/\d{{4}} ', html
+        rf'<time datetime="{re.escape(stamp)}">\d{{1,2}} \S+ \d{{4}}, \d{{2}}:\d{{2}}</time>',
+        html,
     )
 
 
