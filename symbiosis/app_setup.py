@@ -10,7 +10,7 @@ from flask import Flask, current_app, g, has_request_context, request, session
 from flask_login import current_user
 from markupsafe import Markup
 
-from symbiosis import ROOT, authz, db_connections, labels  # noqa: F401 - its listeners
+from symbiosis import ROOT, authz, db_connections, formats, labels  # noqa: F401 - its listeners
 from symbiosis.extensions import (
     babel,
     csrf,
@@ -132,10 +132,10 @@ def register_request_hooks(app: Flask) -> None:
         }
 
     app.add_template_filter(labels.sentence_case, "sentence_case")
-    app.add_template_filter(labels.number, "decimal")
+    app.add_template_filter(formats.number, "decimal")
     app.add_template_filter(labels.quantity, "quantity")
-    app.add_template_filter(labels.distance, "distance")
-    app.add_template_filter(labels.euros, "euros")
+    app.add_template_filter(formats.distance, "distance")
+    app.add_template_filter(formats.euros, "euros")
     app.add_template_filter(_dateformat, "dateformat")
     app.add_template_filter(_datetimeformat, "datetimeformat")
 
@@ -171,7 +171,7 @@ def _dateformat(value: Any) -> str:
 
 
 def _datetimeformat(value: Any) -> str:
-    return labels.moment(value)
+    return formats.moment(value)
 
 
 def register_blueprints(app: Flask) -> None:

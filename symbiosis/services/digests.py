@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import force_locale
 
-from symbiosis import labels
+from symbiosis import formats
 from symbiosis.extensions import db
 from symbiosis.i18n import gettext, ngettext
 from symbiosis.models import MailNotices, Notification, User
@@ -84,7 +84,7 @@ def _written(user: User, notes: Sequence[Notification]) -> tuple[str, str]:
         "",
     ]
     for note in notes[:NAMED]:
-        when = labels.moment(note.created_at)
+        when = formats.moment(note.created_at)
         lines.append(f"- {note.subject} ({when})")
         lines.append(f"  {base}/notifications/{note.id}")
     if count > NAMED:

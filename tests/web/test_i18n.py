@@ -133,7 +133,7 @@ def test_a_moment_reads_as_the_site_writes_dates_in_each_language(
 ) -> None:
     from datetime import datetime
 
-    from symbiosis.labels import moment
+    from symbiosis.formats import moment
 
     at = datetime(2026, 11, 28, 10, 20, 45)  # UTC: 11:20 in Luxembourg
     for lang, shown in (("de", "28.11.2026, 11:20"),

@@ -367,11 +367,11 @@ def test_distances_read_in_the_reader_language(
 ) -> None:
     from flask_babel import force_locale
 
-    from symbiosis import labels
+    from symbiosis import formats
     from symbiosis.web.matches.explain import sentence
 
     with app.test_request_context(), force_locale(lang):
-        assert labels.distance(km) == shown
+        assert formats.distance(km) == shown
         assert sentence({"code": "distance", "params": {"km": km}}) == shown
 
 

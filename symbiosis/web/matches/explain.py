@@ -7,7 +7,7 @@ from typing import Any
 
 from flask_babel import format_date, get_locale
 
-from symbiosis import labels, themes
+from symbiosis import formats, themes
 from symbiosis.i18n import gettext, ngettext
 from symbiosis.i18n import lazy_gettext as _l
 from symbiosis.matching.explain import ewc_display
@@ -48,7 +48,7 @@ def sentence(reason: dict[str, Any]) -> str:
                 list=", ".join(p["words"]),
             )
         case "distance":
-            return labels.distance(p["km"])
+            return formats.distance(p["km"])
         case "coverage":
             return gettext(
                 "covers %(percent)d %% of the yearly need", percent=p["percent"]
