@@ -17,7 +17,6 @@ from symbiosis.errors import FieldErrors, InvalidTransition, NotAllowed, StaleOb
 from symbiosis.extensions import db
 from symbiosis.i18n import gettext as _
 from symbiosis.models import Event
-from symbiosis.models.base import utcnow
 from symbiosis.services import event_views, events
 from symbiosis.web.choices import sdg_choices, zone_choices
 from symbiosis.web.events.forms import EventForm, RegistrationForm, VersionForm
@@ -75,7 +74,7 @@ def new() -> ResponseReturnValue:
         return page("events/form.html", form=form, event=None)
     if form.validate_on_submit():
         try:
-            created = events.create(current_user, form.raw(), now=utcnow())
+            created = events.create(current_user, form.raw())
         except FieldErrors as errors:
             errors.apply_to(form)
         else:
@@ -93,9 +92,7 @@ def edit(event_id: int) -> ResponseReturnValue:
         return page("events/form.html", form=form, event=event)
     if form.validate_on_submit():
         try:
-            events.edit(
-                current_user, event.id, form.raw(), form.version.data, now=utcnow()
-            )
+            events.edit(current_user, event.id, form.raw(), form.version.data)
         except FieldErrors as errors:
             errors.apply_to(form)
         except (InvalidTransition, StaleObject) as refusal:
@@ -175,7 +172,7 @@ def step(event_id: int, action: str) -> ResponseReturnValue:
     form = VersionForm()
     bad_csrf(form)
     try:
-        events.step(current_user, event.id, action, form.version.data, now=utcnow())
+        events.step(current_user, event.id, action, form.version.data)
     except (InvalidTransition, StaleObject) as refusal:
         flash(refusal.message, "warning")
     else:
