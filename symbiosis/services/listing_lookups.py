@@ -18,6 +18,8 @@ class Place(NamedTuple):
     name: str
     lat: float
     lon: float
+    commune: str = ""
+    kind: str = ""  # commune, locality or zone
 
 
 @dataclass
@@ -59,20 +61,30 @@ class Lookups:
         return self.sdgs.get(number)
 
 
-def places() -> dict[str, Place]:
-    """Every place a listing may name, by its folded name. Communes come
-    first, so a name shared by a commune and a village means the commune;
-    then villages; then business zones ("ZIC Foetz (Mondercange)", or
-    "ZIC Foetz"), which keep their short name."""
-    found: dict[str, Place] = {}
-    for place in db.session.scalars(
-        sa.select(Locality).order_by(Locality.kind, Locality.name)
-    ):
-        found.setdefault(fold(place.name), Place(place.name, place.lat, place.lon))
+def listed_places() -> list[tuple[Place, tuple[str, ...]]]:
+    """Every place a listing may name, with the names it answers to, in the
+    order they claim a name: communes first, so a name shared by a commune
+    and a village means the commune; then villages; then business zones, by
+    their full and short names ("ZIC Foetz (Mondercange)", "ZIC Foetz") and
+    known by the short one."""
+    found: list[tuple[Place, tuple[str, ...]]] = [
+        (Place(p.name, p.lat, p.lon, p.commune or p.name, p.kind), (p.name,))
+        for p in db.session.scalars(
+            sa.select(Locality).order_by(Locality.kind, Locality.name)
+        )
+    ]
     for zone in db.session.scalars(sa.select(Zone).order_by(Zone.name)):
-        spot = Place(zone.short_name, zone.lat, zone.lon)
-        found.setdefault(fold(zone.name), spot)
-        found.setdefault(fold(zone.short_name), spot)
+        spot = Place(zone.short_name, zone.lat, zone.lon, zone.commune, "zone")
+        found.append((spot, (zone.name, zone.short_name)))
+    return found
+
+
+def places() -> dict[str, Place]:
+    """The places of :func:`listed_places` by each of their folded names."""
+    found: dict[str, Place] = {}
+    for place, names in listed_places():
+        for name in names:
+            found.setdefault(fold(name), place)
     return found
 
 

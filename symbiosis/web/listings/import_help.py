@@ -6,13 +6,10 @@ import csv
 import io
 from typing import NamedTuple
 
-import sqlalchemy as sa
-
-from symbiosis.extensions import db
 from symbiosis.i18n import lazy_gettext as _l
 from symbiosis.listing_fields import KINDS, PRICE_TERMS, REQUIRED, RESOURCES
-from symbiosis.models import Locality, Zone
 from symbiosis.services.imports import ORG_COLUMN, TEMPLATE_COLUMNS
+from symbiosis.services.listing_lookups import listed_places
 from symbiosis.themes import THEMES
 from symbiosis.units import Frequency, Unit
 
@@ -70,16 +67,11 @@ def columns() -> list[Column]:
 
 
 def places_csv() -> str:
-    """Every name the locality column takes: communes, their localities and
-    the business zones (by the short name that the import also reads)."""
+    """Every name the locality column takes (:func:`listed_places`): communes,
+    their localities and the business zones, by the short name."""
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow(("locality", "commune", "kind", "lat", "lon"))
-    for place in db.session.scalars(
-        sa.select(Locality).order_by(Locality.kind, Locality.name)
-    ):
-        commune = place.commune or place.name
-        writer.writerow((place.name, commune, place.kind, place.lat, place.lon))
-    for zone in db.session.scalars(sa.select(Zone).order_by(Zone.name)):
-        writer.writerow((zone.short_name, zone.commune, "zone", zone.lat, zone.lon))
+    for place, _names in listed_places():
+        writer.writerow((place.name, place.commune, place.kind, place.lat, place.lon))
     return out.getvalue()
