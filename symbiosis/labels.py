@@ -334,6 +334,7 @@ def activity_label(action: str) -> str:
 EVENT_STATE = {
     "draft": _l("draft"),
     "open": _l("registration open"),
+    "closed": _l("registration closed"),  # open, but the evening has begun
     "planned": _l("being planned"),
     "published": _l("plan published"),
     "held": _l("held"),

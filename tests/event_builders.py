@@ -10,7 +10,7 @@ from typing import Any
 
 from symbiosis.extensions import db
 from symbiosis.models import Event, Organisation, User, Zone
-from symbiosis.services import events
+from symbiosis.services import event_registrations, events
 from tests.builders import make_org, make_user, make_zone
 
 EVENT: dict[str, Any] = {
@@ -92,10 +92,17 @@ def make_event(facilitator: User, *, open_: bool = True, **fields: Any) -> Event
 
 
 def register_all(
-    event: Event, by: User, orgs: list[Organisation], forms: list[dict[str, str]]
+    event: Event,
+    by: User,
+    orgs: list[Organisation],
+    forms: list[dict[str, str]],
+    *,
+    now: datetime | None = None,
 ) -> None:
+    """Register each organisation (at ``now``: an evening that has passed
+    took its registrations before it)."""
     for org, form in zip(orgs, forms, strict=True):
-        events.register(by, event.id, org.id, form)
+        event_registrations.register(by, event.id, org.id, form, now=now)
 
 
 def make_planned_event(

@@ -26,7 +26,7 @@ import sqlalchemy as sa
 from symbiosis.extensions import db
 from symbiosis.models import Agreement, Event, Notification, Organisation, User
 from symbiosis.models.base import as_utc
-from symbiosis.services import event_plans, events, partnerships
+from symbiosis.services import event_plans, event_registrations, events, partnerships
 from symbiosis.services.seeding import LoadReport
 
 
@@ -77,7 +77,9 @@ def _replay(script: dict[str, Any], today: date) -> None:
     events.step(facilitator, event.id, "open", now=before)
     for entry in script["registrations"]:
         org = _organisation(entry["organisation"])
-        events.register(_user(entry["by"]), event.id, org.id, entry)
+        event_registrations.register(
+            _user(entry["by"]), event.id, org.id, entry, now=before
+        )
     if script.get("stage") == "open":  # still to come: registration stays open
         _back_date_open(event.id, today)
         return

@@ -188,7 +188,7 @@ def plan(actor: User, event_id: int, expected_version: Any = None) -> PlanReport
     _store(event, result, scorer, rescore=True)
     event.state = target
     event.planned_at = utcnow()
-    events._commit()
+    events.commit()
     counts = result.counts()
     return PlanReport(
         meetings=len(result.meetings()),
@@ -235,7 +235,7 @@ def _apply(event: Event, edit: Callable[[Problem, Plan, Scorer], Plan]) -> None:
     except rules.EditRefused as refusal:
         raise FieldErrors([("plan", explain(refusal.problems, event))]) from None
     _store(event, changed, scorer, rescore=False)
-    events._commit()
+    events.commit()
 
 
 def swap(
@@ -310,7 +310,7 @@ def set_lock(
         raise FieldErrors([("plan", explain([problem], event))])
     row.locked = locked
     event.updated_at = utcnow()
-    events._commit()
+    events.commit()
 
 
 # -- reading ------------------------------------------------------------------

@@ -26,9 +26,6 @@ from symbiosis.extensions import db
 from symbiosis.i18n import gettext
 from symbiosis.models import (
     Event,
-    EventMeeting,
-    EventRegistration,
-    Organisation,
     User,
     Zone,
 )
@@ -38,7 +35,6 @@ from symbiosis.services.listings import translate
 from symbiosis.workflow.event import (
     BEFORE_START,
     DETAILS_EDITABLE,
-    REGISTRATION_OPEN,
     STRUCTURE_EDITABLE,
     VISIBLE_TO_ALL,
     EventAction,
@@ -157,7 +153,9 @@ def visible(user: Any) -> tuple[list[Event], list[Event]]:
 
 
 # -- the event ---------------------------------------------------------------
-def _commit() -> None:
+def commit() -> None:
+    """Commit the event's change; two people saving at once: the second one
+    is told to reload (:class:`StaleObject`)."""
     try:
         db.session.commit()
     except (StaleDataError, sa.exc.IntegrityError):
@@ -225,7 +223,7 @@ def create(
     values = _parse_event(raw, now or utcnow())
     event = Event(created_by=actor, state=EventState.DRAFT, **values)
     db.session.add(event)
-    _commit()
+    commit()
     return event
 
 
@@ -259,7 +257,7 @@ def edit(
             raise FieldErrors([(name, message) for name in changed])
     for name, value in values.items():
         setattr(event, name, value)
-    _commit()
+    commit()
     return event
 
 
@@ -304,7 +302,7 @@ def step(
     if wanted is EventAction.PUBLISH:
         event.published_at = utcnow()
         _tell_participants(event)
-    _commit()
+    commit()
     return event
 
 
@@ -322,76 +320,3 @@ def _tell_participants(event: Event) -> None:
             write,
             link=f"/events/{event.id}/schedule?org={org_id}",
         )
-
-
-# -- registration -------------------------------------------------------------
-def registration_of(
-    event: Event, organisation_id: int | None
-) -> EventRegistration | None:
-    return next(
-        (r for r in event.registrations if r.organisation_id == organisation_id),
-        None,
-    )
-
-
-def _registering(actor: User, event_id: int, organisation_id: int) -> Event:
-    event = get(actor, event_id)
-    org = db.session.get(Organisation, organisation_id)
-    if org is None or not can(actor, Perm.REGISTER_EVENT, org):
-        raise NotAllowed(gettext("You may only register your own organisation."))
-    if event.state not in REGISTRATION_OPEN:
-        raise InvalidTransition(gettext("Registration for this event is closed."))
-    return event
-
-
-def register(
-    actor: User, event_id: int, organisation_id: int, raw: Mapping[str, Any]
-) -> EventRegistration:
-    """Register an organisation (or update what it offers and seeks).
-
-    :raises NotAllowed: not one's own organisation (facilitators: any).
-    :raises InvalidTransition: registration is not open.
-    :raises FieldErrors: on bad fields; nothing is written.
-    """
-    event = _registering(actor, event_id, organisation_id)
-    parsed = event_fields.parse_registration(raw, event.themes or [])
-    if parsed.problems:
-        raise FieldErrors(translate(parsed.problems))
-    values = parsed.values
-    registration = registration_of(event, organisation_id)
-    if registration is None:
-        registration = EventRegistration(
-            event=event, organisation_id=organisation_id, registered_by=actor
-        )
-        db.session.add(registration)
-    registration.offers = "\n".join(values.get("offers") or [])
-    registration.seeks = "\n".join(values.get("seeks") or [])
-    registration.sdgs = list(values.get("sdgs") or [])
-    registration.themes = list(values.get("themes") or [])
-    _commit()
-    return registration
-
-
-def unregister(actor: User, event_id: int, organisation_id: int) -> None:
-    """Withdraw an organisation, with its locked meetings if it had any.
-
-    :raises NotAllowed: not one's own organisation.
-    :raises InvalidTransition: registration is not open.
-    :raises FieldErrors: the organisation is not registered.
-    """
-    event = _registering(actor, event_id, organisation_id)
-    registration = registration_of(event, organisation_id)
-    if registration is None:
-        raise FieldErrors(
-            [("organisation", gettext("This organisation is not registered."))]
-        )
-    event.registrations.remove(registration)
-    for meeting in list(event.meetings):
-        if organisation_id in (meeting.org_a_id, meeting.org_b_id):
-            event.meetings.remove(meeting)
-    _commit()
-
-
-def meetings_of(event: Event, organisation_id: int) -> list[EventMeeting]:
-    """An organisation's meetings, round by round."""
-    return [m for m in event.meetings if organisation_id in (m.org_a_id, m.org_b_id)]

@@ -20,7 +20,7 @@ from sqlalchemy.orm import joinedload
 from symbiosis.extensions import db
 from symbiosis.models import Agreement, Event, Listing, Match, PooledService
 from symbiosis.models.base import utcnow
-from symbiosis.services import events, notify
+from symbiosis.services import event_registrations, events, notify
 from symbiosis.services.proposals import with_listings
 from symbiosis.workflow.agreement import AgreementState
 from symbiosis.workflow.listing import ListingState
@@ -164,7 +164,7 @@ def overview(user: Any, today: date | None = None) -> Overview:
         found.pools_to_decide = _pools_to_decide(user)
     upcoming, _past = events.visible(user)
     found.events = [
-        (event, events.registration_of(event, org_id) is not None)
+        (event, event_registrations.registration_of(event, org_id) is not None)
         for event in upcoming[:EVENTS_SHOWN]
     ]
     return found

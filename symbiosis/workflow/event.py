@@ -81,6 +81,12 @@ def on_time(action: EventAction, *, begun: bool, its_day: bool) -> bool:
     return True
 
 
+def takes_registrations(state: EventState, *, begun: bool) -> bool:
+    """Whether organisations may register (or withdraw) now: while
+    registration is open and the evening has not begun."""
+    return state in REGISTRATION_OPEN and not begun
+
+
 def allowed_actions(state: EventState) -> list[EventAction]:
     """The steps open from ``state``, in display order."""
     return open_from(TRANSITIONS, state, EventAction)

@@ -18,7 +18,7 @@ from playwright.sync_api import Page, expect
 from symbiosis.extensions import db
 from symbiosis.models import Event, Organisation, User
 from symbiosis.models.base import utcnow
-from symbiosis.services import events
+from symbiosis.services import event_registrations
 from tests.browser.test_agreements import sign_in
 from tests.builders import make_org, make_reference, make_user, make_zone
 from tests.event_builders import make_people
@@ -73,7 +73,7 @@ def test_create_register_plan_publish_and_read_a_schedule(
     with app.app_context():  # nine organisations register through the service
         boss = db.session.scalar(sa_user(str(people["facilitator"])))
         for org_id, form in list(zip(orgs, forms, strict=True))[1:]:
-            events.register(boss, event_id, org_id, form)
+            event_registrations.register(boss, event_id, org_id, form)
 
     sign_in(page, members[0])  # the tenth through the page
     page.goto(event_url)
@@ -151,7 +151,7 @@ def test_create_register_plan_publish_and_read_a_schedule(
     with app.app_context():
         event = db.session.get(Event, event_id)
         assert event is not None
-        mine = events.meetings_of(event, orgs[0])
+        mine = event_registrations.meetings_of(event, orgs[0])
         partners = sorted(m.other(orgs[0]).name for m in mine)
         first = db.session.get(Organisation, orgs[0])
         assert first is not None

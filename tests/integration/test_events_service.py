@@ -14,7 +14,7 @@ from symbiosis.errors import FieldErrors, InvalidTransition, NotAllowed, StaleOb
 from symbiosis.extensions import db
 from symbiosis.models import Event, EventMeeting, EventRegistration, Notification
 from symbiosis.models.base import as_utc
-from symbiosis.services import event_plans, event_views, events
+from symbiosis.services import event_plans, event_registrations, event_views, events
 from tests.builders import make_org, make_reference, make_user, make_zone
 from tests.event_builders import EVENT, make_event, make_people, register_all
 
@@ -134,20 +134,24 @@ def test_members_register_their_own_organisation(world):
     member, org = world["members"][0], world["orgs"][0]
     form = world["forms"][0]
     with pytest.raises(NotAllowed):  # a draft: not even visible
-        events.register(member, event.id, org.id, form)
+        event_registrations.register(member, event.id, org.id, form)
     events.step(world["facilitator"], event.id, "open")
-    registration = events.register(member, event.id, org.id, form)
+    registration = event_registrations.register(member, event.id, org.id, form)
     assert registration.offer_lines == ["Journées de bénévolat", "Salle de réunion"]
     assert (registration.sdgs, registration.themes) == ([4, 8], ["Éducation"])
     with pytest.raises(NotAllowed):
-        events.register(member, event.id, world["orgs"][1].id, form)
+        event_registrations.register(member, event.id, world["orgs"][1].id, form)
     # Registering again updates; the facilitator registers anyone.
-    events.register(member, event.id, org.id, {**form, "seeks": "Mentoring"})
-    events.register(world["facilitator"], event.id, world["orgs"][1].id, form)
+    event_registrations.register(
+        member, event.id, org.id, {**form, "seeks": "Mentoring"}
+    )
+    event_registrations.register(
+        world["facilitator"], event.id, world["orgs"][1].id, form
+    )
     rows = db.session.scalars(sa.select(EventRegistration)).all()
     assert len(rows) == 2
     assert rows[0].seek_lines == ["Mentoring"]
-    events.unregister(member, event.id, org.id)
+    event_registrations.unregister(member, event.id, org.id)
     assert db.session.scalar(sa.select(sa.func.count(EventRegistration.id))) == 1
 
 
@@ -163,7 +167,7 @@ def test_members_register_their_own_organisation(world):
 def test_bad_registration_names_the_field(world, fields, field):
     event = make_event(world["facilitator"])
     with pytest.raises(FieldErrors) as caught:
-        events.register(
+        event_registrations.register(
             world["members"][0], event.id, world["orgs"][0].id,
             {**world["forms"][0], **fields},
         )  # fmt: skip
@@ -174,7 +178,7 @@ def test_bad_registration_names_the_field(world, fields, field):
 def test_registration_closes_when_planned(world):
     event = planned(world)
     with pytest.raises(InvalidTransition):
-        events.register(
+        event_registrations.register(
             world["members"][0], event.id, world["orgs"][0].id, world["forms"][0]
         )
 
@@ -221,13 +225,13 @@ def test_reopening_keeps_the_locks_and_unregistering_drops_them(world):
     events.step(world["facilitator"], event.id, "reopen")
     event = db.session.get(Event, event.id)  # type: ignore[assignment]
     assert [m.locked for m in event.meetings] == [True]
-    events.unregister(world["facilitator"], event.id, meeting.org_a_id)
+    event_registrations.unregister(world["facilitator"], event.id, meeting.org_a_id)
     assert db.session.scalar(sa.select(sa.func.count(EventMeeting.id))) == 0
 
 
 def test_too_few_registrations_cannot_be_planned(world):
     event = make_event(world["facilitator"])
-    events.register(world["facilitator"], event.id, world["orgs"][0].id, world["forms"][0])  # fmt: skip
+    event_registrations.register(world["facilitator"], event.id, world["orgs"][0].id, world["forms"][0])  # fmt: skip
     with pytest.raises(FieldErrors) as caught:
         event_plans.plan(world["facilitator"], event.id)
     assert caught.value.errors[0][0] == "plan"
@@ -337,7 +341,7 @@ def test_publishing_tells_each_member_and_freezes_the_plan(world):
     rows = event_views.schedule(event, org.id)
     assert len(rows) == event.rounds
     mine = [r for r in rows if r.other is not None]
-    assert len(mine) == len(events.meetings_of(event, org.id))
+    assert len(mine) == len(event_registrations.meetings_of(event, org.id))
     assert all(r.other.id != org.id for r in mine)
     assert events.get(member, event.id) is event
     with pytest.raises(InvalidTransition):  # not before its day

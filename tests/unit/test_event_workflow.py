@@ -15,6 +15,7 @@ from symbiosis.workflow.event import (
     allowed_actions,
     next_state,
     on_time,
+    takes_registrations,
 )
 
 S, A = EventState, EventAction
@@ -60,6 +61,15 @@ def test_the_calendar_allows_each_step_at_its_time(
     else:
         expected = True
     assert on_time(action, begun=begun, its_day=its_day) is expected
+
+
+@pytest.mark.parametrize("state", list(EventState))
+@pytest.mark.parametrize("begun", [False, True])
+def test_registrations_are_taken_while_open_and_before_the_evening(
+    state: EventState, begun: bool
+) -> None:
+    expected = state is S.OPEN and not begun
+    assert takes_registrations(state, begun=begun) is expected
 
 
 EVENT = {

@@ -20,7 +20,7 @@ from symbiosis.errors import FieldErrors, InvalidTransition
 from symbiosis.extensions import db
 from symbiosis.models import Event, Organisation, User
 from symbiosis.models.base import as_utc, utcnow
-from symbiosis.services import event_plans, events
+from symbiosis.services import event_plans, event_registrations, events
 from tests.builders import make_reference
 from tests.conftest import as_user
 from tests.event_builders import EVENT, make_event_world, register_all
@@ -52,7 +52,7 @@ def _event(
             events.step(boss, event.id, "open", now=before)
         if stage in ("planned", "published"):
             orgs = [db.session.get(Organisation, i) for i in world["orgs"]]
-            register_all(event, boss, orgs, world["forms"])  # type: ignore[arg-type]
+            register_all(event, boss, orgs, world["forms"], now=before)  # type: ignore[arg-type]
             event_plans.plan(boss, event.id)
         if stage == "published":
             events.step(boss, event.id, "publish")
@@ -167,6 +167,65 @@ def test_an_upcoming_draft_still_opens(app, client, world):
     assert "/step/open" in client.get(f"/events/{event_id}").text
     assert client.post(f"/events/{event_id}/step/open").status_code == 302
     assert _row(app, event_id).state == "open"
+
+
+# -- registering ---------------------------------------------------------------
+def test_an_evening_that_has_begun_takes_no_more_registrations(app, client, world):
+    """Left open by its facilitator, an evening that has begun no longer takes
+    registrations, nor withdrawals: its page and the API say it is closed."""
+    event_id = _event(app, world, date(2020, 1, 1), stage="open")
+    member, org_id = world["members"][0], world["orgs"][0]
+    form = world["forms"][0]
+    with app.app_context():
+        user = db.session.get(User, member)
+        with pytest.raises(InvalidTransition):
+            event_registrations.register(user, event_id, org_id, form)
+    as_user(app, client, member)
+    page = client.get(f"/events/{event_id}").text
+    assert 'id="register-title"' not in page  # no form that cannot work
+    assert "les inscriptions sont closes : la soirée a commencé" in page.lower()
+    assert "inscriptions closes" in page
+    assert "state-closed" in page
+    sent = client.post(
+        f"/events/{event_id}/register", data={"organisation": org_id, **form}
+    )
+    assert sent.status_code in (302, 409)
+    assert _registrations(app, event_id) == 0
+    listed = client.get("/events/").text
+    assert "state-closed" in listed
+    assert "state-open" not in listed
+    api = client.get(f"/api/v1/events/{event_id}").get_json()
+    assert api["registration_open"] is False
+
+
+def test_before_the_evening_registration_and_withdrawal_still_work(app, world):
+    event_id = _event(app, world, _local_today(app) + timedelta(days=1), stage="open")
+    with app.app_context():
+        user = db.session.get(User, world["members"][0])
+        event_registrations.register(
+            user, event_id, world["orgs"][0], world["forms"][0]
+        )
+        assert _registrations(app, event_id) == 1
+        evening = as_utc(db.session.get(Event, event_id).starts_at)
+        with pytest.raises(InvalidTransition):  # once it has begun, no withdrawal
+            event_registrations.unregister(
+                user, event_id, world["orgs"][0], now=evening + timedelta(minutes=1)
+            )
+        assert _registrations(app, event_id) == 1
+        event_registrations.unregister(user, event_id, world["orgs"][0])
+    assert _registrations(app, event_id) == 0
+
+
+def _registrations(app: Flask, event_id: int) -> int:
+    from symbiosis.models import EventRegistration
+
+    with app.app_context():
+        return (
+            db.session.scalar(
+                sa.select(sa.func.count()).where(EventRegistration.event_id == event_id)
+            )
+            or 0
+        )
 
 
 # -- marking it held ---------------------------------------------------------------

@@ -12,7 +12,7 @@ from flask import Flask
 
 from symbiosis.extensions import db
 from symbiosis.models import Event, EventMeeting, EventRegistration
-from symbiosis.services import event_plans, events
+from symbiosis.services import event_plans, event_registrations, events
 from tests.builders import make_reference
 from tests.conftest import as_user, repeated_ids
 from tests.event_builders import (
@@ -179,7 +179,7 @@ def test_each_organisation_sees_only_its_own_schedule(app, client, world):
 
         events.step(db.session.get(User, world["facilitator"]), event_id, "publish")
         event = db.session.get(Event, event_id)
-        mine = events.meetings_of(event, world["orgs"][0])  # type: ignore[arg-type]
+        mine = event_registrations.meetings_of(event, world["orgs"][0])  # type: ignore[arg-type]
         partners = {m.other(world["orgs"][0]).name for m in mine}
     page = client.get(f"/events/{event_id}/schedule")
     assert page.status_code == 200

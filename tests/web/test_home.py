@@ -15,7 +15,7 @@ from flask.testing import FlaskClient
 from symbiosis.extensions import db
 from symbiosis.models import Listing, Match, User
 from symbiosis.models.base import utcnow
-from symbiosis.services import agreements, events, home, pooled
+from symbiosis.services import agreements, event_registrations, home, pooled
 from tests.builders import (
     agreement_terms,
     make_listing,
@@ -99,7 +99,7 @@ def world(app: Flask) -> dict[str, Any]:
             title="Soirée du Sud",
             date=(today + timedelta(days=10)).isoformat(),
         )
-        events.register(ua, evening.id, ours.id,
+        event_registrations.register(ua, evening.id, ours.id,
                         registration("Palettes", "Cartons", "12", "Inclusion"))  # fmt: skip
         make_event(facilitator, open_=False, title="Brouillon caché",
                    date=(today + timedelta(days=5)).isoformat())  # fmt: skip

@@ -21,9 +21,8 @@ from symbiosis.extensions import db
 from symbiosis.i18n import gettext as _
 from symbiosis.models import Event, EventRegistration, Organisation
 from symbiosis.models.base import as_id, as_utc, id_from_text
-from symbiosis.services import event_views, events
+from symbiosis.services import event_registrations, event_views, events
 from symbiosis.web.events.pages import can_see_plan
-from symbiosis.workflow.event import REGISTRATION_OPEN
 
 REGISTRATION_FIELDS = {"offers", "seeks", "sdgs", "themes", "organisation_id"}
 
@@ -49,7 +48,7 @@ def serialise(event: Event) -> dict[str, Any]:
         "pairs": event.pairs,
         "state": event.state,
         "version": event.version,
-        "registration_open": event.state in REGISTRATION_OPEN,
+        "registration_open": event_registrations.is_open(event),
         "past": events.is_past(event),
         "registrations": len(event.registrations),
     }
@@ -119,7 +118,7 @@ def events_detail(event_id: int) -> ResponseReturnValue:
         event = events.get(current_user, event_id)
     except NotAllowed:
         return _not_found()
-    own = events.registration_of(event, _own_id())
+    own = event_registrations.registration_of(event, _own_id())
     return jsonify(
         {
             **serialise(event),
@@ -163,9 +162,11 @@ def events_register(event_id: int) -> ResponseReturnValue:
     org_id = _target(body.pop("organisation_id", None))
     if not isinstance(org_id, int):
         return org_id
-    existed = events.registration_of(event, org_id) is not None
+    existed = event_registrations.registration_of(event, org_id) is not None
     try:
-        registration = events.register(current_user, event.id, org_id, body)
+        registration = event_registrations.register(
+            current_user, event.id, org_id, body
+        )
     except NotAllowed as refusal:
         return error(403, refusal.message, "organisation_id")
     except (InvalidTransition, StaleObject) as refusal:
@@ -190,7 +191,7 @@ def events_unregister(event_id: int) -> ResponseReturnValue:
     if not isinstance(org_id, int):
         return org_id
     try:
-        events.unregister(current_user, event.id, org_id)
+        event_registrations.unregister(current_user, event.id, org_id)
     except NotAllowed as refusal:
         return error(403, refusal.message, "organisation_id")
     except InvalidTransition as refusal:

@@ -13,7 +13,7 @@ from symbiosis import labels
 from symbiosis.errors import NotAllowed
 from symbiosis.extensions import db
 from symbiosis.models import Event, Organisation
-from symbiosis.services import event_views, events
+from symbiosis.services import event_registrations, event_views, events
 from symbiosis.workflow.event import PLAN_EXISTS, PLAN_SHOWN
 
 
@@ -44,7 +44,7 @@ def bad_csrf(form: Any) -> None:
 
 
 def _registered(event: Event, org_id: int | None) -> bool:
-    return events.registration_of(event, org_id) is not None
+    return event_registrations.registration_of(event, org_id) is not None
 
 
 def can_see_plan(event: Event) -> bool:

@@ -17,7 +17,7 @@ from symbiosis.errors import FieldErrors, InvalidTransition, NotAllowed, StaleOb
 from symbiosis.extensions import db
 from symbiosis.i18n import gettext as _
 from symbiosis.models import Event
-from symbiosis.services import event_views, events
+from symbiosis.services import event_registrations, event_views, events
 from symbiosis.web.choices import sdg_choices, zone_choices
 from symbiosis.web.events.forms import EventForm, RegistrationForm, VersionForm
 from symbiosis.web.events.pages import (
@@ -115,7 +115,7 @@ def _registration_form(event: Event, org_id: int | None = None) -> RegistrationF
         wanted = org_id or current_user.organisation_id
         org = next((o for o in orgs if o.id == wanted), orgs[0] if orgs else None)
         if org is not None:
-            mine = events.registration_of(event, org.id)
+            mine = event_registrations.registration_of(event, org.id)
             # a first registration starts from the organisation's services
             offers, seeks = (
                 (mine.offers, mine.seeks) if mine else event_views.suggested(org.id)
@@ -136,7 +136,7 @@ def _registration_form(event: Event, org_id: int | None = None) -> RegistrationF
 def _detail(event: Event, form: RegistrationForm | None = None) -> ResponseReturnValue:
     form = form or _registration_form(event, request.args.get("org", type=int))
     own = current_user.organisation_id if current_user.is_org_member else None
-    open_ = event.state in REGISTRATION_OPEN
+    open_ = event_registrations.is_open(event)
     steps = event_views.steps(current_user, event)
     return page(
         "events/detail.html",
@@ -148,15 +148,34 @@ def _detail(event: Event, form: RegistrationForm | None = None) -> ResponseRetur
         waiting=steps.waiting,
         manage=events.can_manage(current_user),
         can_register=open_ and bool(form.organisation.choices),
-        # registration closed while one could have registered: say so
-        closed_to=own is not None and event.state in ("planned", "published"),
-        selected=events.registration_of(event, form.organisation.data),
+        # registration closed while one could have registered: say why
+        closed_because=_closed_because(event) if own is not None else None,
+        selected=event_registrations.registration_of(event, form.organisation.data),
         chosen_name=dict(form.organisation.choices).get(form.organisation.data, ""),
-        own=events.registration_of(event, own),
+        own=event_registrations.registration_of(event, own),
         plan_visible=can_see_plan(event),
         date_of=events.local_start(event)[0],
         ends_at=events.ends_at(event),
     )
+
+
+def _closed_because(event: Event) -> str | None:
+    """Why a member can no longer register to an evening still to be held."""
+    if event.state in REGISTRATION_OPEN and not event_registrations.is_open(event):
+        return _("Registration is closed: the evening has begun.")
+    if event.state in ("planned", "published"):
+        return _(
+            "Registration is closed: the meetings of this evening are planned. "
+            "To take part all the same, write to the facilitator."
+        )
+    return None
+
+
+@bp.app_template_global("registration_closed_early")
+def registration_closed_early(event: Event) -> bool:
+    """An evening left open for registration that has begun (its badge says
+    registration is closed)."""
+    return event.state in REGISTRATION_OPEN and not event_registrations.is_open(event)
 
 
 @bp.get("/<int:event_id>")
@@ -195,9 +214,9 @@ def register(event_id: int) -> ResponseReturnValue:
     form = _registration_form(event)
     bad_csrf(form)
     org_id = _org_of(form)
-    updating = events.registration_of(event, org_id) is not None
+    updating = event_registrations.registration_of(event, org_id) is not None
     try:
-        events.register(current_user, event.id, org_id, form.raw())
+        event_registrations.register(current_user, event.id, org_id, form.raw())
     except NotAllowed:
         abort(403)
     except (InvalidTransition, StaleObject) as refusal:
@@ -223,7 +242,7 @@ def unregister(event_id: int) -> ResponseReturnValue:
     form = _registration_form(event)
     bad_csrf(form)
     try:
-        events.unregister(current_user, event.id, _org_of(form))
+        event_registrations.unregister(current_user, event.id, _org_of(form))
     except NotAllowed:
         abort(403)
     except InvalidTransition as refusal:
