@@ -44,9 +44,12 @@ def moment(value: Any) -> str:
     return pattern.replace("{1}", day).replace("{0}", time)
 
 
-def euros(value: Decimal) -> str:
+def euros(value: Decimal | float | str) -> str:
     """An amount in the reader's format, cents only when there are some:
-    "2 400,50 €" and "2 400 €" in French, "€2,400.50" in English."""
+    "2 400,50 €" and "2 400 €" in French, "€2,400.50" in English (a sum
+    read back from stored figures may come as a float or a string)."""
+    if not isinstance(value, Decimal):
+        value = Decimal(str(value)).quantize(Decimal("0.01"))
     locale = get_locale() or Locale.parse("fr")
     pattern = locale.currency_formats["standard"]
     if value == value.to_integral_value():

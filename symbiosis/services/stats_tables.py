@@ -21,6 +21,7 @@ from symbiosis.services import impacts, stats, stats_cache, stats_flows
 from symbiosis.services.stats_sql import Scope
 
 NUMBER = "number"
+MONEY = "money"  # a number of euros, shown as an amount on the pages
 TEXT = "text"
 
 
@@ -34,7 +35,7 @@ class Cell:
 class Table:
     key: str
     title: str
-    columns: list[tuple[str, str]]  # (label, NUMBER or TEXT)
+    columns: list[tuple[str, str]]  # (label, NUMBER, MONEY or TEXT)
     rows: list[list[Cell]] = field(default_factory=list)
     # Decimals shown on the pages per column (None: as stored); the CSV and
     # XLSX exports keep every figure as stored.
@@ -358,7 +359,7 @@ def _partnership_columns(key: str, first: str) -> Table:
         (gettext("Partnerships signed"), NUMBER),
         (gettext("Hours"), NUMBER),
         (gettext("Pieces"), NUMBER),
-        (gettext("Euros"), NUMBER),
+        (gettext("Euros"), MONEY),
     )
 
 

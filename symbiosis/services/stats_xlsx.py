@@ -15,7 +15,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from symbiosis.i18n import gettext
-from symbiosis.services.stats_tables import NUMBER, Report
+from symbiosis.services.stats_tables import MONEY, NUMBER, Report
 
 SHEET_NAME_MAX = 31  # Excel's limit
 FORBIDDEN = set("[]:*?/\\")
@@ -89,6 +89,9 @@ def workbook(report: Report) -> bytes:
                 for (cell,) in sheet.iter_rows(min_row=2, min_col=i, max_col=i):
                     is_int = isinstance(cell.value, int)
                     cell.number_format = "#,##0" if is_int else "#,##0.00#"
+            elif kind == MONEY:
+                for (cell,) in sheet.iter_rows(min_row=2, min_col=i, max_col=i):
+                    cell.number_format = '#,##0.00 "€"'
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

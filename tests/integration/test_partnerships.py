@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
@@ -259,3 +260,29 @@ def test_cents_at_most(evening):
             w["facilitator"], w["event"].id, _raw(w, value_eur="12,345"), locale="fr"
         )
     assert "value_eur" in dict(problems.value.errors)
+
+
+def test_the_dashboard_shows_partnership_euros_as_amounts(evening, client):
+    """The Euros columns read as amounts in the reader's language; the
+    workbook keeps the number, formatted in euros."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from tests.conftest import login
+
+    w = evening
+    partnerships.record(
+        w["facilitator"], w["event"].id, _raw(w, value_eur="1500,5"), locale="fr"
+    )
+    login(client, w["facilitator"])
+    page = client.get("/monitoring/").text
+    table = page[page.index('id="table-partnerships_by_event"') :]
+    table = table[: table.index("</table>")]
+    assert re.search(r"1\s500,50\s€", table), table
+    assert "1500.5" not in table
+    sheets = load_workbook(io.BytesIO(client.get("/monitoring/report.xlsx").data))
+    sheet = next(s for s in sheets if s["A1"].value == gettext("Event"))
+    euros = next(c for c in sheet[1] if c.value == "Euros").column_letter
+    assert sheet[f"{euros}2"].value == 1500.5
+    assert "€" in sheet[f"{euros}2"].number_format
