@@ -20,6 +20,9 @@ from symbiosis.i18n import gettext
 AT_MOST = {places: parse_pattern("#,##0." + "#" * places) for places in range(5)}
 DECIMAL = AT_MOST[4]  # as stored (quantities keep four decimals)
 TENTHS = parse_pattern("#,##0.0")
+# In a form field: no thousands mark, which a reader of another language
+# could take for a decimal one ("2.400" is 2.4 in English).
+UNGROUPED = parse_pattern("0.####")
 
 
 def number(value: Any, places: int | None = None) -> str:
@@ -30,6 +33,15 @@ def number(value: Any, places: int | None = None) -> str:
     shown = value.normalize() if isinstance(value, Decimal) else value
     pattern = DECIMAL if places is None else AT_MOST[places]
     return str(pattern.apply(shown, get_locale()))
+
+
+def field_number(value: Any) -> str:
+    """A number to edit in a form field: the reader's decimal mark, no
+    thousands mark (2400.5 → "2400,5" in French, "2400.5" in English)."""
+    if value is None:
+        return ""
+    shown = value.normalize() if isinstance(value, Decimal) else value
+    return str(UNGROUPED.apply(shown, get_locale()))
 
 
 def moment(value: Any) -> str:

@@ -28,6 +28,22 @@ def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
     return float(found["s12"]) / 1000
 
 
+# How far an approximate point may lie from the rounded site (0.05°), and
+# more: a bounding box widened by this keeps every approximate point inside.
+ROUNDING_MARGIN_DEG = 0.06
+
+
+def approximate(
+    lat: float, lon: float, zone_point: tuple[float, float] | None
+) -> tuple[float, float]:
+    """Where a listing that hides its firm is placed for others: its zone's
+    point, else its site rounded to 0.1° (about 10 km). Distances and scores
+    are measured to this point, so that they cannot locate the site."""
+    if zone_point is not None:
+        return zone_point
+    return round(lat, 1), round(lon, 1)
+
+
 def bounding_box(
     lat: float, lon: float, km: float
 ) -> tuple[float, float, float, float]:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from symbiosis import geo
 from symbiosis.listing_fields import KINDS, PRICE_TERMS, RESOURCES
 from symbiosis.models.base import Base, TimestampMixin, enum_check, utcnow
 from symbiosis.models.reference import EwcCode, Sdg
@@ -126,3 +127,14 @@ class Listing(TimestampMixin, Base):
     @property
     def is_active(self) -> bool:
         return self.state == ListingState.ACTIVE
+
+    @property
+    def public_point(self) -> tuple[float, float]:
+        """The point other firms measure distances to: the site, or for an
+        anonymous listing an approximate point (:func:`geo.approximate`)."""
+        if not self.anonymous:
+            return self.lat, self.lon
+        zone = self.zone
+        return geo.approximate(
+            self.lat, self.lon, (zone.lat, zone.lon) if zone else None
+        )

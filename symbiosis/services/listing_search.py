@@ -14,10 +14,10 @@ from symbiosis import geo
 from symbiosis.extensions import db
 from symbiosis.listing_fields import KINDS, RESOURCES
 from symbiosis.matching.normalise import fold
-from symbiosis.models import Listing
+from symbiosis.models import Listing, Zone
 from symbiosis.models.base import as_id
 from symbiosis.services import counts
-from symbiosis.services.listings import org_site
+from symbiosis.services.listings import measured_from, org_site
 from symbiosis.workflow.listing import ListingState
 
 MAX_DISTANCE_FILTER = 200
@@ -134,7 +134,7 @@ def search(
     where = _criteria(filters)
     site = org_site(viewer)
     if filters.within_km and site is not None:
-        return _within(site, filters.within_km, where, page, per_page, sdgs)
+        return _within(viewer, site, filters.within_km, where, page, per_page, sdgs)
     # Count in SQL, then fetch the one page with what it shows.
     total = _count(where, filters)
     page, pages = _page_of(total, page, per_page)
@@ -157,13 +157,14 @@ def search(
         distances=(
             {}
             if site is None
-            else {x.id: geo.distance_km(site, (x.lat, x.lon)) for x in items}
+            else {x.id: geo.distance_km(site, measured_from(viewer, x)) for x in items}
         ),
         site_missing=bool(filters.within_km),
     )
 
 
 def _within(
+    viewer: Any,
     site: tuple[float, float],
     km: int,
     where: list[sa.ColumnElement[bool]],
@@ -172,21 +173,40 @@ def _within(
     sdgs: bool,
 ) -> Results:
     """The rows in the bounding box, kept by their exact distance, then the
-    listings of the one page shown."""
+    listings of the one page shown. Other firms' anonymous listings are
+    measured at their public point (:func:`geo.approximate`), in the box and
+    in the distance alike: the filter must not locate them either."""
     min_lat, max_lat, min_lon, max_lon = geo.bounding_box(*site, km)
+    margin = geo.ROUNDING_MARGIN_DEG  # zone-less anonymous points are rounded
+    if getattr(viewer, "is_facilitator", False):
+        hidden: sa.ColumnElement[bool] = sa.false()
+    else:
+        own = getattr(viewer, "organisation_id", None) or -1
+        hidden = sa.and_(Listing.anonymous, Listing.organisation_id != own)
+    at_zone = sa.and_(hidden, Zone.id.is_not(None))
+    lat = sa.case((at_zone, Zone.lat), else_=Listing.lat)
+    lon = sa.case((at_zone, Zone.lon), else_=Listing.lon)
     in_box = (
-        sa.select(Listing.id, Listing.lat, Listing.lon)
+        sa.select(
+            Listing.id,
+            Listing.lat,
+            Listing.lon,
+            hidden.label("hidden"),
+            Zone.lat.label("zone_lat"),
+            Zone.lon.label("zone_lon"),
+        )
+        .outerjoin(Zone, Zone.id == Listing.zone_id)
         .where(
             *where,
-            Listing.lat.between(min_lat, max_lat),
-            Listing.lon.between(min_lon, max_lon),
+            lat.between(min_lat - margin, max_lat + margin),
+            lon.between(min_lon - margin, max_lon + margin),
         )
         .order_by(*NEWEST_FIRST)
     )
     distances = {
         r.id: d
         for r in db.session.execute(in_box)
-        if (d := geo.distance_km(site, (r.lat, r.lon))) <= km
+        if (d := geo.distance_km(site, _point(r))) <= km
     }
     rows = list(distances)
     total = len(rows)
@@ -205,6 +225,14 @@ def _within(
         pages=pages,
         distances={i: distances[i] for i in chosen},
     )
+
+
+def _point(row: Any) -> tuple[float, float]:
+    """Where a row of :func:`_within` is measured from."""
+    if not row.hidden:
+        return row.lat, row.lon
+    zone = (row.zone_lat, row.zone_lon) if row.zone_lat is not None else None
+    return geo.approximate(row.lat, row.lon, zone)
 
 
 def _page_of(total: int, page: int, per_page: int) -> tuple[int, int]:
@@ -250,7 +278,7 @@ def posted_between(
         where.append(Listing.organisation_id != own)
     site = org_site(viewer)
     if filters.within_km and site is not None:
-        found = _within(site, filters.within_km, where, 1, limit, sdgs=False)
+        found = _within(viewer, site, filters.within_km, where, 1, limit, sdgs=False)
     else:
         found = _newest(where, limit)
     return found.total, found.items

@@ -40,10 +40,14 @@ def translate(problems: Iterable[Problem]) -> list[tuple[str, str]]:
 def _location(
     org: Organisation, values: dict[str, Any], lookups: Lookups
 ) -> tuple[float, float, str | None] | Problem:
-    """Return (lat, lon, label), or the problem (message already translated)."""
-    if values.get("lat") is not None and values.get("lon") is not None:
-        return values["lat"], values["lon"], None
+    """Return (lat, lon, label), or the problem (message already translated).
+
+    Coordinates win; a locality given with them names the place (its
+    listed spelling when it is a known place)."""
     name = values.get("locality")
+    if values.get("lat") is not None and values.get("lon") is not None:
+        known = lookups.locality(name) if name else None
+        return values["lat"], values["lon"], known.name if known else name
     if name:
         place = lookups.locality(name)
         if place is None:
@@ -167,7 +171,7 @@ def as_raw(listing: Listing) -> dict[str, Any]:
         "available_until": listing.available_until,
         "lat": listing.lat,
         "lon": listing.lon,
-        "locality": "",
+        "locality": listing.location_label or "",
         "max_distance_km": listing.max_distance_km,
         "price_terms": listing.price_terms,
         "price_per_unit": listing.price_per_unit,
@@ -183,16 +187,18 @@ def update_listing(
 ) -> Listing:
     """Change some fields; the others keep their values.
 
-    A new locality without coordinates moves the listing to that locality.
+    A new locality with the coordinates left as they were (or none) moves the
+    listing to that locality; an unchanged place keeps its name.
 
     :raises FieldErrors: on any bad field; nothing is written.
     """
     if not can(actor, Perm.EDIT_LISTING, listing):
         raise NotAllowed(gettext("You may not change this listing."))
     raw = as_raw(listing)
-    if changes.get("locality") and "lat" not in changes:
-        raw.update(lat=None, lon=None)
     raw.update(changes)
+    moved = changes.get("locality") and changes["locality"] != listing.location_label
+    if moved and _same_point(changes, listing):
+        raw.update(lat=None, lon=None)
     try:
         with db.session.no_autoflush:
             _apply(listing, listing.organisation, raw, Lookups())
@@ -202,6 +208,21 @@ def update_listing(
         raise
     jobs.enqueue("match_listing", listing.id)
     return listing
+
+
+def _same_point(changes: Mapping[str, Any], listing: Listing) -> bool:
+    """Whether ``changes`` leave the coordinates as stored (absent, or the
+    same numbers as the edit form showed them)."""
+    for name in ("lat", "lon"):
+        if name not in changes:
+            continue
+        try:
+            given = float(str(changes[name]).replace(",", "."))
+        except ValueError:
+            return False  # a bad number: the parser names it
+        if given != getattr(listing, name):
+            return False
+    return True
 
 
 def apply_action(actor: User, listing: Listing, action: str) -> Listing:
@@ -278,10 +299,21 @@ def shown_to(viewer: Any, listing: Listing) -> Shown:
     if can(viewer, Perm.SEE_LISTING_OWNER, listing):
         return Shown(listing, listing.organisation, listing.lat, listing.lon, False)
     zone = listing.zone
-    if zone is not None:
-        return Shown(listing, None, zone.lat, zone.lon, True)
-    # No zone: a point rounded to about 10 km keeps the site unrecognisable.
-    return Shown(listing, None, round(listing.lat, 1), round(listing.lon, 1), True)
+    lat, lon = geo.approximate(
+        listing.lat, listing.lon, (zone.lat, zone.lon) if zone else None
+    )
+    return Shown(listing, None, lat, lon, True)
+
+
+def measured_from(viewer: Any, listing: Listing) -> tuple[float, float]:
+    """The point a viewer's distances to ``listing`` start from: its site for
+    its own firm and facilitators, else its public point (an anonymous
+    listing's approximate one)."""
+    if getattr(viewer, "is_facilitator", False) or (
+        getattr(viewer, "organisation_id", None) == listing.organisation_id
+    ):
+        return listing.lat, listing.lon
+    return listing.public_point
 
 
 def _ending_notice(listing: Listing) -> tuple[str, str]:

@@ -43,6 +43,9 @@ PAGE_BUILD_MAX = 5_000
 
 
 def to_item(listing: Listing) -> Item:
+    """The matcher's view of a listing; an anonymous one stands at its
+    public point, so that distances, scores and reasons cannot locate it."""
+    lat, lon = listing.public_point
     return Item(
         id=listing.id,
         kind=listing.kind,
@@ -52,8 +55,8 @@ def to_item(listing: Listing) -> Item:
         ewc_code=listing.ewc_code,
         hazardous=listing.hazardous,
         accepts_hazardous=listing.accepts_hazardous,
-        lat=listing.lat,
-        lon=listing.lon,
+        lat=lat,
+        lon=lon,
         yearly=float(listing.yearly_quantity),
         base_unit=listing.base_unit,
         available_from=listing.available_from,

@@ -21,7 +21,7 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
-from symbiosis import labels, themes
+from symbiosis import formats, labels, themes
 from symbiosis.authz import Perm, can, ensure, learn_owners, requires
 from symbiosis.errors import FieldErrors, NotAllowed
 from symbiosis.extensions import db
@@ -180,13 +180,13 @@ def _form(listing: Listing | None = None) -> ListingForm:
     if listing is not None and request.method == "GET":
         form.sdgs.data = [s.number for s in listing.sdgs]
         form.themes.data = list(listing.themes or ())
-        form.quantity.data = f"{listing.quantity.normalize():f}"
+        form.quantity.data = formats.field_number(listing.quantity)
         form.ewc_code.data = listing.ewc.display if listing.ewc else ""
         form.locality.data = listing.location_label or ""
         form.lat.data, form.lon.data = str(listing.lat), str(listing.lon)
         if listing.price_per_unit is not None:
-            form.price_per_unit.data = f"{listing.price_per_unit.normalize():f}"
-        form.max_distance_km.data = str(listing.max_distance_km or "")
+            form.price_per_unit.data = formats.field_number(listing.price_per_unit)
+        form.max_distance_km.data = formats.field_number(listing.max_distance_km)
     elif listing is None and request.method == "GET":
         form.available_from.data = date.today()
     return form
