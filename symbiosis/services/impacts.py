@@ -27,6 +27,7 @@ from symbiosis.models import (
 from symbiosis.models.base import utcnow
 from symbiosis.services import activity
 from symbiosis.services.matching import lexicon
+from symbiosis.units import Unit
 
 FACTOR_SET = "DESNZ-2025"  # the seeded set (seeds/reference/emission-factors.csv)
 SEEDED_SOURCE = (
@@ -211,6 +212,15 @@ def totals(agreement: Agreement) -> dict[str, Decimal | str | None]:
         "transport_kg_co2e": total("transport_kg_co2e"),
         "avoided_kg_co2e": total("avoided_kg_co2e"),
     }
+
+
+def moved(agreement: Agreement, found: dict[str, Any]) -> tuple[Any, str]:
+    """The quantity of :func:`totals` in the agreement's own unit when it
+    converts (3 900,5 kg rather than 3,9005 t), else in the base unit."""
+    quantity, base = found.get("quantity"), str(found.get("base_unit"))
+    if quantity is not None and units.comparable(Unit(base), Unit(agreement.unit)):
+        return units.convert(quantity, Unit(base), Unit(agreement.unit)), agreement.unit
+    return quantity, base
 
 
 def verify_impact(actor: Any, record_id: int) -> ImpactRecord:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -288,3 +289,43 @@ def test_the_answering_firm_is_offered_to_decline_not_also_to_withdraw(
         found = db.session.get(Agreement, agreement.id)
         assert found is not None
         assert found.state == "withdrawn"
+
+
+def test_terms_from_a_match_start_from_what_the_offer_holds(app, client, world):
+    """A request wanting more than the offer holds: the form starts from the
+    offer's quantity, so that it does not trip its own warning."""
+    with app.app_context():
+        receiver = db.session.get(Listing, world["request"])
+        assert receiver is not None
+        big = make_listing(org=receiver.organisation, kind="request",
+                           title="Palettes", quantity="50")  # fmt: skip
+        db.session.commit()
+        match_id = db.session.scalar(
+            sa.select(Match.id).where(
+                Match.offer_id == world["offer"], Match.request_id == big.id
+            )
+        )
+    as_user(app, client, world["ub"])
+    form = client.get(f"/agreements/new?match={match_id}").text
+    field = re.search(r'<input[^>]*name="quantity"[^>]*>', form)
+    assert field, "no quantity field"
+    assert 'value="2,5"' in field.group(0)
+
+
+def test_what_moved_is_shown_in_the_agreements_unit(app, client, world):
+    _propose(app, client, world, quantity="900", unit="kg")
+    agreement = _agreement(app)
+    as_user(app, client, world["ua"])
+    url = f"/agreements/{agreement.id}/step"
+    assert client.post(f"{url}/accept", data={"version": "1"}).status_code == 302
+    assert client.post(f"{url}/start", data={"version": "2"}).status_code == 302
+    logged = client.post(
+        f"/agreements/{agreement.id}/deliveries",
+        data={"delivered_on": date.today().isoformat(), "quantity": "900,5",
+              "unit": "kg", "submission": "d1"},
+    )  # fmt: skip
+    assert logged.status_code == 302
+    for path in (f"/agreements/{agreement.id}", f"/agreements/{agreement.id}/print"):
+        page = client.get(path).text
+        assert "900,5\xa0kg" in page or "900,5 kg" in page, path
+        assert "0,9005" not in page, path

@@ -17,7 +17,7 @@ from wtforms import (
 )
 from wtforms.validators import Optional
 
-from symbiosis import agreement_fields, labels
+from symbiosis import agreement_fields, formats, labels
 from symbiosis.agreement_fields import MAX_CONDITIONS, MAX_MESSAGE, MAX_REASON
 from symbiosis.i18n import lazy_gettext as _l
 from symbiosis.web.forms import BaseForm, choices, strip
@@ -84,17 +84,26 @@ class TermsForm(BaseForm):
 
     def prefill(self, theirs: Listing, mine: Listing | None) -> None:
         """Start from the two listings: the request's quantity (the offer's
-        when they count in different kinds of unit), the later start, the
-        earlier end, the offer's price."""
+        when they count in different kinds of unit, or when the request wants
+        more in a year than the offer holds), the later start, the earlier
+        end, the offer's price."""
         offer = theirs if theirs.kind == "offer" else mine
         req = theirs if theirs.kind == "request" else mine
         # The request says how much is wanted, unless it counts in another kind
-        # of unit than the offer (pieces against tonnes): terms are in the offer's.
+        # of unit than the offer (pieces against tonnes) or wants more than the
+        # offer holds: terms start from what can be given.
         basis = req or offer
-        if req and offer and not agreement_fields.same_dimension(req.unit, offer.unit):
+        if (
+            req
+            and offer
+            and (
+                not agreement_fields.same_dimension(req.unit, offer.unit)
+                or req.yearly_quantity > offer.yearly_quantity
+            )
+        ):
             basis = offer
         if basis is not None:
-            self.quantity.data = f"{basis.quantity.normalize():f}"
+            self.quantity.data = formats.field_number(basis.quantity)
             self.unit.data = basis.unit
             self.frequency.data = basis.frequency
         starts = [x.available_from for x in (offer, req) if x is not None]

@@ -11,7 +11,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from symbiosis import labels
+from symbiosis import formats, labels
 from symbiosis.authz import Perm, requires
 from symbiosis.errors import (
     FieldErrors,
@@ -194,6 +194,7 @@ def _render_detail(agreement: Agreement, **forms: Any) -> ResponseReturnValue:
     own = current_user.organisation_id
     ticks = thread.ticked(agreement)
     checklist.items.data = [item for item, orgs in ticks.items() if own in orgs]
+    totals = impacts.totals(agreement)
     return render_template(
         "agreements/detail.html",
         agreement=agreement,
@@ -202,7 +203,8 @@ def _render_detail(agreement: Agreement, **forms: Any) -> ResponseReturnValue:
         party_name=party_name,
         messages=thread.messages(agreement.id),
         ticks=ticks,
-        totals=impacts.totals(agreement),
+        totals=totals,
+        moved=impacts.moved(agreement, totals),
         step=step,
         delivery=delivery,
         message=forms.get("message") or MessageForm(),
@@ -257,15 +259,13 @@ def counter(agreement_id: int) -> ResponseReturnValue:
     version = request.form.get("version", str(agreement.version))
     if request.method == "GET":
         for name, value in {
-            "quantity": f"{agreement.quantity.normalize():f}",
+            "quantity": formats.field_number(agreement.quantity),
             "unit": agreement.unit,
             "frequency": agreement.frequency,
             "start": agreement.start_on,
             "end": agreement.end_on,
             "price_terms": agreement.price_terms,
-            "price_per_unit": f"{agreement.price_per_unit:f}"
-            if agreement.price_per_unit is not None
-            else "",
+            "price_per_unit": formats.field_number(agreement.price_per_unit),
             "transport_by": agreement.transport_by,
             "conditions": agreement.conditions,
         }.items():
@@ -372,11 +372,13 @@ def messages(agreement_id: int) -> ResponseReturnValue:
 @requires(Perm.VIEW_AGREEMENT)
 def printable(agreement_id: int) -> ResponseReturnValue | Response:
     agreement = _load(agreement_id)
+    totals = impacts.totals(agreement)
     return render_template(
         "agreements/print.html",
         agreement=agreement,
         party_name=party_name,
-        totals=impacts.totals(agreement),
+        totals=totals,
+        moved=impacts.moved(agreement, totals),
         labels=labels,
         today=date.today(),
     )
