@@ -23,6 +23,7 @@ BROADER = 0.75  # the offer is the family of what is requested (wood for wood.pa
 SIBLING = 0.45  # two kinds of one family (wood.pallets and wood.sawdust)
 USES_FACTOR = 0.9  # a process input ranks below the same material
 MIN_SUFFIX = 5  # shortest term recognised at the end of a German compound
+MIN_SEARCH_TERM = 5  # shortest term a text search adds for the same material
 _KEEP_FINAL_S = ("ss", "us", "is")  # "glass", "humus", "anis": not plurals
 
 
@@ -82,6 +83,8 @@ class Lexicon:
         default_factory=dict
     )  # key -> lang -> term
     _relations: dict[tuple[str, str], tuple[float, str]] = field(default_factory=dict)
+    # key -> lang -> the first one-word term given (long enough to search by)
+    search_words: dict[str, dict[str, str]] = field(default_factory=dict)
 
     @classmethod
     def load(cls, folder: Path) -> Lexicon:
@@ -118,6 +121,8 @@ class Lexicon:
         self.phrases.setdefault(words, set()).add(key)
         self.singulars.setdefault(_singulars(words), set()).add(key)
         self.longest = max(self.longest, len(words))
+        if len(words) == 1 and len(words[0]) >= MIN_SEARCH_TERM:
+            self.search_words.setdefault(key, {}).setdefault(lang, words[0])
         # German glues a material onto other words (Altholzpaletten); French and
         # English do not, and their endings would fire wrongly ("réutilisable").
         if lang == "de" and len(words) == 1 and len(words[0]) >= MIN_SUFFIX:
@@ -186,6 +191,24 @@ class Lexicon:
                         break
                 i += 1
         return found
+
+    def same_material(self, word: str) -> tuple[str, ...]:
+        """The material that ``word`` (a folded word) names, in the other
+        languages: the first one-word term given for it in each language
+        ("karton" → "cardboard", "carton"), which a search by substring
+        should find too. Terms shorter than :data:`MIN_SEARCH_TERM` are left
+        out: inside longer words they would find other things ("pain" in
+        "paint"); one holding another adds nothing."""
+        terms = {
+            term
+            for key in self.keys_in([word])
+            for term in self.search_words.get(key, {}).values()
+        }
+        chosen: list[str] = []
+        for term in sorted(terms, key=lambda t: (len(t), t)):
+            if word not in term and not any(c in term for c in chosen):
+                chosen.append(term)
+        return tuple(chosen)
 
     def key_for_ewc(self, code: str | None) -> str | None:
         """The key of the longest listed prefix of a six-digit waste code."""

@@ -18,6 +18,7 @@ from symbiosis.models import Listing, Zone
 from symbiosis.models.base import as_id
 from symbiosis.services import counts
 from symbiosis.services.listings import measured_from, org_site
+from symbiosis.services.matching import lexicon
 from symbiosis.workflow.listing import ListingState
 
 MAX_DISTANCE_FILTER = 200
@@ -111,7 +112,13 @@ def _criteria(filters: Filters) -> list[sa.ColumnElement[bool]]:
     if filters.chapter:
         where.append(Listing.ewc_code.startswith(filters.chapter, autoescape=True))
     for word in fold(filters.q).split()[:8]:
-        where.append(Listing.search_text.contains(word, autoescape=True))
+        # the word, or a word naming the same material in another language
+        variants = (word, *lexicon().same_material(word))
+        where.append(
+            sa.or_(
+                *(Listing.search_text.contains(v, autoescape=True) for v in variants)
+            )
+        )
     return where
 
 

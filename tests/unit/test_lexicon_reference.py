@@ -391,3 +391,29 @@ def test_where_goods_come_from_and_how_they_are_packed_are_no_lead(
     assert servers.parts["material"] < boxes.parts["material"]
     # crates the hinges may come in are no lead at all
     assert [found.offer_id for found in matcher.match(matcher.item(5), 5)] == [6]
+
+
+@pytest.mark.parametrize(
+    ("word", "finds", "never"),
+    [
+        ("karton", {"carton", "cardboard"}, set()),
+        ("cardboard", {"carton", "karton"}, set()),
+        ("brot", {"bakery", "pains"}, {"pain"}),  # "pain" would find "paint"
+        ("kunststoff", {"plastic", "plastique"}, set()),
+        ("treber", {"dreche", "draff"}, set()),
+    ],
+)
+def test_a_searched_word_brings_the_same_material_in_other_languages(
+    lexicon: Lexicon, word: str, finds: set[str], never: set[str]
+) -> None:
+    found = set(lexicon.same_material(word))
+    assert finds <= found
+    assert not found & never
+    assert word not in found
+    # no term holds another one: a substring search finds it already
+    assert not [(a, b) for a in found for b in found if a != b and a in b]
+
+
+def test_a_word_naming_no_material_brings_nothing(lexicon: Lexicon) -> None:
+    assert lexicon.same_material("transport") == ()
+    assert lexicon.same_material("zzzz") == ()

@@ -139,3 +139,23 @@ def test_the_edit_form_writes_numbers_as_the_reader_does_without_grouping(
         listing = db.session.get(Listing, world["listing"])
         assert str(listing.quantity.normalize()) == "2400.5"
         assert str(listing.price_per_unit.normalize()) == "1234.5"
+
+
+def test_a_search_finds_the_same_material_named_in_another_language(
+    app: Flask, client: FlaskClient, world: dict[str, Any]
+) -> None:
+    with app.app_context():
+        from symbiosis.models import User
+
+        user = db.session.get(User, world["member"])
+        make_listing(org=user.organisation, by=user, title="Cartons d'emballage",
+                     ewc_code=None)  # fmt: skip
+        make_listing(org=user.organisation, by=user, title="Paint residues",
+                     ewc_code=None)  # fmt: skip
+        db.session.commit()
+    as_user(app, client, world["member"])
+    for word in ("Karton", "cardboard", "carton"):
+        page = client.get(f"/listings/?q={word}").text
+        assert "Cartons d&#39;emballage" in page or "Cartons d'emballage" in page, word
+    assert "Paint residues" not in client.get("/listings/?q=Brot").text
+    assert client.get("/listings/?q=Kartonzzz").text.count("Cartons d") == 0
