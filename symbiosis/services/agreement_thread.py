@@ -32,6 +32,16 @@ from symbiosis.workflow.agreement import (
 )
 
 
+class NotUnderWay(FieldErrors):
+    """Deliveries wait for the exchange to be under way: the agreement's state
+    refuses them (the API answers 409), whatever the fields say."""
+
+    def __init__(self) -> None:
+        reason = gettext("Deliveries are logged while the exchange is under way.")
+        super().__init__([("delivered_on", reason)])
+        self.message = reason
+
+
 def _party(actor: User, agreement_id: int) -> Any:
     agreement = get(actor, agreement_id)
     if party_of(actor, agreement) is None:
@@ -131,8 +141,9 @@ def log_delivery(
 ) -> Delivery:
     """Record one delivery of an active agreement and its impact.
 
-    :raises FieldErrors: bad fields, a date outside the exchange, or an agreement
-        that is not under way; nothing is written.
+    :raises NotUnderWay: (a :class:`FieldErrors`) the agreement is not under way.
+    :raises FieldErrors: bad fields or a date outside the exchange; nothing is
+        written.
     """
     agreement = _party(actor, agreement_id)
     # A key replays only a delivery of this agreement.
@@ -140,14 +151,7 @@ def log_delivery(
     if key and (done := _delivery_by_key(key)) is not None:
         return done  # the same form sent twice
     if agreement.state != AgreementState.ACTIVE:
-        raise FieldErrors(
-            [
-                (
-                    "delivered_on",
-                    gettext("Deliveries are logged while the exchange is under way."),
-                )
-            ]
-        )
+        raise NotUnderWay
     parsed = fields.parse_delivery(raw)
     errors = translate(parsed.problems)
     values = parsed.values

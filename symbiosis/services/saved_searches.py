@@ -24,7 +24,7 @@ from symbiosis.errors import FieldErrors, NotAllowed
 from symbiosis.extensions import db
 from symbiosis.i18n import gettext, ngettext
 from symbiosis.models import SavedSearch, User, Zone
-from symbiosis.models.base import utcnow
+from symbiosis.models.base import as_utc, utcnow
 from symbiosis.models.saved_search import MAX_NAME
 from symbiosis.services import notify
 from symbiosis.services.listing_search import Filters, posted_between
@@ -50,16 +50,17 @@ def link_of(search: SavedSearch) -> str:
 FILTER_KEYS = ("q", "kind", "resource", "zone", "chapter", "within_km")
 
 
-def read_filters(raw: Any) -> dict[str, str]:
+def read_filters(raw: Any, prefix: str = "filters.") -> dict[str, str]:
     """Filters sent as a JSON object, as the list's query string would carry
-    them. :raises FieldErrors: naming the filter (``filters.kind``) that is
-    unknown, not a text or a number, or a value the list would ignore."""
+    them. :raises FieldErrors: naming the filter (``filters.kind``; ``prefix``
+    is what comes before its name) that is unknown, not a text or a number, or
+    a value the list would ignore."""
     if not isinstance(raw, dict):
         raise FieldErrors([("filters", gettext("Give the filters as an object."))])
     errors = []
     given = {}
     for key, value in raw.items():
-        field = f"filters.{key}"
+        field = f"{prefix}{key}"
         if key not in FILTER_KEYS:
             errors.append((field, gettext("Not a filter of the listings.")))
         elif isinstance(value, bool) or not isinstance(value, str | int):
@@ -70,11 +71,11 @@ def read_filters(raw: Any) -> dict[str, str]:
     for key, value in given.items():
         if value and (key not in kept or (key == "q" and len(value) > MAX_WORDS)):
             errors.append(
-                (f"filters.{key}", gettext("The list has no such filter value."))
+                (f"{prefix}{key}", gettext("The list has no such filter value."))
             )
     zone = kept.get("zone")
     if zone is not None and db.session.get(Zone, zone) is None:
-        errors.append(("filters.zone", gettext("No such zone.")))
+        errors.append((f"{prefix}zone", gettext("No such zone.")))
     if errors:
         raise FieldErrors(errors)
     return given
@@ -86,8 +87,10 @@ def serialise(search: SavedSearch) -> dict[str, Any]:
         "name": search.name,
         "filters": filters_of(search).as_args(),
         "link": link_of(search),
-        "created_at": search.created_at.isoformat(),
-        "last_notice_at": search.alerted_at.isoformat() if search.alerted_at else None,
+        "created_at": as_utc(search.created_at).isoformat(),
+        "last_notice_at": as_utc(search.alerted_at).isoformat()
+        if search.alerted_at
+        else None,
     }
 
 

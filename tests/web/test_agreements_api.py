@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
+from symbiosis.api.openapi import document
 from symbiosis.extensions import db
 from symbiosis.models import Agreement, Delivery
 from symbiosis.services.tokens import create_token
@@ -113,7 +114,8 @@ def test_deliveries_and_messages(client, app, world):
         json={"delivered_on": date.today().isoformat(), "quantity": 1, "unit": "t"},
         headers=world["a"],
     )
-    assert early.status_code == 422  # not under way yet
+    assert early.status_code == 409  # not under way yet: the state, no field
+    assert early.json["errors"][0]["field"] is None
     client.post(f"{url}/accept", json={"version": 1}, headers=world["a"])
     client.post(f"{url}/start", json={"version": 2}, headers=world["a"])
     delivery = {
@@ -151,7 +153,7 @@ def test_deliveries_and_messages(client, app, world):
     )
     assert done.json["state"] == "completed"
     late = client.post(f"{url}/deliveries", json=delivery, headers=world["a"])
-    assert late.status_code == 422
+    assert late.status_code == 409
 
 
 def test_a_listing_with_agreements_is_closed_not_deleted(client, app, world):
@@ -161,3 +163,69 @@ def test_a_listing_with_agreements_is_closed_not_deleted(client, app, world):
     assert response.json["allowed_actions"] == ["close"]
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count(Agreement.id))) == 1
+
+
+def test_the_proposal_schema_requires_what_the_api_requires(client, app, world):
+    """Each field the description requires is refused when missing, naming it;
+    a proposal of only those fields is taken."""
+    schema = document()["components"]["schemas"]["Proposal"]
+    required = schema["required"]
+    assert "transport_by" in required
+    full = body(world)
+    assert set(full) <= set(schema["properties"])
+    for field in required:
+        missing = {k: v for k, v in full.items() if k != field}
+        response = client.post("/api/v1/agreements", json=missing, headers=world["b"])
+        assert response.status_code == 422, field
+        assert field in [e["field"] for e in response.json["errors"]], field
+    only = {k: full[k] for k in required}
+    response = client.post("/api/v1/agreements", json=only, headers=world["b"])
+    assert response.status_code == 201, response.json
+
+
+def test_an_action_outside_the_enum_names_no_operation(client, app, world):
+    agreement = create(client, world).json
+    url = f"/api/v1/agreements/{agreement['id']}"
+    enum = document()["paths"]["/agreements/{agreement_id}/{action}"]["post"][
+        "parameters"
+    ][1]["schema"]["enum"]
+    assert "explode" not in enum
+    response = client.post(f"{url}/explode", json={"version": 1}, headers=world["a"])
+    assert response.status_code == 404
+    assert response.is_json
+    assert response.json["errors"][0]["field"] is None
+    with app.app_context():
+        assert db.session.get(Agreement, agreement["id"]).version == 1
+
+
+@pytest.mark.parametrize("version", ["abc", "", None, True, 1.5, 0, -1, [1], {}])
+def test_a_version_that_is_no_whole_number_is_422(client, app, world, version):
+    agreement = create(client, world).json
+    url = f"/api/v1/agreements/{agreement['id']}/accept"
+    response = client.post(url, json={"version": version}, headers=world["a"])
+    assert response.status_code == 422, response.json
+    assert [e["field"] for e in response.json["errors"]] == ["version"]
+    with app.app_context():
+        assert db.session.get(Agreement, agreement["id"]).state == "proposed"
+
+
+def test_a_stale_version_is_still_a_conflict(client, world):
+    agreement = create(client, world).json
+    url = f"/api/v1/agreements/{agreement['id']}/accept"
+    stale = client.post(url, json={"version": 7}, headers=world["a"])
+    assert (stale.status_code, stale.json["errors"][0]["field"]) == (409, "version")
+    as_text = client.post(url, json={"version": "1"}, headers=world["a"])
+    assert (as_text.status_code, as_text.json["state"]) == (200, "accepted")
+
+
+def test_a_delivery_before_the_exchange_is_a_state_conflict(client, app, world):
+    agreement = create(client, world).json
+    url = f"/api/v1/agreements/{agreement['id']}/deliveries"
+    delivery = {"delivered_on": date.today().isoformat(), "quantity": 1, "unit": "t"}
+    response = client.post(url, json=delivery, headers=world["a"])
+    assert response.status_code == 409
+    assert [e["field"] for e in response.json["errors"]] == [None]
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(Delivery.id))) == 0
+    operation = document()["paths"]["/agreements/{agreement_id}/deliveries"]["post"]
+    assert "409" in operation["responses"]

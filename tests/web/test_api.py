@@ -159,9 +159,9 @@ def test_create_read_update_delete(
     )
     assert patched.status_code == 200, patched.json
     assert (patched.json["quantity"], patched.json["state"]) == (1.0, "paused")
-    conflict = client.patch(url, json={"state": "expired"}, headers=headers)
+    conflict = client.patch(url, json={"state": "paused"}, headers=headers)
     assert conflict.status_code == 409
-    assert conflict.json["allowed"] == ["resume", "close"]
+    assert conflict.json["allowed"] == ["active", "closed"]
     assert client.delete(url, headers=headers).status_code == 204
     assert client.get(url, headers=headers).status_code == 404
 

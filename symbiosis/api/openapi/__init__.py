@@ -1,8 +1,9 @@
 """The OpenAPI 3.1 description of ``/api/v1``, assembled once from its parts.
 
 One module per group of operations (``paths_*``), the shared shapes in
-``schemas``; ``tests/web/test_openapi.py`` fails when a route of the API is
-missing here, or documented here without existing.
+``schemas`` (those of pooled services in ``schemas_pooled``);
+``tests/web/test_openapi.py`` fails when a route of the API is missing here,
+or documented here without existing.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from symbiosis.api.openapi import (
     paths_searches,
 )
 from symbiosis.api.openapi.schemas import RESPONSES, SCHEMAS
+from symbiosis.api.openapi.schemas_pooled import POOLED_SCHEMAS
 
 VERSION = "1.0.0"
 
@@ -75,7 +77,7 @@ def document() -> dict[str, Any]:
                     "starting with `sym_`.",
                 }
             },
-            "schemas": SCHEMAS,
+            "schemas": {**SCHEMAS, **POOLED_SCHEMAS},
             "responses": RESPONSES,
         },
     }

@@ -75,7 +75,9 @@ AGREEMENTS_ACT = operation(
     "Take a step: accept, decline, counter, withdraw, start, complete, terminate",
     {200: DETAIL},
     description="The step must be in the agreement's `allowed_actions`; 409 lists "
-    "them when it is not, or says the version is stale.",
+    "them when it is not, or says the version is stale. A step outside the "
+    "`action` enum names no operation: 404. A `version` that is no whole number "
+    "is 422.",
     errors=(400, 404, 409, 422),
     parameters=[
         AGREEMENT_ID,
@@ -95,7 +97,8 @@ AGREEMENTS_DELIVER = operation(
     "Agreements",
     "Record a delivery under an active agreement",
     {201: answer("The delivery.", ref("Delivery"))},
-    errors=(400, 404, 422),
+    description="An agreement that is not under way (`active`) is 409.",
+    errors=(400, 404, 409, 422),
     parameters=[AGREEMENT_ID, IDEMPOTENCY],
     body=json_body(ref("DeliveryInput")),
 )

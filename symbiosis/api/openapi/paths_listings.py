@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from symbiosis.api.openapi.vocabulary import (
     BOOLEAN,
+    ID,
     INTEGER,
     STRING,
     Schema,
@@ -18,6 +19,8 @@ from symbiosis.api.openapi.vocabulary import (
     ref,
 )
 from symbiosis.listing_fields import KINDS, RESOURCES
+from symbiosis.services.listing_search import MAX_DISTANCE_FILTER
+from symbiosis.services.saved_searches import MAX_WORDS
 
 LISTING_ID = path_id("listing_id", "The listing's id.")
 
@@ -38,15 +41,22 @@ LISTINGS_INDEX = operation(
             ),
         )
     },
-    description="Filters that make no sense are ignored.",
+    description="The filters are those of a followed search (`POST "
+    "/saved-searches`), checked the same way: a value the list has not (an "
+    "unknown kind, a zone that does not exist, a distance out of range…) is "
+    "422 naming the parameter. An empty value filters nothing.",
     errors=(422,),
     parameters=[
         query("kind", {"type": "string", "enum": list(KINDS)}, "Offers or requests."),
         query("resource", {"type": "string", "enum": list(RESOURCES)}, "Resource."),
-        query("zone", INTEGER, "A zone's id."),
+        query("zone", ID, "A zone's id."),
         query("chapter", {"type": "string", "pattern": "^[0-9]{2}$"}, "EWC chapter."),
-        query("q", STRING, "Words."),
-        query("within_km", INTEGER, "Near the caller's site (1–200 km)."),
+        query("q", {"type": "string", "maxLength": MAX_WORDS}, "Words."),
+        query(
+            "within_km",
+            {"type": "integer", "minimum": 1, "maximum": MAX_DISTANCE_FILTER},
+            f"Near the caller's site (1–{MAX_DISTANCE_FILTER} km).",
+        ),
         query("page", INTEGER, "Page number (from 1)."),
         query("per_page", INTEGER, "Listings per page (1–100)."),
     ],

@@ -8,6 +8,7 @@ from symbiosis.api.openapi.vocabulary import (
     INTEGER,
     NUMBER,
     STRING,
+    TIMESTAMP,
     Schema,
     answer,
     array,
@@ -178,8 +179,8 @@ PRACTICES = operation(
                                 "examples": nullable(STRING),
                                 "good_to_know": nullable(STRING),
                                 "sdgs": array(INTEGER),
-                                "created_at": STRING,
-                                "updated_at": STRING,
+                                "created_at": TIMESTAMP,
+                                "updated_at": TIMESTAMP,
                             }
                         )
                     )
@@ -235,7 +236,7 @@ STATS = operation(
                     ),
                     "impact": {"type": "object"},
                     "computed_at": {
-                        **nullable(STRING),
+                        **nullable(TIMESTAMP),
                         "description": "When the figures come from a stored "
                         "snapshot: when it was computed.",
                     },

@@ -33,12 +33,9 @@ from symbiosis.listing_fields import (
     PRICE_TERMS,
     RESOURCES,
 )
-from symbiosis.pooled_fields import COST_SPLITS, MAX_COST, MAX_PARTICIPANTS
 from symbiosis.units import Frequency, Unit
 from symbiosis.workflow.agreement import AgreementAction, AgreementState
-from symbiosis.workflow.listing import ListingState
-from symbiosis.workflow.pooled import PoolAction, PoolState
-from symbiosis.workflow.pooled_categories import CATEGORIES
+from symbiosis.workflow.listing import OWNER_ACTIONS, TRANSITIONS, ListingState
 
 
 def choice(values: Iterable[object]) -> Schema:
@@ -72,8 +69,9 @@ ERRORS = obj(
         "allowed_actions": array(STRING),
     },
     required=["errors"],
-    description="Field-named problems; `allowed`/`allowed_actions` list the "
-    "steps still possible when a change of state is refused.",
+    description="Field-named problems. When a change of state is refused (409), "
+    "`allowed` lists the states a listing may be set to from its own (values of "
+    "its `state` field), `allowed_actions` the steps still possible.",
 )
 
 _LISTING_OUT: dict[str, Schema] = {
@@ -141,18 +139,34 @@ _LISTING_FIELDS: dict[str, Schema] = {
 }
 
 LISTING_INPUT = obj(
-    {**_LISTING_FIELDS, "organisation_id": {**ID, "description": "Facilitators."}},
+    {
+        **_LISTING_FIELDS,
+        "organisation_id": {
+            **ID,
+            "description": "Facilitators post for any organisation; others "
+            "only for their own (another one is 403).",
+        },
+    },
     required=["kind", "resource", "title", "quantity", "unit", "frequency"],
     additionalProperties=False,
     description='Numbers and dates may also be sent as text ("1 234,5", '
     '"31/03/2027"); lat and lon go together and must be in or near Luxembourg.',
 )
 
+# The states an owner may set: where their steps (pause, resume...) lead.
+SETTABLE_STATES = [
+    s.value
+    for s in ListingState
+    if any(to is s and a in OWNER_ACTIONS for (_, a), to in TRANSITIONS.items())
+]
+
 LISTING_CHANGE = obj(
-    {**_LISTING_FIELDS, "state": choice(s.value for s in ListingState)},
+    {**_LISTING_FIELDS, "state": choice(SETTABLE_STATES)},
     required=[],
     additionalProperties=False,
-    description="Only the fields to change; `state` pauses, resumes or closes.",
+    description="Only the fields to change; `state` pauses (`paused`), resumes "
+    "or re-opens (`active`) or closes (`closed`). A state the listing cannot go "
+    "to from its own is 409, with the states it can go to in `allowed`.",
 )
 
 MATCH = obj(
@@ -189,7 +203,15 @@ _TERMS: dict[str, Schema] = {
     "transport_by": choice(TRANSPORT_BY),
     "conditions": nullable({"type": "string", "maxLength": MAX_CONDITIONS}),
 }
-TERMS_REQUIRED = ["quantity", "unit", "frequency", "start", "price_terms"]
+# What agreement_fields.parse_terms requires; `price_per_unit` goes with
+# "price_per_unit" terms (required with them, refused with the others).
+TERMS_REQUIRED = [
+    "quantity", "unit", "frequency", "start", "price_terms", "transport_by"
+]  # fmt: skip
+TERMS_NOTE = (
+    "`price_per_unit` is required with `price_per_unit` terms and refused "
+    "with the others."
+)
 
 AGREEMENT = obj(
     {
@@ -281,6 +303,7 @@ PROPOSAL = obj(
     },
     required=["offer_id", "request_id", *TERMS_REQUIRED],
     additionalProperties=False,
+    description=TERMS_NOTE,
 )
 
 STEP = obj(
@@ -295,7 +318,8 @@ STEP = obj(
     },
     required=["version"],
     description="`reason` for decline, withdraw and terminate; new terms for "
-    "counter; the actual totals for complete.",
+    "counter (the terms a Proposal requires); the actual totals for complete. "
+    "`version` is a whole number: anything else is 422.",
 )
 
 DELIVERY_INPUT = obj(
@@ -306,59 +330,6 @@ DELIVERY_INPUT = obj(
         "note": nullable({"type": "string", "maxLength": MAX_REASON}),
     },
     required=["delivered_on", "quantity", "unit"],
-)
-
-ZONE_REF = obj({"id": INTEGER, "slug": STRING, "name": STRING})
-
-POOLED = obj(
-    {
-        "id": INTEGER,
-        "zone": ZONE_REF,
-        "category": choice(CATEGORIES),
-        "title": STRING,
-        "description": nullable(STRING),
-        "state": choice(s.value for s in PoolState),
-        "version": INTEGER,
-        "target_participants": nullable(INTEGER),
-        "estimated_cost": nullable(NUMBER),
-        "cost_split": STRING,
-        "cost_notes": nullable(STRING),
-        "participants": array(obj({"organisation": NAMED, "commitment": STRING})),
-        "allowed_actions": array(choice(a.value for a in PoolAction)),
-    }
-)
-
-POOLED_INPUT = obj(
-    {
-        "zone": {
-            "type": ["string", "integer"],
-            "description": "The zone's slug or id.",
-        },
-        "category": choice(CATEGORIES),
-        "title": {"type": "string", "minLength": 1, "maxLength": MAX_TITLE},
-        "description": nullable({"type": "string", **TEXT_LIMITS}),
-        "target_participants": nullable(
-            {"type": "integer", "minimum": 1, "maximum": MAX_PARTICIPANTS}
-        ),
-        "estimated_cost": nullable(
-            {"type": "number", "minimum": 0, "maximum": MAX_COST}
-        ),
-        "cost_split": choice(COST_SPLITS),
-        "cost_notes": nullable({"type": "string", **TEXT_LIMITS}),
-    },
-    required=["zone", "category", "title", "cost_split"],
-    additionalProperties=False,
-)
-
-POOLED_STEP = obj(
-    {
-        "version": {**INTEGER, "description": "For approve, reject, start, close."},
-        "reason": nullable({"type": "string", "maxLength": MAX_REASON}),
-        "commitment": choice(("interested", "committed")),
-    },
-    required=[],
-    description="`commitment` for enrol; `version` (and a `reason` to reject) "
-    "for the manager's steps.",
 )
 
 SCHEMAS: dict[str, Schema] = {
@@ -374,9 +345,6 @@ SCHEMAS: dict[str, Schema] = {
     "Proposal": PROPOSAL,
     "AgreementStep": STEP,
     "DeliveryInput": DELIVERY_INPUT,
-    "PooledService": POOLED,
-    "PooledServiceInput": POOLED_INPUT,
-    "PooledServiceStep": POOLED_STEP,
 }
 
 RESPONSES: dict[str, Schema] = {

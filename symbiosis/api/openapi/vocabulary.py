@@ -56,8 +56,12 @@ INTEGER: Schema = {"type": "integer"}
 NUMBER: Schema = {"type": "number"}
 BOOLEAN: Schema = {"type": "boolean"}
 DATE: Schema = {"type": "string", "format": "date"}
-# ISO 8601; the offset is missing where the database keeps none (SQLite).
-TIMESTAMP: Schema = {"type": "string", "description": "ISO 8601 date and time."}
+# RFC 3339: always with its offset (UTC, "+00:00"), whatever the database keeps.
+TIMESTAMP: Schema = {
+    "type": "string",
+    "format": "date-time",
+    "description": "ISO 8601 date and time in UTC, with its offset (+00:00).",
+}
 ID: Schema = {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}
 
 

@@ -19,17 +19,19 @@ from symbiosis.errors import (
 )
 from symbiosis.i18n import gettext as _
 from symbiosis.models import Agreement, AgreementMessage, Delivery
-from symbiosis.models.base import as_id
+from symbiosis.models.base import as_id, as_utc, id_from_text
 from symbiosis.services import agreement_thread as thread
 from symbiosis.services import agreements as service
 from symbiosis.services import impacts
 from symbiosis.services.agreement_terms import terms_of
+from symbiosis.workflow.agreement import AgreementAction
 
 PROPOSE_FIELDS = {
     "offer_id", "request_id", "match_id", "confirm", "quantity", "unit",
     "frequency", "start", "end", "price_terms", "price_per_unit", "transport_by",
     "conditions",
 }  # fmt: skip
+ACTIONS = frozenset(a.value for a in AgreementAction)
 
 
 def _party(agreement: Agreement, organisation_id: int) -> dict[str, Any]:
@@ -78,7 +80,7 @@ def serialise(agreement: Agreement, *, events: bool = False) -> dict[str, Any]:
     if events:
         data["events"] = [
             {
-                "at": e.created_at.isoformat(),
+                "at": as_utc(e.created_at).isoformat(),
                 "action": e.action,
                 "from": e.from_state,
                 "to": e.to_state,
@@ -107,7 +109,7 @@ def _delivery(delivery: Delivery) -> dict[str, Any]:
 def _message(agreement: Agreement, message: AgreementMessage) -> dict[str, Any]:
     return {
         "id": message.id,
-        "at": message.created_at.isoformat(),
+        "at": as_utc(message.created_at).isoformat(),
         "by": _party(agreement, message.organisation_id)
         if message.organisation_id
         else None,
@@ -182,17 +184,20 @@ def agreements_detail(agreement_id: int) -> ResponseReturnValue:
 @bp.post("/agreements/<int:agreement_id>/<action>")
 @requires(Perm.ACT_ON_AGREEMENT)
 def agreements_act(agreement_id: int, action: str) -> ResponseReturnValue:
+    if action not in ACTIONS:  # the path's enum: any other names no operation
+        return error(404, _("No such action."))
     body = json_body()
     if body is None:
         return error(400, _("Send a JSON object."))
-    if "version" not in body:
+    version = _version(body.get("version"))
+    if version is None:
         return error(422, _("Give the version you last saw."), "version")
     try:
         agreement = service.act(
             current_user,
             agreement_id,
             action,
-            body["version"],
+            version,
             body,
             confirm=body.get("confirm") is True,
         )
@@ -203,6 +208,11 @@ def agreements_act(agreement_id: int, action: str) -> ResponseReturnValue:
     except FieldErrors as errors:
         return field_errors(errors)
     return jsonify(serialise(agreement, events=True))
+
+
+def _version(value: Any) -> int | None:
+    """The version sent (a whole number from 1; digits in a text do too)."""
+    return id_from_text(value.strip()) if isinstance(value, str) else as_id(value)
 
 
 @bp.post("/agreements/<int:agreement_id>/deliveries")
@@ -218,6 +228,8 @@ def agreements_deliver(agreement_id: int) -> ResponseReturnValue:
         )
     except NotAllowed:
         return _not_found()
+    except thread.NotUnderWay as conflict:  # the agreement's state, no field's
+        return error(409, conflict.message)
     except FieldErrors as errors:
         return field_errors(errors)
     return jsonify(_delivery(delivery)), 201

@@ -38,7 +38,7 @@ def serialise(event: Event) -> dict[str, Any]:
         "title": event.title,
         "description": event.description,
         "starts_at": as_utc(event.starts_at).isoformat(),
-        "ends_at": events.ends_at(event).isoformat(),
+        "ends_at": as_utc(events.ends_at(event)).isoformat(),
         "place": event.place,
         "zone": {"id": event.zone.id, "name": event.zone.name} if event.zone else None,
         "themes": list(event.themes or ()),
@@ -76,8 +76,8 @@ def _plan(event: Event) -> dict[str, Any] | None:
         "rounds": [
             {
                 "round": view.slot.round,
-                "starts_at": view.slot.starts_at.isoformat(),
-                "ends_at": view.slot.ends_at.isoformat(),
+                "starts_at": as_utc(view.slot.starts_at).isoformat(),
+                "ends_at": as_utc(view.slot.ends_at).isoformat(),
                 "meetings": [
                     {
                         "table": seat.meeting.table_no,

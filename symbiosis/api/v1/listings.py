@@ -7,6 +7,7 @@ from typing import Any
 from flask import current_app, jsonify, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
+from werkzeug.datastructures import MultiDict
 
 from symbiosis.api.v1 import bp, error, field_errors, json_body
 from symbiosis.authz import Perm, can, learn_owners, requires
@@ -15,13 +16,27 @@ from symbiosis.extensions import db
 from symbiosis.i18n import gettext as _
 from symbiosis.listing_fields import COLUMNS
 from symbiosis.models import Listing, Organisation
-from symbiosis.models.base import as_id
+from symbiosis.models.base import as_id, id_from_text
 from symbiosis.services import imports
 from symbiosis.services import listings as service
 from symbiosis.services.listing_search import Filters, search
-from symbiosis.workflow.listing import action_to
+from symbiosis.services.saved_searches import FILTER_KEYS, read_filters
+from symbiosis.workflow.listing import (
+    OWNER_ACTIONS,
+    TRANSITIONS,
+    ListingState,
+    action_to,
+    allowed_actions,
+    next_state,
+)
 
 MAX_PER_PAGE = 100
+# The states an owner may set (`state` of a change): where their steps lead.
+SETTABLE_STATES = tuple(
+    s.value
+    for s in ListingState
+    if any(to is s and a in OWNER_ACTIONS for (_, a), to in TRANSITIONS.items())
+)
 
 
 def serialise(listing: Listing) -> dict[str, Any]:
@@ -89,7 +104,14 @@ def _unknown_fields(body: dict[str, Any]) -> list[dict[str, str]]:
 @bp.get("/listings")
 @requires(Perm.SIGNED_IN)
 def listings_index() -> ResponseReturnValue:
-    filters = Filters.from_args(request.args)
+    # The filters a followed search accepts, checked the same way.
+    try:
+        given = read_filters(
+            {k: request.args[k] for k in FILTER_KEYS if k in request.args}, prefix=""
+        )
+    except FieldErrors as errors:
+        return field_errors(errors)
+    filters = Filters.from_args(MultiDict(given))
     per_page = min(max(request.args.get("per_page", 20, type=int), 1), MAX_PER_PAGE)
     results = search(
         current_user,
@@ -118,7 +140,8 @@ def listings_create() -> ResponseReturnValue:
     if unknown:
         return jsonify({"errors": unknown}), 422
     org = current_user.organisation
-    if current_user.is_facilitator and body.get("organisation_id") is not None:
+    named = body.get("organisation_id") is not None
+    if named:  # facilitators name any; the service refuses others' for members
         key = as_id(body.get("organisation_id"))
         org = db.session.get(Organisation, key) if key else None
         if org is None:
@@ -129,7 +152,7 @@ def listings_create() -> ResponseReturnValue:
     try:
         listing = service.post_listing(current_user, org, fields)
     except NotAllowed as refusal:
-        return error(403, refusal.message)
+        return error(403, refusal.message, "organisation_id" if named else None)
     except FieldErrors as errors:
         return field_errors(errors)
     response = jsonify(serialise(listing))
@@ -158,28 +181,36 @@ def listings_update(listing_id: int) -> ResponseReturnValue:
         return error(400, _("Send a JSON object."))
     state = body.pop("state", None)
     unknown = _unknown_fields(body)
+    if state is not None and state not in SETTABLE_STATES:
+        choices = ", ".join(SETTABLE_STATES)
+        unknown.append(
+            {
+                "field": "state",
+                "reason": _("Choose one of: %(choices)s.", choices=choices),
+            }
+        )
     if unknown:
         return jsonify({"errors": unknown}), 422
+    action = action_to(listing.state, state) if state is not None else None
+    if state is not None and action is None:  # refused before any field is written
+        return _state_conflict(listing, _("This change of state is not possible."))
     try:
         if body:
             service.update_listing(current_user, listing, body)
-        if state is not None:
-            action = action_to(listing.state, state)
-            if action is None:
-                return error(
-                    409,
-                    _("This change of state is not possible."),
-                    "state",
-                    allowed=service.allowed_actions_of(listing),
-                )
+        if action is not None:
             service.apply_action(current_user, listing, action)
     except NotAllowed as refusal:
-        return error(
-            409, refusal.message, "state", allowed=service.allowed_actions_of(listing)
-        )
+        return _state_conflict(listing, refusal.message)
     except FieldErrors as errors:
         return field_errors(errors)
     return jsonify(serialise(listing))
+
+
+def _state_conflict(listing: Listing, reason: str) -> ResponseReturnValue:
+    """409 with ``allowed``: the states the listing may be set to from its own."""
+    state = ListingState(listing.state)
+    allowed = [next_state(state, a).value for a in allowed_actions(state)]
+    return error(409, reason, "state", allowed=allowed)
 
 
 @bp.delete("/listings/<int:listing_id>")
@@ -205,11 +236,22 @@ def listings_import() -> ResponseReturnValue:
     if len(data) > current_app.config["IMPORT_MAX_BYTES"]:
         return error(413, _("The file is too large."), "file")
     target = None
-    org_id = request.form.get("organisation_id", type=int)
-    if current_user.is_facilitator and org_id:
-        target = db.session.get(Organisation, org_id)
+    named = request.form.get("organisation_id", "").strip()
+    if named:
+        org_id = id_from_text(named)
+        target = db.session.get(Organisation, org_id) if org_id else None
         if target is None:
             return error(422, _("Unknown organisation."), "organisation_id")
+        # The service imports a member's rows for their own organisation only.
+        if (
+            not current_user.is_facilitator
+            and target.id != current_user.organisation_id
+        ):
+            return error(
+                403,
+                _("You may only post for your own organisation."),
+                "organisation_id",
+            )
     try:
         report = imports.import_listings(
             current_user, upload.filename, data, organisation=target

@@ -14,7 +14,7 @@ from symbiosis.authz import Perm, requires
 from symbiosis.extensions import db
 from symbiosis.i18n import gettext as _
 from symbiosis.models import Notification
-from symbiosis.models.base import id_from_text
+from symbiosis.models.base import as_utc, id_from_text
 from symbiosis.services import notify
 
 MOST = 200  # notifications in one answer, at most
@@ -27,8 +27,8 @@ def serialise(note: Notification) -> dict[str, Any]:
         "subject": note.subject,
         "body": note.body,
         "link": note.link,
-        "created_at": note.created_at.isoformat(),
-        "read_at": note.read_at.isoformat() if note.read_at else None,
+        "created_at": as_utc(note.created_at).isoformat(),
+        "read_at": as_utc(note.read_at).isoformat() if note.read_at else None,
     }
 
 

@@ -11,6 +11,7 @@ from symbiosis.api.v1 import bp, field_errors
 from symbiosis.authz import public
 from symbiosis.errors import FieldErrors
 from symbiosis.models import Practice
+from symbiosis.models.base import as_utc
 from symbiosis.services import practices as service
 
 
@@ -31,8 +32,8 @@ def serialise(practice: Practice) -> dict[str, Any]:
         "examples": practice.examples,
         "good_to_know": practice.good_to_know,
         "sdgs": [s.number for s in practice.sdgs],
-        "created_at": practice.created_at.isoformat(),
-        "updated_at": practice.updated_at.isoformat(),
+        "created_at": as_utc(practice.created_at).isoformat(),
+        "updated_at": as_utc(practice.updated_at).isoformat(),
     }
 
 

@@ -14,6 +14,7 @@ from symbiosis.authz import Perm, can, requires
 from symbiosis.errors import FieldErrors
 from symbiosis.i18n import gettext as _
 from symbiosis.models import Zone
+from symbiosis.models.base import as_utc
 from symbiosis.services import stats, stats_cache, zones
 from symbiosis.services.stats_sql import Scope
 
@@ -62,6 +63,6 @@ def stats_view() -> ResponseReturnValue:
             "kpis": plain(kpis),
             "impact": plain(impact),
             # When the figures come from a stored snapshot: when it was computed.
-            "computed_at": computed_at.isoformat() if computed_at else None,
+            "computed_at": as_utc(computed_at).isoformat() if computed_at else None,
         }
     )
