@@ -304,7 +304,9 @@ def parse_listing(raw: Mapping[str, Any]) -> ListingData:
             problems.append(Problem(name, N_("This field is required.")))
             continue
         values[name] = value
-    problems.extend(_cross_checks(values, raw))
+    # A field already refused is not also told it is missing.
+    refused = {p.field for p in problems}
+    problems.extend(p for p in _cross_checks(values, raw) if p.field not in refused)
     return ListingData(values, problems)
 
 
@@ -373,6 +375,13 @@ def _cross_checks(values: dict[str, Any], raw: Mapping[str, Any]) -> list[Proble
     if (lat is None) != (lon is None):
         missing = "lon" if lon is None else "lat"
         problems.append(Problem(missing, N_("Give both latitude and longitude.")))
+    if values.get("accepts_hazardous") and values.get("kind") == "offer":
+        problems.append(
+            Problem(
+                "accepts_hazardous",
+                N_("Only a request accepts hazardous waste; untick it for an offer."),
+            )
+        )
     if lat is not None and not geo.LAT_RANGE[0] <= lat <= geo.LAT_RANGE[1]:
         problems.append(
             Problem("lat", N_("The place must be in Luxembourg or next to it."))

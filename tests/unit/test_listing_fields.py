@@ -142,3 +142,28 @@ def test_missing_required_fields_are_all_reported() -> None:
         "unit",
         "frequency",
     }
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "message"),
+    [
+        ({"lat": "abc", "lon": "6"}, "lat", "Enter a number."),
+        (
+            {"price_terms": "price_per_unit", "price_per_unit": "-5"},
+            "price_per_unit",
+            "Enter a price from 0 to 10 million euros.",
+        ),
+    ],
+)
+def test_a_refused_field_gets_one_message(
+    change: dict, field: str, message: str
+) -> None:
+    """Not also "give both latitude and longitude" when both were given."""
+    found = [p for p in parse_listing({**GOOD, **change}).problems if p.field == field]
+    assert [p.message for p in found] == [message]
+
+
+def test_only_a_request_accepts_hazardous_waste() -> None:
+    assert "accepts_hazardous" in problems({**GOOD, "accepts_hazardous": "yes"})
+    request = {**GOOD, "kind": "request", "accepts_hazardous": "yes"}
+    assert problems(request) == {}
