@@ -165,6 +165,7 @@ AGREEMENT_ACTION = {
     "complete": _l("completed"),
     "terminate": _l("terminated"),
     "expire": _l("expired"),
+    "retract": _l("delivery entry withdrawn"),
 }
 # The buttons that take each step.
 AGREEMENT_BUTTON = {
@@ -279,6 +280,7 @@ ACTIVITY_ACTION = {
     "agreement.completed": _l("Agreement completed"),
     "agreement.terminated": _l("Agreement terminated"),
     "agreement.expired": _l("Proposal expired unanswered"),
+    "agreement.retracted": _l("Delivery entry withdrawn from an agreement"),
     "pooled.proposed": _l("Pooled service proposed"),
     "pooled.approved": _l("Pooled service approved"),
     "pooled.rejected": _l("Pooled service rejected"),

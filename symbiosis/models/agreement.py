@@ -161,7 +161,8 @@ class AgreementEvent(Base):
 
     __tablename__ = "agreement_event"
     __table_args__ = (
-        enum_check("action", ("propose", *AgreementAction)),
+        # 'retract': a party withdrew a delivery entry (services/delivery_corrections)
+        enum_check("action", ("propose", *AgreementAction, "retract")),
         # Statistics: the first time each state was reached, per agreement,
         # and the agreements first accepted in a period.
         sa.Index("ix_agreement_event_steps", "agreement_id", "to_state", "created_at"),

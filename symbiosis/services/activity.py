@@ -46,6 +46,7 @@ PAST = {
     "complete": "completed",
     "terminate": "terminated",
     "expire": "expired",
+    "retract": "retracted",
     "approve": "approved",
     "reject": "rejected",
     "close": "closed",

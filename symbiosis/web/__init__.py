@@ -10,6 +10,7 @@ def register_blueprints(app: Flask) -> None:
     from symbiosis.api.v1 import bp as api_v1
     from symbiosis.web.account.routes import bp as account
     from symbiosis.web.admin.routes import bp as admin
+    from symbiosis.web.agreements.deliveries import bp as agreement_deliveries
     from symbiosis.web.agreements.routes import bp as agreements
     from symbiosis.web.auth.routes import bp as auth
     from symbiosis.web.calendar import bp as calendar
@@ -42,6 +43,7 @@ def register_blueprints(app: Flask) -> None:
         searches,
         matches,
         agreements,
+        agreement_deliveries,
         pooled,
         groups,
         events,

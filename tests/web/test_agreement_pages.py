@@ -329,3 +329,21 @@ def test_what_moved_is_shown_in_the_agreements_unit(app, client, world):
         page = client.get(path).text
         assert "900,5\xa0kg" in page or "900,5 kg" in page, path
         assert "0,9005" not in page, path
+    # completing starts from what was logged, in the agreement's unit
+    field = re.search(r'<input[^>]*id="actual_quantity-complete"[^>]*>',
+                      client.get(f"/agreements/{agreement.id}").text)  # fmt: skip
+    assert field, "no total field"
+    assert 'value="900,5"' in field.group(0)
+
+
+def test_an_anonymous_party_is_named_in_lower_case_inside_a_sentence(
+    app, client, world
+):
+    _propose(app, client, world)
+    agreement = _agreement(app)
+    as_user(app, client, world["ub"])
+    page = client.get(f"/agreements/{agreement.id}").text
+    assert "Fournisseur :" in page
+    assert "d'une organisation de" in page or "d&#39;une organisation de" in page
+    assert "d'Une organisation" not in page
+    assert "d&#39;Une organisation" not in page

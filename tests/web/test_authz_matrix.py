@@ -150,6 +150,8 @@ MATRIX: dict[tuple[str, str], tuple[object, ...]] = {
     ("agreements.counter", "POST"): (LOGIN, 422, 422, 404, 403),
     ("agreements.checklist", "POST"): (LOGIN, 302, 302, 404, 403),
     ("agreements.deliveries", "POST"): (LOGIN, 422, 422, 404, 403),
+    # no such delivery on the parties' agreement; others do not reach it
+    ("agreement_deliveries.withdraw", "POST"): (LOGIN, 404, 404, 404, 403),
     ("agreements.messages", "POST"): (LOGIN, 422, 422, 404, 403),
     ("agreements.printable", "GET"): (LOGIN, 200, 200, 404, 200),
     ("api_v1.agreements_index", "GET"): (401, 200, 200, 200, 200),
@@ -362,6 +364,7 @@ def build_world() -> World:
             "filename": "css/app.css",
             "figure": "agreements",
             "record_id": 999999,
+            "delivery_id": 999999,
             "event_id": event.id,
             "number": 1,
             "table": 1,

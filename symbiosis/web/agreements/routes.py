@@ -53,7 +53,7 @@ def _load(agreement_id: int) -> Agreement:
         abort(404)
 
 
-def _load_as_party(agreement_id: int) -> Agreement:
+def load_as_party(agreement_id: int) -> Agreement:
     """The agreement for one of its parties: 404 unseen, 403 for onlookers."""
     agreement = _load(agreement_id)
     if service.party_of(current_user, agreement) is None:
@@ -185,8 +185,14 @@ def detail(agreement_id: int) -> ResponseReturnValue:
 def _render_detail(agreement: Agreement, **forms: Any) -> ResponseReturnValue:
     step = forms.get("step") or StepForm(version=agreement.version)
     step.version.data = str(agreement.version)
+    totals = impacts.totals(agreement)
+    moved = impacts.moved(agreement, totals)
     if not step.actual_unit.data or request.method == "GET":
         step.actual_unit.data = agreement.unit
+    if request.method == "GET" and moved[0] is not None:
+        # completing starts from what the deliveries logged
+        step.actual_quantity.data = formats.field_number(moved[0])
+        step.actual_unit.data = moved[1]
     delivery = forms.get("delivery") or DeliveryForm(
         unit=agreement.unit, delivered_on=date.today()
     )
@@ -194,7 +200,6 @@ def _render_detail(agreement: Agreement, **forms: Any) -> ResponseReturnValue:
     own = current_user.organisation_id
     ticks = thread.ticked(agreement)
     checklist.items.data = [item for item, orgs in ticks.items() if own in orgs]
-    totals = impacts.totals(agreement)
     return render_template(
         "agreements/detail.html",
         agreement=agreement,
@@ -204,7 +209,7 @@ def _render_detail(agreement: Agreement, **forms: Any) -> ResponseReturnValue:
         messages=thread.messages(agreement.id),
         ticks=ticks,
         totals=totals,
-        moved=impacts.moved(agreement, totals),
+        moved=moved,
         step=step,
         delivery=delivery,
         message=forms.get("message") or MessageForm(),
@@ -218,7 +223,7 @@ def _render_detail(agreement: Agreement, **forms: Any) -> ResponseReturnValue:
 @bp.post("/<int:agreement_id>/step/<action>")
 @requires(Perm.ACT_ON_AGREEMENT)
 def act(agreement_id: int, action: str) -> ResponseReturnValue:
-    agreement = _load_as_party(agreement_id)
+    agreement = load_as_party(agreement_id)
     if action not in {a.value for a in AgreementAction} - {"expire", "counter"}:
         abort(404)
     form = StepForm()
@@ -250,7 +255,7 @@ def act(agreement_id: int, action: str) -> ResponseReturnValue:
 @bp.route("/<int:agreement_id>/counter", methods=["GET", "POST"])
 @requires(Perm.ACT_ON_AGREEMENT)
 def counter(agreement_id: int) -> ResponseReturnValue:
-    agreement = _load_as_party(agreement_id)
+    agreement = load_as_party(agreement_id)
     if AgreementAction.COUNTER not in service.actions_for(current_user, agreement):
         flash(_("New terms cannot be proposed at this stage."), "warning")
         return redirect(url_for(".detail", agreement_id=agreement.id))
@@ -309,7 +314,7 @@ def counter(agreement_id: int) -> ResponseReturnValue:
 @bp.post("/<int:agreement_id>/checklist")
 @requires(Perm.ACT_ON_AGREEMENT)
 def checklist(agreement_id: int) -> ResponseReturnValue:
-    agreement = _load_as_party(agreement_id)
+    agreement = load_as_party(agreement_id)
     form = ChecklistForm()
     if not form.validate_on_submit():
         abort(400)
@@ -327,7 +332,7 @@ def checklist(agreement_id: int) -> ResponseReturnValue:
 @bp.post("/<int:agreement_id>/deliveries")
 @requires(Perm.ACT_ON_AGREEMENT)
 def deliveries(agreement_id: int) -> ResponseReturnValue:
-    agreement = _load_as_party(agreement_id)
+    agreement = load_as_party(agreement_id)
     form = DeliveryForm()
     if not form.validate_on_submit():
         if "csrf_token" in form.errors:
@@ -352,7 +357,7 @@ def deliveries(agreement_id: int) -> ResponseReturnValue:
 @bp.post("/<int:agreement_id>/messages")
 @requires(Perm.ACT_ON_AGREEMENT)
 def messages(agreement_id: int) -> ResponseReturnValue:
-    agreement = _load_as_party(agreement_id)
+    agreement = load_as_party(agreement_id)
     form = MessageForm()
     if not form.validate_on_submit():
         if "csrf_token" in form.errors:
