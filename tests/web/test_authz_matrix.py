@@ -159,6 +159,7 @@ MATRIX: dict[tuple[str, str], tuple[object, ...]] = {
     ("api_v1.agreements_detail", "GET"): (401, 200, 200, 404, 200),
     ("api_v1.agreements_act", "POST"): (401, 400, 400, 400, 400),
     ("api_v1.agreements_deliver", "POST"): (401, 400, 400, 400, 400),
+    ("api_v1.agreements_withdraw_delivery", "DELETE"): (401, 404, 404, 404, 404),
     ("api_v1.agreements_messages", "GET"): (401, 200, 200, 404, 200),
     ("api_v1.agreements_message_create", "POST"): (401, 400, 400, 400, 400),
     # Pooled services: one open service in zone 1, where firm A is; the zone

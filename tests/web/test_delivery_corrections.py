@@ -136,3 +136,21 @@ def test_a_checked_or_completed_exchange_keeps_its_entries(app, client, world):
     assert (
         "delivery-withdraw" not in client.get(f"/agreements/{world['agreement']}").text
     )
+
+
+def test_the_api_withdraws_a_delivery_with_the_same_rules(app, client, world):
+    from symbiosis.services.tokens import create_token
+
+    with app.app_context():
+        from symbiosis.models import User
+
+        secret, _token = create_token(db.session.get(User, world["ub"]), "script")
+        db.session.commit()
+    api = app.test_client()
+    headers = {"Authorization": f"Bearer {secret}"}
+    url = f"/api/v1/agreements/{world['agreement']}/deliveries/{world['wrong']}"
+    assert api.delete(url, headers=headers).status_code == 204
+    assert api.delete(url, headers=headers).status_code == 404
+    assert _count(app, Delivery) == 1
+    detail = api.get(f"/api/v1/agreements/{world['agreement']}", headers=headers)
+    assert [e["action"] for e in detail.get_json()["events"]][-1] == "retract"

@@ -19,6 +19,7 @@ from symbiosis.workflow.pooled import PoolAction, PoolState
 from symbiosis.workflow.pooled_categories import CATEGORIES
 
 AGREEMENT_ID = path_id("agreement_id", "The agreement's id.")
+DELIVERY_ID = path_id("delivery_id", "The delivery's id.")
 SERVICE_ID = path_id("service_id", "The pooled service's id.")
 IDEMPOTENCY = {
     "name": "Idempotency-Key",
@@ -101,6 +102,20 @@ AGREEMENTS_DELIVER = operation(
     errors=(400, 404, 409, 422),
     parameters=[AGREEMENT_ID, IDEMPOTENCY],
     body=json_body(ref("DeliveryInput")),
+)
+
+DELIVERY_WITHDRAW = operation(
+    "withdrawDelivery",
+    "Agreements",
+    "Withdraw a delivery logged by mistake, with its impact",
+    {204: answer("Withdrawn: the totals and CO2 figures no longer count it.")},
+    description=(
+        "Either party, while the agreement is under way (`active`); a "
+        "delivery whose impact a facilitator has verified stays (409). The "
+        "history records the withdrawal and the other party is notified."
+    ),
+    errors=(404, 409),
+    parameters=[AGREEMENT_ID, DELIVERY_ID],
 )
 
 MESSAGES = operation(
@@ -197,6 +212,9 @@ PATHS: dict[str, Schema] = {
     "/agreements/{agreement_id}": {"get": AGREEMENTS_DETAIL},
     "/agreements/{agreement_id}/{action}": {"post": AGREEMENTS_ACT},
     "/agreements/{agreement_id}/deliveries": {"post": AGREEMENTS_DELIVER},
+    "/agreements/{agreement_id}/deliveries/{delivery_id}": {
+        "delete": DELIVERY_WITHDRAW
+    },
     "/agreements/{agreement_id}/messages": {
         "get": MESSAGES,
         "post": MESSAGE_CREATE,

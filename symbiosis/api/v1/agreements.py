@@ -22,7 +22,7 @@ from symbiosis.models import Agreement, AgreementMessage, Delivery
 from symbiosis.models.base import as_id, as_utc, id_from_text
 from symbiosis.services import agreement_thread as thread
 from symbiosis.services import agreements as service
-from symbiosis.services import impacts
+from symbiosis.services import delivery_corrections, impacts
 from symbiosis.services.agreement_terms import terms_of
 from symbiosis.workflow.agreement import AgreementAction
 
@@ -233,6 +233,20 @@ def agreements_deliver(agreement_id: int) -> ResponseReturnValue:
     except FieldErrors as errors:
         return field_errors(errors)
     return jsonify(_delivery(delivery)), 201
+
+
+@bp.delete("/agreements/<int:agreement_id>/deliveries/<int:delivery_id>")
+@requires(Perm.ACT_ON_AGREEMENT)
+def agreements_withdraw_delivery(
+    agreement_id: int, delivery_id: int
+) -> ResponseReturnValue:
+    try:
+        delivery_corrections.withdraw(current_user, agreement_id, delivery_id)
+    except NotAllowed:
+        return _not_found()
+    except InvalidTransition as refusal:
+        return error(409, refusal.message)
+    return "", 204
 
 
 @bp.get("/agreements/<int:agreement_id>/messages")
