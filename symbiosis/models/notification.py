@@ -27,8 +27,19 @@ class Notification(TimestampMixin, Base):
     body: Mapped[str] = mapped_column(sa.Text)
     link: Mapped[str | None] = mapped_column(sa.String(300))
     read_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    # The subject and body in every language of the site, written with the
+    # notice ({"de": [subject, body], ...}): shown in the reader's language
+    # of the day. None for notices written before 2026-11-28.
+    texts: Mapped[dict[str, list[str]] | None] = mapped_column(sa.JSON)
 
     user: Mapped[User] = relationship()
+
+    def read_in(self, lang: str) -> tuple[str, str]:
+        """The subject and body in ``lang``, else as first written."""
+        found = (self.texts or {}).get(lang)
+        if found and len(found) == 2:
+            return found[0], found[1]
+        return self.subject, self.body
 
 
 class ApiToken(TimestampMixin, Base):

@@ -85,7 +85,8 @@ def _written(user: User, notes: Sequence[Notification]) -> tuple[str, str]:
     ]
     for note in notes[:NAMED]:
         when = formats.moment(note.created_at)
-        lines.append(f"- {note.subject} ({when})")
+        title = note.read_in(user.locale or notify.DEFAULT_LOCALE)[0]
+        lines.append(f"- {title} ({when})")
         lines.append(f"  {base}/notifications/{note.id}")
     if count > NAMED:
         lines.append(

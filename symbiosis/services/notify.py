@@ -32,12 +32,23 @@ MAIL_TIMEOUT_SECONDS = 10  # an SMTP server that stays silent fails the try
 
 
 def notify(
-    user: User, subject: str, body: str, link: str | None = None
+    user: User,
+    subject: str,
+    body: str,
+    link: str | None = None,
+    texts: dict[str, tuple[str, str]] | None = None,
 ) -> Notification:
     """Add a notification for ``user`` and, if they want each notice by
-    e-mail, queue its e-mail (caller commits). Summaries are
-    :mod:`symbiosis.services.digests`."""
-    note = Notification(user=user, subject=subject[:200], body=body, link=link)
+    e-mail, queue its e-mail (caller commits). ``texts`` holds the notice in
+    the site's other languages, for a reader who changes language later.
+    Summaries are :mod:`symbiosis.services.digests`."""
+    note = Notification(
+        user=user,
+        subject=subject[:200],
+        body=body,
+        link=link,
+        texts={k: [v[0][:200], v[1]] for k, v in texts.items()} if texts else None,
+    )
     db.session.add(note)
     if user.mail_notices in (MailNotices.EACH, None):  # None: not yet flushed
         footer = _choose_footer(
@@ -69,14 +80,19 @@ def tell(
     users: Iterable[User], write: Callable[[], tuple[str, str]], link: str | None
 ) -> None:
     """:func:`notify` each of ``users``, with the subject and body that ``write``
-    gives in that user's own language (not the language of whoever acted)."""
+    gives in that user's own language (not the language of whoever acted),
+    and in the site's other languages, for when they switch."""
     written: dict[str, tuple[str, str]] = {}
     for user in users:
+        if not written:
+            for lang in current_app.config["LANGUAGES"]:
+                with force_locale(lang):
+                    written[lang] = write()
         locale = user.locale or DEFAULT_LOCALE
         if locale not in written:
             with force_locale(locale):
                 written[locale] = write()
-        notify(user, *written[locale], link=link)
+        notify(user, *written[locale], link=link, texts=written)
 
 
 def members_of(organisation_id: int) -> list[User]:

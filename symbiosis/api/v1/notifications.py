@@ -7,6 +7,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import jsonify, request
 from flask.typing import ResponseReturnValue
+from flask_babel import get_locale
 from flask_login import current_user
 
 from symbiosis.api.v1 import bp, error
@@ -22,10 +23,11 @@ DEFAULT = 50
 
 
 def serialise(note: Notification) -> dict[str, Any]:
+    subject, body = note.read_in(str(get_locale()))  # the reader's language
     return {
         "id": note.id,
-        "subject": note.subject,
-        "body": note.body,
+        "subject": subject,
+        "body": body,
         "link": note.link,
         "created_at": as_utc(note.created_at).isoformat(),
         "read_at": as_utc(note.read_at).isoformat() if note.read_at else None,
