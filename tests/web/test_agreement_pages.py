@@ -165,6 +165,9 @@ def test_accept_start_deliver_complete(app, client, world):
     assert done.status_code == 302
     page = client.get(f"/agreements/{agreement.id}").text
     assert "CO₂" in page
+    # an ended exchange says when it ended, no longer "open-ended"
+    assert "sans date de fin" not in page
+    assert "(terminé)" in page
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count(Delivery.id))) == 1
     printable = client.get(f"/agreements/{agreement.id}/print")
