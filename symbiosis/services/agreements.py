@@ -305,6 +305,12 @@ def act(
     if party is None:
         raise NotAllowed(gettext("Only the two parties act on an agreement."))
     state = AgreementState(agreement.state)
+    # A page seen before the last change: say so first, rather than judge
+    # the step against a state the user has not seen.
+    if expected_version not in (None, "") and str(expected_version) != str(
+        agreement.version
+    ):
+        raise StaleObject(gettext("This agreement changed in the meantime; reload it."))
     try:
         wanted = AgreementAction(action)
         target = next_state(state, wanted, party)

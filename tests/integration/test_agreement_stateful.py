@@ -506,6 +506,8 @@ class AgreementMachine(RuleBasedStateMachine):
         party = model.party(actor)
         if party is None:
             return NotAllowed
+        if not version_is_current:  # a page seen before the last change
+            return StaleObject
         if action not in set(AgreementAction):
             return InvalidTransition
         entry = TRANSITIONS.get((model.state, AgreementAction(action)))
@@ -513,8 +515,6 @@ class AgreementMachine(RuleBasedStateMachine):
             return InvalidTransition
         if party not in entry[1]:
             return Forbidden
-        if not version_is_current:
-            return StaleObject
         wanted = AgreementAction(action)
         if wanted in NEEDS_REASON and not raw.reason:
             return FieldErrors

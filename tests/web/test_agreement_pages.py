@@ -215,6 +215,12 @@ def test_counter_and_messages(app, client, world):
     assert "Vorgeschlagen → Vorgeschlagen" not in history
     assert "vorgeschlagen → vorgeschlagen" not in history
     client.post("/language", data={"lang": "fr"})
+    # a tab still showing the first terms accepts them: it is told the
+    # agreement changed, not that it is the other party's turn
+    stale = client.post(f"/agreements/{agreement.id}/step/accept",
+                        data={"version": "1"}, follow_redirects=True)  # fmt: skip
+    assert "modifié entre-temps" in stale.text
+    assert "l'autre partie de répondre" not in stale.text.replace("&#39;", "'")
     empty = client.post(f"/agreements/{agreement.id}/messages", data={"body": " "})
     assert empty.status_code == 422
     assert 'id="body-error"' in empty.text
