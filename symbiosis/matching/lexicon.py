@@ -220,6 +220,25 @@ class Lexicon:
                 return key
         return None
 
+    def filed_as(self, key: str) -> frozenset[str]:
+        """The keys that waste codes naming the material ``key`` are filed under.
+
+        The key and its kinds; for a material the List of Waste has no code
+        for (pallets), those of its nearest family that has codes (wood). Only
+        families that are keys themselves count: ``cement.raw_material`` does
+        not lead to every kind of cement (see LEXICON.md).
+        """
+        filed = set(self.ewc.values())
+        for candidate in (key, *ancestors(key)):
+            if candidate != key and candidate not in self.labels:
+                continue
+            within = frozenset(
+                k for k in filed if k == candidate or k.startswith(candidate + ".")
+            )
+            if within:
+                return within
+        return frozenset()
+
     def relation(self, offered: str, requested: str) -> tuple[float, str]:
         """How well an offered material serves a request for another one.
 

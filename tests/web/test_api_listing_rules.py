@@ -148,3 +148,33 @@ def test_a_member_may_not_import_for_another_organisation(
         assert listings_of(world["other"]) == []
         assert listings_of(world["firm"]) == ["Palettes"]
     assert upload(world["firm"]).status_code == 201
+
+
+@pytest.mark.parametrize("who", ["member@example.lu", "facilitator@example.lu"])
+@pytest.mark.parametrize("owner", ["other", "firm", None, "abc"])
+def test_a_change_may_not_name_the_organisation(
+    app: Flask, client: FlaskClient, world: dict[str, Any], who: str, owner: object
+) -> None:
+    schema = document()["components"]["schemas"]["ListingChange"]
+    assert "organisation_id" not in schema["properties"]
+    assert schema["additionalProperties"] is False
+    headers = token_for(client, who)
+    url = f"/api/v1/listings/{world['listing']}"
+    named = world[owner] if owner in ("other", "firm") else owner
+    for body in (
+        {"organisation_id": named},
+        {"organisation_id": named, "title": "Repris", "quantity": 9},
+        {"organisation_id": named, "state": "paused"},
+    ):
+        response = client.patch(url, json=body, headers=headers)
+        assert response.status_code == 422, (body, response.json)
+        assert [e["field"] for e in response.json["errors"]] == ["organisation_id"]
+        with app.app_context():  # nothing written
+            listing = db.session.get(Listing, world["listing"])
+            assert (listing.organisation_id, listing.title) == (
+                world["firm"],
+                "Palettes",
+            )
+            assert (listing.quantity, listing.state) == (2.5, "active")
+    changed = client.patch(url, json={"title": "Repris"}, headers=headers)
+    assert (changed.status_code, changed.json["title"]) == (200, "Repris")

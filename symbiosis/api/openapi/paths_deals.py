@@ -193,6 +193,11 @@ POOLED_ACT = operation(
     "Pooled services",
     "Enrol, leave, or (the zone's manager) approve, reject, start, close",
     {200: answer("The service as it is now.", ref("PooledService"))},
+    description="The manager's steps (approve, reject, start, close) take the "
+    "`version` last seen and must be in the service's `allowed_actions`; 409 "
+    "lists them when it is not, or says the version is stale. A step outside "
+    "the `action` enum names no operation: 404. A `version` that is no whole "
+    "number is 422, for any step; enrol and leave need none.",
     errors=(400, 404, 409, 422),
     parameters=[
         SERVICE_ID,

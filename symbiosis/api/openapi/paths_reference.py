@@ -148,6 +148,10 @@ EWC = operation(
             ),
         )
     },
+    description="Codes whose labels hold all the words come first, in code "
+    "order; then those of the material the words name in the lexicon "
+    '("Karton", "Altöl", "palettes"), or of its family when the List of Waste '
+    "has no code for it (pallets: wood).",
     errors=(422,),
     parameters=[query("q", STRING, 'A code ("15 01") or words.')],
 )

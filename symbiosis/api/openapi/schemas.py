@@ -166,7 +166,9 @@ LISTING_CHANGE = obj(
     additionalProperties=False,
     description="Only the fields to change; `state` pauses (`paused`), resumes "
     "or re-opens (`active`) or closes (`closed`). A state the listing cannot go "
-    "to from its own is 409, with the states it can go to in `allowed`.",
+    "to from its own is 409, with the states it can go to in `allowed`. The "
+    "organisation stays the one the listing was posted for: `organisation_id` "
+    "is 422.",
 )
 
 MATCH = obj(

@@ -73,7 +73,7 @@ POOLED_STEP = obj(
     },
     required=[],
     description="`commitment` for enrol; `version` (and a `reason` to reject) "
-    "for the manager's steps.",
+    "for the manager's steps. `version` is a whole number: anything else is 422.",
 )
 
 POOLED_SCHEMAS: dict[str, Schema] = {

@@ -15,7 +15,7 @@ from flask_login import current_user
 from symbiosis.errors import FieldErrors
 from symbiosis.extensions import csrf
 from symbiosis.i18n import gettext as _
-from symbiosis.models.base import MAX_ID
+from symbiosis.models.base import MAX_ID, as_id, id_from_text
 
 bp = Blueprint("api_v1", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
@@ -60,6 +60,12 @@ def json_body() -> dict[str, Any] | None:
     """The request's JSON object, or None when the body is not one."""
     body = request.get_json(silent=True)
     return body if isinstance(body, dict) else None
+
+
+def step_version(value: Any) -> int | None:
+    """The version a step was sent with: a whole number from 1 (its digits in
+    a text count too), else None, which the step refuses as 422 naming it."""
+    return id_from_text(value.strip()) if isinstance(value, str) else as_id(value)
 
 
 from symbiosis.api.v1 import (  # noqa: E402,F401 - routes

@@ -8,7 +8,7 @@ from flask import jsonify, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
-from symbiosis.api.v1 import bp, error, field_errors, json_body
+from symbiosis.api.v1 import bp, error, field_errors, json_body, step_version
 from symbiosis.authz import Perm, requires
 from symbiosis.errors import (
     FieldErrors,
@@ -19,7 +19,7 @@ from symbiosis.errors import (
 )
 from symbiosis.i18n import gettext as _
 from symbiosis.models import Agreement, AgreementMessage, Delivery
-from symbiosis.models.base import as_id, as_utc, id_from_text
+from symbiosis.models.base import as_id, as_utc
 from symbiosis.services import agreement_thread as thread
 from symbiosis.services import agreements as service
 from symbiosis.services import delivery_corrections, impacts
@@ -189,7 +189,7 @@ def agreements_act(agreement_id: int, action: str) -> ResponseReturnValue:
     body = json_body()
     if body is None:
         return error(400, _("Send a JSON object."))
-    version = _version(body.get("version"))
+    version = step_version(body.get("version"))
     if version is None:
         return error(422, _("Give the version you last saw."), "version")
     try:
@@ -208,11 +208,6 @@ def agreements_act(agreement_id: int, action: str) -> ResponseReturnValue:
     except FieldErrors as errors:
         return field_errors(errors)
     return jsonify(serialise(agreement, events=True))
-
-
-def _version(value: Any) -> int | None:
-    """The version sent (a whole number from 1; digits in a text do too)."""
-    return id_from_text(value.strip()) if isinstance(value, str) else as_id(value)
 
 
 @bp.post("/agreements/<int:agreement_id>/deliveries")

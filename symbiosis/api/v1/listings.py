@@ -181,6 +181,10 @@ def listings_update(listing_id: int) -> ResponseReturnValue:
         return error(400, _("Send a JSON object."))
     state = body.pop("state", None)
     unknown = _unknown_fields(body)
+    if "organisation_id" in body:  # named when posting; a listing stays with it
+        unknown.append(
+            {"field": "organisation_id", "reason": _("This field cannot be changed.")}
+        )
     if state is not None and state not in SETTABLE_STATES:
         choices = ", ".join(SETTABLE_STATES)
         unknown.append(

@@ -8,7 +8,7 @@ from flask import jsonify, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
-from symbiosis.api.v1 import bp, error, field_errors, json_body
+from symbiosis.api.v1 import bp, error, field_errors, json_body, step_version
 from symbiosis.authz import Perm, requires
 from symbiosis.errors import (
     FieldErrors,
@@ -21,11 +21,14 @@ from symbiosis.i18n import gettext as _
 from symbiosis.models import PooledService
 from symbiosis.services import pooled as service
 from symbiosis.services import zones
+from symbiosis.workflow.pooled import STEPS, PoolAction
 
 CREATE_FIELDS = {
     "zone", "category", "title", "description", "target_participants",
     "estimated_cost", "cost_split", "cost_notes",
 }  # fmt: skip
+ACTIONS = frozenset(a.value for a in PoolAction)
+VERSIONED = frozenset(a.value for a in STEPS)  # the manager's steps
 
 
 def serialise(pool: PooledService) -> dict[str, Any]:
@@ -113,20 +116,24 @@ def pooled_detail(service_id: int) -> ResponseReturnValue:
 @bp.post("/pooled-services/<int:service_id>/<action>")
 @requires(Perm.SIGNED_IN)
 def pooled_act(service_id: int, action: str) -> ResponseReturnValue:
+    if action not in ACTIONS:  # the path's enum: any other names no operation
+        return error(404, _("No such action."))
     body = json_body()
     if body is None:
         return error(400, _("Send a JSON object."))
+    # Only the manager's steps need it; a version given to any step is checked.
+    version = step_version(body.get("version"))
+    if version is None and (action in VERSIONED or "version" in body):
+        return error(422, _("Give the version you last saw."), "version")
     try:
-        if action == "enrol":
+        if action == PoolAction.ENROL:
             service.enrol(
                 current_user, service_id, body.get("commitment", "interested")
             )
-        elif action == "leave":
+        elif action == PoolAction.LEAVE:
             service.leave(current_user, service_id)
         else:
-            if "version" not in body:
-                return error(422, _("Give the version you last saw."), "version")
-            service.act(current_user, service_id, action, body["version"], body)
+            service.act(current_user, service_id, action, version, body)
         pool = service.get(current_user, service_id)
     except NotAllowed:
         return error(404, _("No such pooled service."))
