@@ -8,6 +8,9 @@
   if (!input || !list || !list.dataset.source || !window.fetch) { return; }
   let timer = null;
   let last = "";
+  function fold(text) {
+    return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+  }
   function refresh() {
     const q = input.value.trim();
     if (q.length < 2 || q === last || /^\d[\d\s*]*$/.test(q)) { return; }
@@ -18,10 +21,16 @@
       .then(function (data) {
         if (!data || !Array.isArray(data.codes) || input.value.trim() !== q) { return; }
         while (list.firstChild) { list.removeChild(list.firstChild); }
+        const typed = fold(q);
         data.codes.forEach(function (code) {
           const option = document.createElement("option");
           option.value = code.display;
-          option.textContent = code.label + (code.hazardous ? " ⚠" : "");
+          let label = code.label + (code.hazardous ? " ⚠" : "");
+          // A browser shows only the options whose text holds what was typed:
+          // a code found by another name ("Karton" for "papier/carton") or
+          // without accents says the words it was found by.
+          if (fold(label).indexOf(typed) < 0) { label += " (" + q + ")"; }
+          option.textContent = label;
           list.appendChild(option);
         });
       })

@@ -56,3 +56,19 @@ def test_post_a_listing_and_see_it_on_the_map(member: str, page: Page) -> None:
     popup = page.locator(".leaflet-popup-content")
     expect(popup).to_contain_text("Palettes en bois", timeout=10_000)
     expect(popup).to_contain_text("Boulangerie du Sud")
+
+
+def test_the_waste_code_picker_offers_codes_named_in_another_language(
+    member: str, page: Page
+) -> None:
+    """ "Karton" finds 15 01 01 (labelled "papier/carton"): the option says
+    the word it was found by, or the browser would hide it."""
+    page.goto("/login")
+    page.get_by_label("E-mail").fill(member)
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_url("**/")
+    page.goto("/listings/new")
+    page.get_by_label("Code déchet européen").press_sequentially("Karton", delay=30)
+    offered = page.locator("#ewc-options option[value='15 01 01']")
+    expect(offered).to_contain_text("(Karton)", timeout=5_000)
