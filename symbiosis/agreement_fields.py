@@ -15,8 +15,6 @@ from typing import Any
 from symbiosis import units
 from symbiosis.listing_fields import (
     N_,
-    PRICE_ALIASES,
-    PRICE_TERMS,
     Invalid,
     Problem,
     _frequency,
@@ -29,6 +27,7 @@ from symbiosis.listing_fields import (
     parse_quantity,
     price_problems,
 )
+from symbiosis.listing_words import PRICE_ALIASES, PRICE_TERMS
 
 TRANSPORT_BY = ("supplier", "receiver", "third_party")
 TRANSPORT_ALIASES = {

@@ -18,6 +18,16 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from symbiosis import geo
+from symbiosis.listing_words import (
+    FALSE,
+    KIND_ALIASES,
+    KINDS,
+    PRICE_ALIASES,
+    PRICE_TERMS,
+    RESOURCE_ALIASES,
+    RESOURCES,
+    TRUE,
+)
 from symbiosis.themes import THEMES, theme_key
 from symbiosis.units import Frequency, Unit, UnitError, parse_frequency, parse_unit
 
@@ -25,32 +35,6 @@ from symbiosis.units import Frequency, Unit, UnitError, parse_frequency, parse_u
 def N_(message: str) -> str:
     return message
 
-
-KINDS = ("offer", "request")
-RESOURCES = ("material", "energy", "water", "service")
-PRICE_TERMS = ("free", "negotiable", "price_per_unit")
-
-KIND_ALIASES = {
-    "offer": "offer", "offre": "offer", "angebot": "offer", "have": "offer",
-    "request": "request", "demande": "request", "besoin": "request",
-    "nachfrage": "request", "gesuch": "request", "need": "request",
-}  # fmt: skip
-RESOURCE_ALIASES = {
-    "material": "material", "matière": "material", "matiere": "material",
-    "matériau": "material", "material ": "material", "stoff": "material",
-    "energy": "energy", "énergie": "energy", "energie": "energy",
-    "water": "water", "eau": "water", "wasser": "water",
-    "service": "service", "dienstleistung": "service", "compétence": "service",
-}  # fmt: skip
-PRICE_ALIASES = {
-    "free": "free", "gratuit": "free", "kostenlos": "free",
-    "negotiable": "negotiable", "négociable": "negotiable", "negociable": "negotiable",
-    "verhandelbar": "negotiable", "price_per_unit": "price_per_unit",
-    "prix": "price_per_unit", "prix unitaire": "price_per_unit",
-    "preis": "price_per_unit", "price": "price_per_unit",
-}  # fmt: skip
-TRUE = {"yes", "y", "true", "1", "x", "oui", "o", "ja", "j", "vrai", "wahr"}
-FALSE = {"", "no", "n", "false", "0", "non", "nein", "faux", "falsch"}
 
 MAX_QUANTITY = Decimal(10) ** 9
 MAX_TITLE = 200

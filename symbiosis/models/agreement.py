@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from symbiosis.listing_fields import PRICE_TERMS
+from symbiosis.listing_words import PRICE_TERMS
 from symbiosis.models.base import Base, TimestampMixin, enum_check, utcnow
 from symbiosis.models.listing import Listing
 from symbiosis.units import Frequency, Unit

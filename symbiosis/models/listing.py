@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from symbiosis import geo
-from symbiosis.listing_fields import KINDS, PRICE_TERMS, RESOURCES
+from symbiosis.listing_words import KINDS, PRICE_TERMS, RESOURCES
 from symbiosis.models.base import Base, TimestampMixin, enum_check, utcnow
 from symbiosis.models.reference import EwcCode, Sdg
 from symbiosis.units import Frequency, Unit

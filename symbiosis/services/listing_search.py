@@ -12,7 +12,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from symbiosis import geo
 from symbiosis.extensions import db
-from symbiosis.listing_fields import KINDS, RESOURCES
+from symbiosis.listing_words import KINDS, RESOURCES
 from symbiosis.matching.normalise import fold
 from symbiosis.models import Listing, Zone
 from symbiosis.models.base import as_id

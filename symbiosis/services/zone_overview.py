@@ -19,7 +19,7 @@ from sqlalchemy.orm import selectinload
 
 from symbiosis.authz import Perm, can, learn_owners
 from symbiosis.extensions import db
-from symbiosis.listing_fields import RESOURCES
+from symbiosis.listing_words import RESOURCES
 from symbiosis.models import Agreement, EwcChapter, Listing, Organisation, Zone
 from symbiosis.services.listings import Shown, shown_to
 from symbiosis.workflow.agreement import AgreementState

@@ -18,7 +18,7 @@ from symbiosis.api.openapi.vocabulary import (
     query,
     ref,
 )
-from symbiosis.listing_fields import KINDS, RESOURCES
+from symbiosis.listing_words import KINDS, RESOURCES
 from symbiosis.services.listing_search import MAX_DISTANCE_FILTER
 from symbiosis.services.saved_searches import MAX_WORDS
 

@@ -15,7 +15,7 @@ from symbiosis.api.openapi.vocabulary import (
     operation,
     path_id,
 )
-from symbiosis.listing_fields import KINDS, RESOURCES
+from symbiosis.listing_words import KINDS, RESOURCES
 
 FILTERS = obj(
     {

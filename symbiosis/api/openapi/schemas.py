@@ -25,14 +25,8 @@ from symbiosis.api.openapi.vocabulary import (
     obj,
     ref,
 )
-from symbiosis.listing_fields import (
-    KINDS,
-    MAX_DESCRIPTION,
-    MAX_DISTANCE_KM,
-    MAX_TITLE,
-    PRICE_TERMS,
-    RESOURCES,
-)
+from symbiosis.listing_fields import MAX_DESCRIPTION, MAX_DISTANCE_KM, MAX_TITLE
+from symbiosis.listing_words import KINDS, PRICE_TERMS, RESOURCES
 from symbiosis.units import Frequency, Unit
 from symbiosis.workflow.agreement import AgreementAction, AgreementState
 from symbiosis.workflow.listing import OWNER_ACTIONS, TRANSITIONS, ListingState

@@ -7,7 +7,8 @@ import io
 from typing import NamedTuple
 
 from symbiosis.i18n import lazy_gettext as _l
-from symbiosis.listing_fields import KINDS, PRICE_TERMS, REQUIRED, RESOURCES
+from symbiosis.listing_fields import REQUIRED
+from symbiosis.listing_words import KINDS, PRICE_TERMS, RESOURCES
 from symbiosis.services.imports import ORG_COLUMN, TEMPLATE_COLUMNS
 from symbiosis.services.listing_lookups import listed_places
 from symbiosis.themes import THEMES
