@@ -25,23 +25,24 @@ TENTHS = parse_pattern("#,##0.0")
 UNGROUPED = parse_pattern("0.####")
 
 
-def number(value: Any, places: int | None = None) -> str:
-    """2.5000 → "2,5" in French, "2.5" in English (no trailing zeros); with
-    ``places``, rounded to at most that many decimals (1234.567, 0 → "1 235")."""
+def _written(value: Any, pattern: Any) -> str:
+    """``value`` in the reader's language by ``pattern``; "" for None."""
     if value is None:
         return ""
     shown = value.normalize() if isinstance(value, Decimal) else value
-    pattern = DECIMAL if places is None else AT_MOST[places]
     return str(pattern.apply(shown, get_locale()))
+
+
+def number(value: Any, places: int | None = None) -> str:
+    """2.5000 → "2,5" in French, "2.5" in English (no trailing zeros); with
+    ``places``, rounded to at most that many decimals (1234.567, 0 → "1 235")."""
+    return _written(value, DECIMAL if places is None else AT_MOST[places])
 
 
 def field_number(value: Any) -> str:
     """A number to edit in a form field: the reader's decimal mark, no
     thousands mark (2400.5 → "2400,5" in French, "2400.5" in English)."""
-    if value is None:
-        return ""
-    shown = value.normalize() if isinstance(value, Decimal) else value
-    return str(UNGROUPED.apply(shown, get_locale()))
+    return _written(value, UNGROUPED)
 
 
 def moment(value: Any) -> str:
