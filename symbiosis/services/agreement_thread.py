@@ -42,7 +42,11 @@ class NotUnderWay(FieldErrors):
         self.message = reason
 
 
-def _party(actor: User, agreement_id: int) -> Any:
+def as_party(actor: User, agreement_id: int) -> Any:
+    """The agreement, for one of its two parties.
+
+    :raises NotAllowed: unseen, or seen by someone who is not a party.
+    """
     agreement = get(actor, agreement_id)
     if party_of(actor, agreement) is None:
         raise NotAllowed(gettext("Only the two parties act on an agreement."))
@@ -54,7 +58,7 @@ def post_message(actor: User, agreement_id: int, body: Any) -> AgreementMessage:
 
     :raises FieldErrors: an empty or too long message; nothing is written.
     """
-    agreement = _party(actor, agreement_id)
+    agreement = as_party(actor, agreement_id)
     parsed = fields.parse_text(body, "body", max_length=fields.MAX_MESSAGE)
     if parsed.problems:
         raise FieldErrors(translate(parsed.problems))
@@ -93,7 +97,7 @@ def messages(agreement_id: int) -> list[AgreementMessage]:
 
 def tick(actor: User, agreement_id: int, items: list[str]) -> None:
     """Set the actor's organisation's ticks of the hazardous-waste checklist."""
-    agreement = _party(actor, agreement_id)
+    agreement = as_party(actor, agreement_id)
     if not agreement.hazardous:
         raise FieldErrors([("checklist", gettext("This agreement has no checklist."))])
     if agreement.state not in (AgreementState.PROPOSED, AgreementState.ACCEPTED):
@@ -145,7 +149,7 @@ def log_delivery(
     :raises FieldErrors: bad fields or a date outside the exchange; nothing is
         written.
     """
-    agreement = _party(actor, agreement_id)
+    agreement = as_party(actor, agreement_id)
     # A key replays only a delivery of this agreement.
     key = scoped_key(agreement.id, submission_key) if submission_key else None
     if key and (done := _delivery_by_key(key)) is not None:

@@ -17,7 +17,8 @@ from symbiosis.extensions import db
 from symbiosis.i18n import gettext
 from symbiosis.models import Delivery, ImpactRecord, User
 from symbiosis.services import notify
-from symbiosis.services.agreements import event, get, party_of
+from symbiosis.services.agreement_thread import as_party
+from symbiosis.services.agreements import event
 from symbiosis.workflow.agreement import AgreementState
 
 RETRACT = "retract"  # the history's action (AgreementEvent.action)
@@ -30,9 +31,7 @@ def withdraw(actor: User, agreement_id: int, delivery_id: int) -> Delivery:
     :raises InvalidTransition: the exchange is no longer under way, or a
         facilitator has verified the entry's impact.
     """
-    agreement = get(actor, agreement_id)
-    if party_of(actor, agreement) is None:
-        raise NotAllowed(gettext("Only the two parties act on an agreement."))
+    agreement = as_party(actor, agreement_id)
     delivery = db.session.get(Delivery, delivery_id)
     if delivery is None or delivery.agreement_id != agreement.id:
         raise NotAllowed(gettext("No such delivery."))
